@@ -1,0 +1,147 @@
+"""Collect: put submissions where nbgrader expects them.
+
+Sources:
+
+* a folder with one sub-folder per student (``<id>/<chapter>.ipynb``, or
+  ``<id>/<chapter>/<chapter>.ipynb``, or a single notebook of any name);
+* an LMS zip: members ``<id>/…/*.ipynb`` (a folder per student) or flat
+  Canvas-style names ``<id>[_LATE]_<number>_<number>_<file>.ipynb``; another
+  naming scheme can be given as a regular expression with a ``student`` group.
+
+Each submission becomes ``submitted/<id>/<chapter>/<chapter>.ipynb`` with a
+``timestamp.txt``. Only notebooks are taken: other files a student uploads are
+never copied into the grading folders. Problems (a bad student id, no
+notebook, two candidate notebooks, a file that is not a valid notebook) are
+reported per student and never stop the others.
+"""
+
+import datetime
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .course import ROOT, notebook_name, student_id_problem
+
+CANVAS_NAME = re.compile(r"^(?P<student>[A-Za-z0-9.@-]+?)(?:_LATE)?_\d+_\d+_(?P<file>.+)$")
+SKIPPED_PARTS = ("__MACOSX", ".ipynb_checkpoints")
+
+
+@dataclass
+class CollectReport:
+    collected: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    def lines(self):
+        out = [f"collected {sid}: {note}" for sid, note in self.collected]
+        out += [f"problem: {text}" for text in self.problems]
+        return out
+
+
+def notebook_problem(data):
+    """Why ``data`` (bytes) is not a readable notebook, or ``None``."""
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:  # JSON, encoding and schema errors alike
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"not a valid Jupyter notebook ({first_line[:160]})"
+    return None
+
+
+def _store(root, chapter, student, data, when, origin, report):
+    problem = student_id_problem(student)
+    if problem:
+        report.problems.append(f"{origin}: {problem}; not collected")
+        return
+    dest_dir = Path(root) / "submitted" / student / chapter
+    dest = dest_dir / notebook_name(chapter)
+    if dest.exists() and dest.read_bytes() == data:
+        report.collected.append((student, f"unchanged ({origin})"))
+        return
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(data)
+    (dest_dir / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+    note = f"from {origin}"
+    bad = notebook_problem(data)
+    if bad:
+        note += f" — WARNING: {bad}; it will be reported at grading"
+    report.collected.append((student, note))
+
+
+def _pick(candidates, chapter):
+    """The submitted notebook among ``candidates`` (paths or names), or a problem text."""
+    wanted = notebook_name(chapter)
+    exact = [c for c in candidates if Path(str(c)).name == wanted]
+    if len(exact) == 1:
+        return exact[0], None
+    if len(candidates) == 1:
+        return candidates[0], None
+    if not candidates:
+        return None, f"no notebook (expected {wanted})"
+    names = ", ".join(sorted(Path(str(c)).name for c in candidates))
+    return None, f"several notebooks and none named {wanted}: {names}"
+
+
+def collect_folder(chapter, source, root=ROOT):
+    """Collect from a folder with one sub-folder per student."""
+    report = CollectReport()
+    source = Path(source)
+    if not source.is_dir():
+        raise SystemExit(f"error: {source} is not a folder")
+    for student_dir in sorted(p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        candidates = [p for p in student_dir.rglob("*.ipynb") if not any(s in p.parts for s in SKIPPED_PARTS)]
+        path, problem = _pick(candidates, chapter)
+        if problem:
+            report.problems.append(f"{student_dir.name}: {problem}")
+            continue
+        when = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
+        _store(root, chapter, student_dir.name, path.read_bytes(), when, str(path.relative_to(source)), report)
+    return report
+
+
+def _file_part(member):
+    """The original file name inside an LMS member name."""
+    name = Path(member).name
+    match = CANVAS_NAME.match(name)
+    return match.group("file") if match else name
+
+
+def collect_zip(chapter, archive, root=ROOT, pattern=None):
+    """Collect from an LMS zip (see the module docstring for the names understood)."""
+    report = CollectReport()
+    regex = re.compile(pattern) if pattern else None
+    if regex is not None and "student" not in regex.groupindex:
+        raise SystemExit("error: --pattern needs a named group (?P<student>...)")
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise SystemExit(f"error: cannot read {archive}: {error}")
+    by_student = {}
+    with zf:
+        for info in zf.infolist():
+            parts = Path(info.filename).parts
+            if info.is_dir() or not info.filename.endswith(".ipynb") or any(s in parts for s in SKIPPED_PARTS):
+                continue
+            name = parts[-1]
+            match = (regex or CANVAS_NAME).match(name if regex is None else info.filename)
+            if match:
+                student = match.group("student")
+            elif len(parts) > 1:
+                student = parts[0]
+            else:
+                report.problems.append(f"{info.filename}: cannot tell whose submission this is; not collected")
+                continue
+            by_student.setdefault(student, []).append(info)
+        for student, infos in sorted(by_student.items()):
+            names = {_file_part(i.filename): i for i in infos}
+            chosen, problem = _pick(list(names), chapter)
+            if problem:
+                report.problems.append(f"{student}: {problem}")
+                continue
+            info = names[chosen]
+            when = datetime.datetime(*info.date_time, tzinfo=datetime.timezone.utc)
+            _store(root, chapter, student, zf.read(info), when, f"{Path(archive).name}:{info.filename}", report)
+    return report

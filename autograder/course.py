@@ -1,0 +1,57 @@
+"""Where the course's folders are, and an nbgrader API configured for them."""
+
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSEKIT_DIR = ROOT / "chapters" / "coursekit"
+
+#: Student ids nbgrader handles safely: it uses them in globs and paths.
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
+
+
+def chapters(root=ROOT):
+    """Assignment names: the chapter folders that hold a notebook of the same name."""
+    found = Path(root).glob("chapters/ch*/ch*.ipynb")
+    return sorted(p.parent.name for p in found if p.stem == p.parent.name)
+
+
+def notebook_name(chapter):
+    return f"{chapter}.ipynb"
+
+
+def check_chapter(chapter, root=ROOT):
+    if chapter not in chapters(root):
+        known = ", ".join(chapters(root)) or "(none)"
+        raise SystemExit(f"error: unknown chapter {chapter!r}; the chapters are: {known}")
+    return chapter
+
+
+def student_id_problem(student_id):
+    """Why nbgrader would mishandle this student id, or ``None``."""
+    if not STUDENT_ID.match(student_id):
+        return (f"{student_id!r} is not a usable student id (use letters, digits and _ - . @, "
+                "starting with a letter or digit); rename the folder")
+    return None
+
+
+def nbgrader_api(root=None):
+    """An ``NbGraderAPI`` that reads ``nbgrader_config.py`` of the course folder ``root``.
+
+    nbgrader shells out to ``alembic`` and starts kernels by name, so this
+    environment's ``bin`` goes first on ``PATH``.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = Path(root or ROOT).resolve()
+    bin_dir = os.path.dirname(sys.executable)
+    if not os.environ.get("PATH", "").startswith(bin_dir + os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.db_url = "sqlite:///" + str(root / "gradebook.db")
+    config.RestoreMissingCells.source_directory = str(root / "chapters")
+    return NbGraderAPI(config=config)

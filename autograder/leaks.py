@@ -1,0 +1,83 @@
+"""Find reference-solution material in files meant for students or readers.
+
+Used on the student release, the feedback and the built book. A leak is any
+of: nbgrader's solution or hidden-test markers, the hidden tests' call, an
+import or mention of the ``solutions`` / ``autograder`` packages, or the body
+of a reference function (a distinctive line of each reference function's
+code that is not in the student's stub).
+"""
+
+import ast
+import html
+import inspect
+import re
+from pathlib import Path
+
+HIDDEN_TEST_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "_grade_hidden", "autograder.harness")
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION") + HIDDEN_TEST_MARKERS
+PACKAGE_MENTION = re.compile(r"\b(import|from)\s+(solutions|autograder)\b|\bsolutions\.[a-z_]+\(")
+TEXT_SUFFIXES = {".html", ".ipynb", ".js", ".json", ".md", ".py", ".txt", ".csv", ".inv", ".css", ".svg"}
+
+
+_GENERIC = re.compile(r"^\w+(, \w+)* = np\.(asarray|array|copy)\(|^(if|for|return) \w+$")
+
+
+def solution_lines(min_length=25):
+    """Distinctive code lines from the bodies of the reference functions.
+
+    Input conversions (``X = np.asarray(X, dtype=float)``) and lines that the
+    student helpers in ``coursekit`` also contain are not distinctive.
+    """
+    import solutions
+
+    from .course import COURSEKIT_DIR
+
+    shared = {line.strip() for path in COURSEKIT_DIR.rglob("*.py") for line in path.read_text().splitlines()}
+    lines = set()
+    for name in solutions.__all__:
+        source = inspect.getsource(getattr(solutions, name)).strip()
+        func = ast.parse(source).body[0]
+        start = 1 if ast.get_docstring(func) else 0
+        for node in func.body[start:]:
+            for line in ast.get_source_segment(source, node).splitlines():
+                line = line.strip()
+                if (len(line) >= min_length and line not in shared and not _GENERIC.match(line)
+                        and not line.startswith(("#", "raise ValueError", "raise TypeError"))):
+                    lines.add(line)
+    return lines
+
+
+def scan_text(text, lines=None, hidden_tests_only=False):
+    """Leaks found in one text; each a short description.
+
+    With ``hidden_tests_only`` (for feedback, which rightly shows the student's
+    own code, whatever it is) only the hidden tests' traces count.
+    """
+    if hidden_tests_only:
+        return [f"marker {m!r}" for m in HIDDEN_TEST_MARKERS if m in text]
+    found = [f"marker {m!r}" for m in MARKERS if m in text]
+    found += [f"mention {m.group(0)!r}" for m in PACKAGE_MENTION.finditer(text)]
+    for line in lines or ():
+        if line in text:
+            found.append(f"solution code {line!r}")
+    return found
+
+
+def _plain(path):
+    """The file's text; for HTML, without tags (highlighted code is split into spans)."""
+    text = path.read_text(errors="replace")
+    if path.suffix == ".html":
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return text
+
+
+def scan_tree(root, lines=None, hidden_tests_only=False):
+    """``{path: [leaks]}`` for the text files under ``root`` that leak."""
+    lines = solution_lines() if lines is None and not hidden_tests_only else lines
+    leaks = {}
+    for path in sorted(Path(root).rglob("*")):
+        if path.is_file() and path.suffix in TEXT_SUFFIXES:
+            found = scan_text(_plain(path), lines, hidden_tests_only)
+            if found:
+                leaks[str(path)] = found
+    return leaks

@@ -1,0 +1,67 @@
+"""Small data sets for the chapters, generated on the spot (no download needed).
+
+Every generator takes a ``seed`` so a notebook gives the same numbers on every
+run. Inputs come back batch-first as ``X`` of shape ``(N, D)`` (float64) and
+integer labels ``y`` of shape ``(N,)``.
+"""
+
+import numpy as np
+
+__all__ = ["make_blobs", "make_xor", "make_moons", "make_circles", "load_digits", "XOR_INPUTS", "XOR_TARGETS"]
+
+#: The four corners of the unit square, one per row, and their XOR labels.
+XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_TARGETS = np.array([0, 1, 1, 0])
+
+
+def make_blobs(n_per_class=50, centers=((-1.5, -1.0), (1.5, 1.0)), spread=0.7, seed=0):
+    """Gaussian clouds, one per centre; label ``k`` for the cloud around ``centers[k]``."""
+    rng = np.random.default_rng(seed)
+    centers = np.asarray(centers, dtype=np.float64)
+    X = np.concatenate([c + spread * rng.standard_normal((n_per_class, centers.shape[1])) for c in centers])
+    y = np.repeat(np.arange(len(centers)), n_per_class)
+    return X, y
+
+
+def make_xor(n_per_corner=25, spread=0.15, seed=0):
+    """Noisy copies of the four XOR corners: label 1 where exactly one coordinate is near 1."""
+    rng = np.random.default_rng(seed)
+    X = np.repeat(XOR_INPUTS, n_per_corner, axis=0)
+    X = X + spread * rng.standard_normal(X.shape)
+    y = np.repeat(XOR_TARGETS, n_per_corner)
+    return X, y
+
+
+def make_moons(n_per_class=100, noise=0.1, seed=0):
+    """Two interleaving half circles: label 0 on the upper arc, 1 on the lower one."""
+    rng = np.random.default_rng(seed)
+    angle = np.pi * rng.random(n_per_class)
+    upper = np.column_stack([np.cos(angle), np.sin(angle)])
+    lower = np.column_stack([1.0 - np.cos(angle), 0.5 - np.sin(angle)])
+    X = np.concatenate([upper, lower]) + noise * rng.standard_normal((2 * n_per_class, 2))
+    y = np.repeat([0, 1], n_per_class)
+    return X, y
+
+
+def make_circles(n_per_class=100, radii=(0.5, 1.0), noise=0.08, seed=0):
+    """Two concentric rings: label 0 on the inner ring, 1 on the outer one."""
+    rng = np.random.default_rng(seed)
+    rings = []
+    for radius in radii:
+        angle = 2 * np.pi * rng.random(n_per_class)
+        rings.append(radius * np.column_stack([np.cos(angle), np.sin(angle)]))
+    X = np.concatenate(rings) + noise * rng.standard_normal((len(radii) * n_per_class, 2))
+    y = np.repeat(np.arange(len(radii)), n_per_class)
+    return X, y
+
+
+def load_digits():
+    """scikit-learn's bundled 8×8 handwritten digits, pixels scaled to [0, 1].
+
+    Returns ``X`` of shape ``(1797, 64)`` and labels ``y`` of shape ``(1797,)``
+    in 0–9. The data ship inside scikit-learn, so nothing is downloaded.
+    """
+    from sklearn.datasets import load_digits as _sklearn_digits
+
+    digits = _sklearn_digits()
+    return digits.data.astype(np.float64) / 16.0, digits.target.astype(np.int64)

@@ -1,0 +1,54 @@
+"""nbgrader configuration for the course (read by `nbgrader ...` run from this folder
+and by the course's own `nnfs-grade` commands).
+
+The defaults of nbgrader 0.9.6 are changed where they grade honest work wrongly
+or let a submission game the grade; each setting says why.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.root = HERE
+c.CourseDirectory.course_id = "nnfs"
+# Each chapter folder is one assignment; its notebook is the source version.
+c.CourseDirectory.source_directory = "chapters"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
+# Never copy code a student submits next to the notebook into the grading folder:
+# a `numpy.py`, `autograder/` or edited `coursekit/` would shadow the real ones.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+    "*.py", "*.so", "*.pyd", "*.pth", "coursekit",
+]
+
+# An endless loop costs only the cell it is in: interrupt it and go on.
+c.Execute.timeout = 20
+c.Execute.interrupt_on_timeout = True
+
+# Output on stderr (a RuntimeWarning, a stray print to stderr) must not zero a
+# test cell: failures are exceptions, never stderr text.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"[\s\S]*"
+
+# Put back test and exercise cells a student deleted, at their place, then let
+# nbgrader restore the locked cells' source from the gradebook.
+c.RestoreMissingCells.source_directory = os.path.join(HERE, "chapters")
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograder.preprocessors.RestoreMissingCells",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Feedback shows the hidden tests' messages, never their code or tracebacks.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "autograder.preprocessors.HideHiddenTestTracebacks",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,147 @@
+"""Write the generated cells of the chapter notebooks from their single home.
+
+A chapter notebook (``chapters/<chapter>/<chapter>.ipynb``, the nbgrader source
+version) has, per graded function ``name``:
+
+* an exercise cell (``grade_id == name``): its source is the function's source
+  from ``solutions`` with the body between ``### BEGIN/END SOLUTION`` markers,
+  so the signature and docstring students see are the reference's own;
+* a visible test cell (``grade_id == name + "_tests"``), written by hand, locked;
+* a hidden test cell (``grade_id == name + "_hidden"``) worth the points given
+  in ``autograder.hidden_tests``; inserted after the visible tests if missing.
+
+The first code cell (``grade_id == "setup"``) imports the harness in a hidden
+region, before any student code runs. Run ``python tools/sync_exercises.py`` to
+rewrite these cells, ``--check`` to fail if any is out of date.
+"""
+
+import argparse
+import ast
+import inspect
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import solutions  # noqa: E402
+from autograder.hidden_tests import CHAPTERS  # noqa: E402
+
+SETUP_HIDDEN = (
+    "### BEGIN HIDDEN TESTS\n"
+    "import autograder.harness  # loaded before any student code: snapshots NumPy for the hidden tests\n"
+    "### END HIDDEN TESTS"
+)
+
+
+def nbgrader_metadata(grade_id, *, grade=False, solution=False, locked=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": False}
+    if grade:
+        meta["points"] = points
+    return meta
+
+
+def exercise_source(name):
+    """The function's reference source with its body marked as the solution."""
+    source = textwrap.dedent(inspect.getsource(getattr(solutions, name)))
+    func = ast.parse(source).body[0]
+    lines = source.splitlines()
+    first_body_line = func.body[1].lineno if ast.get_docstring(func) else func.body[0].lineno
+    indent = " " * func.body[0].col_offset
+    head, body = lines[: first_body_line - 1], lines[first_body_line - 1:]
+    return "\n".join(head + [f"{indent}### BEGIN SOLUTION"] + body + [f"{indent}### END SOLUTION"])
+
+
+def hidden_source(exercise):
+    return (
+        f"# Hidden tests, run by the grader: your `{exercise.name}` is compared with a reference\n"
+        f"# implementation on more inputs (several shapes and edge cases). {exercise.points} points.\n"
+        "### BEGIN HIDDEN TESTS\n"
+        "from autograder.harness import grade as _grade_hidden\n"
+        f'_grade_hidden("{exercise.name}")\n'
+        "### END HIDDEN TESTS"
+    )
+
+
+def _grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def sync_notebook(nb, chapter):
+    """Rewrite the generated cells of ``nb`` in place; return a list of problems found."""
+    problems = []
+    exercises = {exercise.name: exercise for exercise in CHAPTERS[chapter]}
+    ids = [_grade_id(cell) for cell in nb.cells]
+    if "setup" not in ids:
+        problems.append("no setup cell (grade_id 'setup')")
+    for cell in nb.cells:
+        if _grade_id(cell) == "setup":
+            visible = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip()
+            cell.source = f"{visible}\n{SETUP_HIDDEN}"
+            cell.metadata["nbgrader"] = nbgrader_metadata("setup", grade=True, locked=True, points=0)
+            cell.metadata["editable"] = False
+            cell.metadata["deletable"] = False
+    for name, exercise in exercises.items():
+        if name not in ids:
+            problems.append(f"no exercise cell for {name}")
+            continue
+        index = ids.index(name)
+        nb.cells[index].source = exercise_source(name)
+        nb.cells[index].metadata["nbgrader"] = nbgrader_metadata(name, solution=True)
+        if f"{name}_tests" in ids:
+            tests = nb.cells[ids.index(f"{name}_tests")]
+            tests.metadata["nbgrader"] = nbgrader_metadata(f"{name}_tests", locked=True)
+            tests.metadata["editable"] = False
+            tests.metadata["deletable"] = False
+        else:
+            problems.append(f"no visible test cell for {name}")
+        if f"{name}_hidden" not in ids:
+            after = ids.index(f"{name}_tests") if f"{name}_tests" in ids else index
+            nb.cells.insert(after + 1, nbformat.v4.new_code_cell(metadata={"nbgrader": {"grade_id": f"{name}_hidden"}}))
+            ids = [_grade_id(cell) for cell in nb.cells]
+        hidden = nb.cells[ids.index(f"{name}_hidden")]
+        hidden.source = hidden_source(exercise)
+        hidden.metadata["nbgrader"] = nbgrader_metadata(f"{name}_hidden", grade=True, locked=True,
+                                                        points=exercise.points)
+        hidden.metadata["editable"] = False
+        hidden.metadata["deletable"] = False
+    unknown = {i for i in ids if i} - set(exercises) - {f"{n}_tests" for n in exercises} \
+        - {f"{n}_hidden" for n in exercises} - {"setup"}
+    problems.extend(f"cell {i!r} is not an exercise of {chapter}" for i in sorted(unknown))
+    return problems
+
+
+def chapter_notebooks():
+    return [ROOT / "chapters" / chapter / f"{chapter}.ipynb" for chapter in CHAPTERS]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report notebooks that are out of date")
+    args = parser.parse_args(argv)
+    failed = False
+    for path in chapter_notebooks():
+        chapter = path.parent.name
+        before = path.read_text()
+        nb = nbformat.reads(before, as_version=4)
+        problems = sync_notebook(nb, chapter)
+        for problem in problems:
+            print(f"{path.relative_to(ROOT)}: {problem}")
+        failed |= bool(problems)
+        after = nbformat.writes(nb) + "\n"
+        if after != before:
+            if args.check:
+                print(f"{path.relative_to(ROOT)}: generated cells are out of date; run `make notebooks`")
+                failed = True
+            else:
+                path.write_text(after)
+                print(f"updated {path.relative_to(ROOT)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
