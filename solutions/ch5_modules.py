@@ -1,0 +1,160 @@
+"""Chapter 5 — layers as modules: forward gives (out, cache), backward maps dout to gradients."""
+
+import numpy as np
+
+__all__ = [
+    "affine_forward",
+    "affine_backward",
+    "relu_forward",
+    "relu_backward",
+    "mse_loss",
+    "two_layer_mse",
+]
+
+
+def affine_forward(X, W, b):
+    """Forward pass of a fully connected (affine) layer.
+
+    Parameters
+    ----------
+    X : ndarray, shape (N, D)
+        One sample per row.
+    W : ndarray, shape (D, H)
+    b : ndarray, shape (H,)
+
+    Returns
+    -------
+    out : ndarray, shape (N, H), float64
+        out = X @ W + b
+    cache : tuple (X, W)
+        What affine_backward needs.
+    """
+    X, W, b = (np.asarray(a, dtype=float) for a in (X, W, b))
+    if X.ndim != 2 or W.ndim != 2 or b.shape != (W.shape[1],) or X.shape[1] != W.shape[0]:
+        raise ValueError(f"need X (N, D), W (D, H), b (H,); got {X.shape}, {W.shape}, {b.shape}")
+    return X @ W + b, (X, W)
+
+
+def affine_backward(dout, cache):
+    """Backward pass of a fully connected layer.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, H)
+        ∂L/∂out, the upstream gradient.
+    cache : tuple (X, W)
+        From affine_forward.
+
+    Returns
+    -------
+    dX : ndarray, shape (N, D)
+        ∂L/∂X = dout @ Wᵀ
+    dW : ndarray, shape (D, H)
+        ∂L/∂W = Xᵀ @ dout
+    db : ndarray, shape (H,)
+        ∂L/∂b = Σₙ doutₙ (sum over the rows: b was added to every row)
+    """
+    X, W = cache
+    if np.shape(dout) != (X.shape[0], W.shape[1]):
+        raise ValueError(f"dout must have shape {(X.shape[0], W.shape[1])}, got {np.shape(dout)}")
+    return dout @ W.T, X.T @ dout, np.sum(dout, axis=0)
+
+
+def relu_forward(Z):
+    """Forward pass of an elementwise ReLU layer.
+
+    Parameters
+    ----------
+    Z : ndarray, any shape
+        Pre-activations.
+
+    Returns
+    -------
+    out : ndarray, same shape as Z, float64
+        out = max(0, Z)
+    cache : ndarray
+        Z itself, for relu_backward.
+    """
+    Z = np.asarray(Z, dtype=float)
+    return np.maximum(Z, 0.0), Z
+
+
+def relu_backward(dout, cache):
+    """Backward pass of an elementwise ReLU layer.
+
+    Parameters
+    ----------
+    dout : ndarray, same shape as Z
+        ∂L/∂out.
+    cache : ndarray
+        Z from relu_forward.
+
+    Returns
+    -------
+    dZ : ndarray, same shape as Z, float64
+        dZ = dout ⊙ [Z > 0]: the gradient passes where the unit was active
+        and is blocked elsewhere (also at exactly Z = 0).
+    """
+    Z = cache
+    if np.shape(dout) != Z.shape:
+        raise ValueError(f"dout must have shape {Z.shape}, got {np.shape(dout)}")
+    return dout * (Z > 0)
+
+
+def mse_loss(pred, target):
+    """Squared-error loss, summed over outputs and averaged over samples.
+
+    Parameters
+    ----------
+    pred : ndarray, shape (N, K)
+        Predictions, one row per sample.
+    target : ndarray, shape (N, K)
+
+    Returns
+    -------
+    loss : float
+        loss = (1/N) Σₙ Σₖ (predₙₖ − targetₙₖ)²
+    dpred : ndarray, shape (N, K), float64
+        ∂loss/∂pred = 2 (pred − target) / N
+    """
+    pred, target = np.asarray(pred, dtype=float), np.asarray(target, dtype=float)
+    if pred.ndim == 0 or pred.shape != target.shape:
+        raise ValueError(f"pred and target must have the same shape (N, K), "
+                         f"got {pred.shape} and {target.shape}")
+    N = pred.shape[0]
+    diff = pred - target
+    return float(np.sum(diff ** 2) / N), 2.0 * diff / N
+
+
+def two_layer_mse(params, X, T):
+    """Loss and gradients of an affine–ReLU–affine network under mse_loss.
+
+    Forward:  Z = X W₁ + b₁,  H = relu(Z),  P = H W₂ + b₂,  loss = mse_loss(P, T).
+    Backward runs the same modules in reverse order, each turning the
+    gradient of its output into gradients of its inputs and parameters.
+
+    Parameters
+    ----------
+    params : list [(W1, b1), (W2, b2)]
+        W1 (D, H), b1 (H,), W2 (H, K), b2 (K,).
+    X : ndarray, shape (N, D)
+    T : ndarray, shape (N, K)
+        Targets.
+
+    Returns
+    -------
+    loss : float
+    grads : list [(dW1, db1), (dW2, db2)]
+        Same structure and shapes as params.
+    """
+    if len(params) != 2:
+        raise ValueError(f"params must be [(W1, b1), (W2, b2)], got {len(params)} layers")
+    (W1, b1), (W2, b2) = params
+    Z, cache1 = affine_forward(X, W1, b1)
+    H, relu_cache = relu_forward(Z)
+    P, cache2 = affine_forward(H, W2, b2)
+    loss, dP = mse_loss(P, T)
+    dH, dW2, db2 = affine_backward(dP, cache2)
+    dZ = relu_backward(dH, relu_cache)
+    _, dW1, db1 = affine_backward(dZ, cache1)
+    return loss, [(dW1, db1), (dW2, db2)]
