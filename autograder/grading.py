@@ -6,10 +6,13 @@ valid JSON (otherwise it is skipped with a message naming student and file,
 and any earlier grades for it stay as they were). The student's previous
 ``autograded/`` folder is kept aside while nbgrader runs and put back if it
 fails. After nbgrader, every test cell worth points must show either an error
-or a number (the harness always returns one); a cell that shows neither would
-get full marks from nbgrader, so it is set to 0 and reported.
+or a number (the harness always returns a plain float). nbgrader gives full
+marks to a cell that shows neither, or that shows a NumPy 2 scalar such as
+``np.float64(0.5)``; such a grade is set to the number shown (0 if none) and
+reported.
 """
 
+import re
 import shutil
 import sys
 import tempfile
@@ -58,15 +61,24 @@ def _is_scored_test(cell):
     return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and meta.get("points", 0) > 0
 
 
+NUMPY_SCALAR = re.compile(r"^(?:np|numpy)\.(?:float|int)\d*\((?P<value>[^()]*)\)$")
+
+
 def _reported_score(cell):
-    """``"error"``, the number the cell showed, or ``None`` if it showed neither."""
+    """``"error"``, the number the cell showed, or ``None`` if it showed neither.
+
+    NumPy 2 shows a scalar as ``np.float64(0.5)``, which nbgrader cannot read
+    and so counts as full marks; that form is read as the number it holds.
+    """
     for output in cell.outputs:
         if output.output_type == "error":
             return "error"
     for output in cell.outputs:
         if output.output_type == "execute_result":
+            text = output.data.get("text/plain", "").strip()
+            match = NUMPY_SCALAR.match(text)
             try:
-                return float(output.data.get("text/plain", ""))
+                return float(match.group("value") if match else text)
             except ValueError:
                 return None
     return None
@@ -81,7 +93,7 @@ def _harness_notes(cell):
 
 
 def _check_scores(api, chapter, student, root):
-    """Zero test cells that gave no number; return notes for the summary."""
+    """Make each test cell's grade the number it showed (0 if none); return notes."""
     path = Path(root) / "autograded" / student / chapter / notebook_name(chapter)
     nb = nbformat.read(path, as_version=4)
     notes = []
@@ -90,12 +102,17 @@ def _check_scores(api, chapter, student, root):
             if not _is_scored_test(cell):
                 continue
             notes += _harness_notes(cell)
-            if _reported_score(cell) is None:
-                grade_id = cell.metadata.nbgrader.grade_id
-                grade = gb.find_grade(grade_id, chapter, chapter, student)
-                grade.auto_score = 0
+            reported = _reported_score(cell)
+            if reported == "error":
+                continue
+            grade_id = cell.metadata.nbgrader.grade_id
+            grade = gb.find_grade(grade_id, chapter, chapter, student)
+            score = 0.0 if reported is None else min(max(reported, 0.0), grade.max_score)
+            if grade.auto_score != score:
+                grade.auto_score = score
                 gb.db.commit()
-                notes.append(f"⚠ test cell {grade_id} produced no score; set to 0")
+                shown = "no score" if reported is None else f"{reported:g}"
+                notes.append(f"⚠ test cell {grade_id} showed {shown}; its grade is set to {score:g}")
     return notes
 
 

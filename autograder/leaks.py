@@ -13,6 +13,8 @@ import inspect
 import re
 from pathlib import Path
 
+import nbformat
+
 HIDDEN_TEST_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "_grade_hidden", "autograder.harness")
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION") + HIDDEN_TEST_MARKERS
 PACKAGE_MENTION = re.compile(r"\b(import|from)\s+(solutions|autograder)\b|\bsolutions\.[a-z_]+\(")
@@ -22,17 +24,26 @@ TEXT_SUFFIXES = {".html", ".ipynb", ".js", ".json", ".md", ".py", ".txt", ".csv"
 _GENERIC = re.compile(r"^\w+(, \w+)* = np\.(asarray|array|copy)\(|^(if|for|return) \w+$")
 
 
+def _public_lines():
+    """Code students may see anyway: coursekit, and chapter cells outside solution regions."""
+    from .course import COURSEKIT_DIR, ROOT
+
+    lines = [line for path in COURSEKIT_DIR.rglob("*.py") for line in path.read_text().splitlines()]
+    for path in ROOT.glob("chapters/ch*/ch*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            lines += re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "", cell.source, flags=re.S).splitlines()
+    return "\n".join(line.strip() for line in lines)
+
+
 def solution_lines(min_length=25):
     """Distinctive code lines from the bodies of the reference functions.
 
-    Input conversions (``X = np.asarray(X, dtype=float)``) and lines that the
-    student helpers in ``coursekit`` also contain are not distinctive.
+    Input conversions (``X = np.asarray(X, dtype=float)``) and lines that
+    students see elsewhere (coursekit, worked examples) are not distinctive.
     """
     import solutions
 
-    from .course import COURSEKIT_DIR
-
-    shared = {line.strip() for path in COURSEKIT_DIR.rglob("*.py") for line in path.read_text().splitlines()}
+    public = _public_lines()
     lines = set()
     for name in solutions.__all__:
         source = inspect.getsource(getattr(solutions, name)).strip()
@@ -41,7 +52,7 @@ def solution_lines(min_length=25):
         for node in func.body[start:]:
             for line in ast.get_source_segment(source, node).splitlines():
                 line = line.strip()
-                if (len(line) >= min_length and line not in shared and not _GENERIC.match(line)
+                if (len(line) >= min_length and line not in public and not _GENERIC.match(line)
                         and not line.startswith(("#", "raise ValueError", "raise TypeError"))):
                     lines.add(line)
     return lines

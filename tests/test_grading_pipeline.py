@@ -1,0 +1,280 @@
+"""End to end: release → collect → autograde → feedback → CSV, with exact scores.
+
+One course folder is set up in a temporary directory (a copy of ``chapters/``)
+and graded through the instructor's CLI. The submissions are built by the test:
+complete, blank, partly correct, and one per trap that stock nbgrader gets
+wrong (warnings, deleted/edited/added cells, an endless loop, imported or
+wrapped reference functions, a patched NumPy, a broken notebook, a missing
+notebook, an unusable student id).
+"""
+
+import copy
+import csv
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import cli, grading, leaks
+from autograder.collect import collect_folder
+from autograder.course import ROOT, chapters
+from autograder.hidden_tests import CHAPTERS
+
+CH1 = "ch01_linear_classifiers"
+CH1_MAX = sum(exercise.points for exercise in CHAPTERS[CH1])
+
+
+def grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def cell_index(nb, gid):
+    return [grade_id(c) for c in nb.cells].index(gid)
+
+
+def with_code(nb, **sources):
+    """A copy of ``nb`` whose exercise cells ``name`` hold the given source."""
+    nb = copy.deepcopy(nb)
+    for name, source in sources.items():
+        nb.cells[cell_index(nb, name)].source = source
+    return nb
+
+
+def without(nb, *gids):
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if grade_id(c) not in gids]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
+    old = os.environ.get("NNFS_CELL_TIMEOUT")
+    os.environ["NNFS_CELL_TIMEOUT"] = "4"
+    assert cli.main(["--course-dir", str(root), "release"]) == 0
+    yield root
+    if old is None:
+        os.environ.pop("NNFS_CELL_TIMEOUT")
+    else:
+        os.environ["NNFS_CELL_TIMEOUT"] = old
+
+
+def source_nb(chapter):
+    return nbformat.read(ROOT / "chapters" / chapter / f"{chapter}.ipynb", as_version=4)
+
+
+def release_nb(root, chapter):
+    return nbformat.read(root / "release" / chapter / f"{chapter}.ipynb", as_version=4)
+
+
+WARNS = '''import sys, warnings
+def accuracy(y_pred, y_true):
+    warnings.warn("a warning from the student's code", RuntimeWarning)
+    print("debugging output", file=sys.stderr)
+    print("more output")
+    np.log(np.zeros(1))  # RuntimeWarning: divide by zero
+    return float(np.mean(np.asarray(y_pred) == np.asarray(y_true)))
+'''
+LOOP = "def accuracy(y_pred, y_true):\n    while True:\n        pass\n"
+IMPORTED = "from solutions import add_bias_column\n"
+FROM_SKLEARN = "from sklearn.metrics import accuracy_score as accuracy\n"
+WRAPPED = "def linear_scores(X, W, b):\n    import solutions\n    return solutions.linear_scores(X, W, b)\n"
+NO_BIAS = "def linear_scores(X, W, b):\n    return X @ W\n"
+COUNT_NOT_FRACTION = "def accuracy(y_pred, y_true):\n    return float(np.sum(y_pred == y_true))\n"
+PATCHED = '''np.allclose = lambda *args, **kwargs: True
+np.array_equal = lambda *args, **kwargs: True
+def predict_labels(scores):
+    return np.zeros(len(scores), dtype=int)
+'''
+
+
+@pytest.fixture(scope="module")
+def class_folder(course, tmp_path_factory):
+    """A folder per student, as an instructor would download it."""
+    folder = tmp_path_factory.mktemp("downloads")
+    src, rel = source_nb(CH1), release_nb(course, CH1)
+
+    edited = copy.deepcopy(src)
+    edited.cells[cell_index(edited, "l2_penalty_hidden")].source = "pass  # the student emptied the hidden tests"
+    edited.cells[cell_index(edited, "gradient_descent_tests")].source = "pass"
+    edited = without(edited, "setup", "add_bias_column_hidden", "accuracy_hidden", "linear_scores_tests")
+
+    added = copy.deepcopy(src)
+    added.cells.insert(3, nbformat.v4.new_markdown_cell("My notes on the bias trick."))
+    added.cells.insert(5, nbformat.v4.new_code_cell("print('an extra cell')"))
+    duplicate = copy.deepcopy(added.cells[cell_index(added, "accuracy_hidden")])
+    duplicate.source = "1 / 0"
+    added.cells.append(duplicate)
+
+    notebooks = {
+        "alice": src,
+        "bob": rel,
+        "carol": with_code(src, linear_scores=NO_BIAS, accuracy=COUNT_NOT_FRACTION),
+        "dan": with_code(src, accuracy=WARNS),
+        "erin": edited,
+        "frank": added,
+        "gina": with_code(src, accuracy=LOOP),
+        "hank": with_code(src, add_bias_column=IMPORTED, accuracy=FROM_SKLEARN, linear_scores=WRAPPED),
+        "ivan": with_code(src, predict_labels=PATCHED),
+    }
+    for student, nb in notebooks.items():
+        (folder / student).mkdir()
+        nbformat.write(nb, folder / student / f"{CH1}.ipynb")
+    (folder / "jack").mkdir()
+    (folder / "jack" / f"{CH1}.ipynb").write_text('{"cells": [ this is not json')
+    (folder / "kate").mkdir()
+    (folder / "kate" / "notes.txt").write_text("forgot the notebook")
+    (folder / "lee smith").mkdir()
+    nbformat.write(src, folder / "lee smith" / f"{CH1}.ipynb")
+    (folder / "mia").mkdir()
+    nbformat.write(src, folder / "mia" / "Copy of ch01 (1).ipynb")
+    (folder / "mia" / "numpy.py").write_text("raise SystemExit('student code shadowing numpy')")
+    return folder
+
+
+def test_release_is_the_student_version(course):
+    for chapter in chapters(course):
+        folder = course / "release" / chapter
+        assert (folder / "coursekit" / "testing.py").is_file()
+        assert leaks.scan_tree(folder) == {}
+        nb = release_nb(course, chapter)
+        stubs = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+        assert stubs and all("raise NotImplementedError()" in c.source for c in stubs)
+        assert not any("solutions" in c.source or "autograder" in c.source for c in nb.cells)
+
+
+@pytest.fixture(scope="module")
+def collected(course, class_folder):
+    return collect_folder(CH1, class_folder, course)
+
+
+def test_collect_from_folder(course, collected):
+    students = {sid for sid, _ in collected.collected}
+    assert students == {"alice", "bob", "carol", "dan", "erin", "frank", "gina", "hank", "ivan", "jack", "mia"}
+    assert any(p.startswith("kate: no notebook") for p in collected.problems)
+    assert any(p.startswith("lee smith/") and "not a usable student id" in p for p in collected.problems)
+    mia = course / "submitted" / "mia" / CH1
+    assert sorted(p.name for p in mia.iterdir()) == [f"{CH1}.ipynb", "timestamp.txt"]
+    assert "not a valid Jupyter notebook" in dict(collected.collected)["jack"]
+
+
+@pytest.fixture(scope="module")
+def graded(course, collected):
+    # Folders the LMS step cannot produce but an instructor might create by hand.
+    (course / "submitted" / "kate" / CH1).mkdir(parents=True)
+    shutil.copytree(course / "submitted" / "alice", course / "submitted" / "lee smith")
+    results = grading.grade_chapter(CH1, root=course)
+    return {r.student: r for r in results}
+
+
+EXPECTED = {
+    "alice": CH1_MAX,          # the instructor's own notebook
+    "bob": 0.0,                # blank release
+    "carol": CH1_MAX - 2 - 2 + 0.67,  # linear_scores wrong; accuracy right on 1 of 3 cases
+    "dan": CH1_MAX,            # correct but warns and prints to stderr
+    "erin": CH1_MAX,           # deleted and emptied test cells are restored
+    "frank": CH1_MAX,          # added cells, including a duplicated test cell
+    "gina": CH1_MAX - 2,       # endless loop in accuracy only
+    "hank": CH1_MAX - 2 - 2 - 2,  # imported / wrapped reference and sklearn functions
+    "ivan": CH1_MAX - 2,       # patched NumPy does not help a wrong predict_labels
+    "mia": CH1_MAX,            # renamed notebook, numpy.py beside it ignored
+}
+
+
+def test_exact_scores(graded):
+    scores = {s: r.score for s, r in graded.items() if r.status == "graded"}
+    assert scores == pytest.approx(EXPECTED, abs=1e-9)
+
+
+def test_problem_submissions_are_named_and_skipped(graded):
+    assert graded["jack"].status == "skipped"
+    assert "submitted/jack/ch01_linear_classifiers/ch01_linear_classifiers.ipynb is not a valid Jupyter notebook" \
+        in graded["jack"].notes[0]
+    assert graded["kate"].status == "skipped"
+    assert graded["kate"].notes[0].startswith("missing submitted/kate/")
+    assert graded["lee smith"].status == "skipped"
+    assert "not a usable student id" in graded["lee smith"].notes[0]
+
+
+def test_reports_name_the_integrity_problems(graded):
+    hank = " ".join(graded["hank"].notes)
+    assert "`add_bias_column` is imported from solutions" in hank
+    assert "`accuracy` is function from sklearn" in hank or "accuracy` is imported from sklearn" in hank
+    assert "refers to `solutions`" in hank
+    assert "review cell" in hank
+    ivan = " ".join(graded["ivan"].notes)
+    assert "replaced numpy.allclose" in ivan
+    carol = " ".join(graded["carol"].notes)
+    assert "lost points: linear_scores 0/2, accuracy 0.67/2" in carol
+
+
+def test_feedback_shows_messages_not_hidden_tests(course, graded):
+    assert cli.main(["--course-dir", str(course), "feedback", CH1]) == 0
+    carol = (course / "feedback" / "carol" / CH1 / f"{CH1}.html").read_text()
+    assert "linear_scores: 0 of 3 hidden checks passed" in carol
+    assert "the bias b is missing" in carol
+    for student in EXPECTED:
+        html = (course / "feedback" / student / CH1 / f"{CH1}.html").read_text()
+        assert leaks.scan_text(html, hidden_tests_only=True) == []
+
+
+def test_export_csv_and_regrading_is_stable(course, graded, tmp_path):
+    first = tmp_path / "first.csv"
+    assert cli.main(["--course-dir", str(course), "export", "--to", str(first)]) == 0
+    rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(first.open())}
+    assert {s: rows[s] for s in EXPECTED} == pytest.approx(EXPECTED, abs=1e-9)
+
+    # Alice's file is replaced by a broken one: her grade and graded copy survive a regrade.
+    (course / "submitted" / "alice" / CH1 / f"{CH1}.ipynb").write_text("{ broken")
+    again = {r.student: r for r in grading.grade_chapter(CH1, root=course)}
+    assert again["alice"].status == "skipped"
+    assert (course / "autograded" / "alice" / CH1 / f"{CH1}.ipynb").is_file()
+    second = tmp_path / "second.csv"
+    grading.export_grades(second, course)
+    assert list(csv.DictReader(second.open())) == list(csv.DictReader(first.open()))
+
+
+def test_numpy_scalar_partial_score_is_not_full_marks(course, graded):
+    """nbgrader reads `np.float64(0.5)` as no number and gives full marks; the grader does not."""
+    path = course / "autograded" / "carol" / CH1 / f"{CH1}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = nb.cells[cell_index(nb, "accuracy_hidden")]
+    result = next(o for o in cell.outputs if o.output_type == "execute_result")
+    result.data["text/plain"] = "np.float64(0.5)"
+    nbformat.write(nb, path)
+    api = grading.nbgrader_api(course)
+    notes = grading._check_scores(api, CH1, "carol", course)
+    assert "⚠ test cell accuracy_hidden showed 0.5; its grade is set to 0.5" in notes
+    with api.gradebook as gb:
+        assert gb.find_grade("accuracy_hidden", CH1, CH1, "carol").score == 0.5
+
+
+def test_collect_from_lms_zip(course, tmp_path):
+    archive = tmp_path / "submissions.zip"
+    src = nbformat.writes(source_nb(CH1))
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"nora_LATE_1234_5678_{CH1}.ipynb", src)
+        zf.writestr(f"oscar/{CH1}.ipynb", src)
+        zf.writestr(f"__MACOSX/oscar/._{CH1}.ipynb", "junk")
+        zf.writestr("paul_11_22_notes.txt", "not a notebook")
+        zf.writestr("stray.ipynb", src)
+    assert cli.main(["--course-dir", str(course), "collect", CH1, "--from-zip", str(archive)]) == 0
+    for student in ("nora", "oscar"):
+        assert (course / "submitted" / student / CH1 / f"{CH1}.ipynb").read_text() == src
+    assert not (course / "submitted" / "stray").exists()
+    results = grading.grade_chapter(CH1, ["nora", "oscar"], course)
+    assert [r.score for r in results] == [CH1_MAX, CH1_MAX]
+
+
+def test_instructor_notebooks_get_full_marks_in_every_chapter(course):
+    for chapter in chapters(course):
+        target = course / "submitted" / "instructor" / chapter
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "chapters" / chapter / f"{chapter}.ipynb", target)
+        [result] = grading.grade_chapter(chapter, ["instructor"], course)
+        expected = sum(e.points for e in CHAPTERS[chapter])
+        assert (result.status, result.score, result.max_score) == ("graded", expected, expected), result.notes
