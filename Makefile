@@ -10,7 +10,6 @@ BIN := $(CURDIR)/$(VENV)/bin
 # nbgrader shells out to alembic and starts kernels by name: this venv first.
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: build test benchmark notebooks release book clean
 

@@ -20,6 +20,7 @@ Then it runs ``jupyter-book build`` with warnings as errors and scans
 
 import argparse
 import hashlib
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -94,10 +95,22 @@ def write_coursekit_zip(out_dir):
             zf.writestr(info, path.read_bytes())
 
 
+def copy_mathjax(out_dir):
+    """MathJax 3 into ``book/_static/mathjax``, so the book needs no CDN to show math."""
+    import mathjax  # the static files of the django-static-mathjax wheel
+
+    target = out_dir / "_static" / "mathjax"
+    if not (target / "tex-chtml.js").exists():
+        source = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns(
+            "sre", "*-full*.js", "*svg*.js", "mml-*.js", "tex-mml-*.js", "node-main.js", "latest.js"))
+
+
 def write_book_notebooks():
     out_dir = ROOT / "book"
     out_dir.mkdir(exist_ok=True)
     write_coursekit_zip(out_dir)
+    copy_mathjax(out_dir)
     for chapter in chapters():
         release = ROOT / "release" / chapter / f"{chapter}.ipynb"
         if not release.exists():
