@@ -80,10 +80,10 @@ def count_parameters(layer_sizes):
 
 
 def xor_network():
-    """Hand-chosen weights of a 2-2-1 ReLU network that computes XOR exactly.
+    """Weights, chosen by hand, of a ReLU network that computes XOR exactly.
 
-    h₁ = relu(x₁ + x₂) counts the ones, h₂ = relu(x₁ + x₂ − 1) fires only for
-    (1, 1), and the output h₁ − 2h₂ is 0, 1, 1, 0 on (0,0), (0,1), (1,0), (1,1).
+    mlp_forward(X, xor_network(), relu) must give exactly 0, 1, 1, 0 for the
+    rows (0, 0), (0, 1), (1, 0), (1, 1) of X: no rounding, no threshold.
 
     Returns
     -------

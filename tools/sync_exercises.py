@@ -58,8 +58,8 @@ def exercise_source(name):
 
 def hidden_source(exercise):
     return (
-        f"# Hidden tests, run by the grader: your `{exercise.name}` is compared with a reference\n"
-        f"# implementation on more inputs (several shapes and edge cases). {exercise.points} points.\n"
+        f"# Hidden tests, run by the grader: more checks of your `{exercise.name}` on other inputs,\n"
+        f"# shapes and edge cases. {exercise.points} points.\n"
         "### BEGIN HIDDEN TESTS\n"
         "from autograder.harness import grade as _grade_hidden\n"
         f'_grade_hidden("{exercise.name}")\n'
@@ -126,6 +126,10 @@ def main(argv=None):
     failed = False
     for path in chapter_notebooks():
         chapter = path.parent.name
+        if not path.exists():
+            print(f"{path.relative_to(ROOT)}: missing (hidden tests exist for {chapter})")
+            failed = True
+            continue
         before = path.read_text()
         nb = nbformat.reads(before, as_version=4)
         problems = sync_notebook(nb, chapter)

@@ -5,6 +5,9 @@ run. Inputs come back batch-first as ``X`` of shape ``(N, D)`` (float64) and
 integer labels ``y`` of shape ``(N,)``.
 """
 
+import importlib.util
+import os
+
 import numpy as np
 
 __all__ = ["make_blobs", "make_xor", "make_moons", "make_circles", "load_digits", "XOR_INPUTS", "XOR_TARGETS"]
@@ -59,9 +62,10 @@ def load_digits():
     """scikit-learn's bundled 8×8 handwritten digits, pixels scaled to [0, 1].
 
     Returns ``X`` of shape ``(1797, 64)`` and labels ``y`` of shape ``(1797,)``
-    in 0–9. The data ship inside scikit-learn, so nothing is downloaded.
+    in 0–9. The data ship inside scikit-learn (the same file its
+    ``load_digits`` reads), so nothing is downloaded; reading the file directly
+    spares importing scikit-learn, which takes about a second.
     """
-    from sklearn.datasets import load_digits as _sklearn_digits
-
-    digits = _sklearn_digits()
-    return digits.data.astype(np.float64) / 16.0, digits.target.astype(np.int64)
+    package = importlib.util.find_spec("sklearn").submodule_search_locations[0]
+    raw = np.loadtxt(os.path.join(package, "datasets", "data", "digits.csv.gz"), delimiter=",")
+    return raw[:, :-1] / 16.0, raw[:, -1].astype(np.int64)
