@@ -29,7 +29,8 @@ class RestoreMissingCells(NbGraderPreprocessor):
     right after the nearest earlier source cell that the submission has, so it
     lands where it was. A deleted exercise cell comes back as the student's
     stub (the function is then undefined and its tests score 0); test cells
-    get their source back from the gradebook in ``OverwriteCells`` next.
+    get their source back from the gradebook in ``OverwriteCells`` next. A
+    copy of a test cell (emptied by ``DeduplicateIds``) becomes a plain cell.
     """
 
     source_directory = Unicode("", help="Absolute path of the nbgrader source directory.").tag(config=True)
@@ -49,6 +50,11 @@ class RestoreMissingCells(NbGraderPreprocessor):
         return cell
 
     def preprocess(self, nb, resources):
+        # DeduplicateIds leaves a copied test cell with empty nbgrader metadata,
+        # which OverwriteCells cannot handle: make it an ordinary cell.
+        for cell in nb.cells:
+            if "nbgrader" in cell.metadata and not cell.metadata.nbgrader.get("grade_id"):
+                del cell.metadata["nbgrader"]
         if not self.source_directory:
             return nb, resources
         source = self._source_notebook(resources)

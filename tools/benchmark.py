@@ -56,7 +56,8 @@ def main(argv=None):
 
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "empty.ipynb"
-        nbformat.write(nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3"}}), empty)
+        nbformat.write(nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                         "language": "python"}}), empty)
         kernel = median_time(lambda: execute(empty), runs)
 
         print(f"Medians of {runs} runs.\n\nChapter notebooks, executed in a fresh kernel")
