@@ -43,6 +43,12 @@ def with_code(nb, **sources):
     return nb
 
 
+def completed(released, source):
+    """What a diligent student submits: the release with every exercise written."""
+    names = [grade_id(c) for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    return with_code(released, **{name: source.cells[cell_index(source, name)].source for name in names})
+
+
 def without(nb, *gids):
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if grade_id(c) not in gids]
@@ -96,7 +102,8 @@ def predict_labels(scores):
 def class_folder(course, tmp_path_factory):
     """A folder per student, as an instructor would download it."""
     folder = tmp_path_factory.mktemp("downloads")
-    src, rel = source_nb(CH1), release_nb(course, CH1)
+    rel = release_nb(course, CH1)
+    src = completed(rel, source_nb(CH1))
 
     edited = copy.deepcopy(src)
     edited.cells[cell_index(edited, "l2_penalty_hidden")].source = "pass  # the student emptied the hidden tests"
@@ -111,7 +118,7 @@ def class_folder(course, tmp_path_factory):
     added.cells.append(duplicate)
 
     notebooks = {
-        "alice": src,
+        "alice": source_nb(CH1),
         "bob": rel,
         "carol": with_code(src, linear_scores=NO_BIAS, accuracy=COUNT_NOT_FRACTION),
         "dan": with_code(src, accuracy=WARNS),
@@ -225,7 +232,7 @@ def test_feedback_shows_messages_not_hidden_tests(course, graded):
 def test_export_csv_and_regrading_is_stable(course, graded, tmp_path):
     first = tmp_path / "first.csv"
     assert cli.main(["--course-dir", str(course), "export", "--to", str(first)]) == 0
-    rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(first.open())}
+    rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(first.open()) if r["assignment"] == CH1}
     assert {s: rows[s] for s in EXPECTED} == pytest.approx(EXPECTED, abs=1e-9)
 
     # Alice's file is replaced by a broken one: her grade and graded copy survive a regrade.
