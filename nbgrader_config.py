@@ -27,6 +27,8 @@ c.CourseDirectory.ignore = [
 # (NNFS_CELL_TIMEOUT lets the test suite use a shorter limit.)
 c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "20"))
 c.Execute.interrupt_on_timeout = True
+# Quiet kernels: ipykernel 7 logs a harmless warning about TCP on every start.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 # Output on stderr (a RuntimeWarning, a stray print to stderr) must not zero a
 # test cell: failures are exceptions, never stderr text.

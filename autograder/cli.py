@@ -13,6 +13,7 @@ checkout). The stock ``nbgrader`` commands work from the course folder too.
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from . import collect, grading, release
@@ -47,6 +48,8 @@ def _parser():
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    # nbgrader 0.9.6 trips SQLAlchemy's autoflush warnings on every submission; they are harmless.
+    warnings.filterwarnings("ignore", message=".*not in session.*")
     root = args.course_dir.resolve()
     if args.command == "release":
         names = [check_chapter(c, root) for c in args.chapters] or chapters(root)

@@ -22,6 +22,7 @@ def execute(path, timeout=60):
     """Run the notebook at ``path``; return the executed notebook (file untouched)."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # ipykernel 7's TCP notice
                             resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute()
     return nb
