@@ -257,6 +257,14 @@ def _run_case(exercise, case, index, student):
         return f"raised {type(error).__name__}: {error}"
     finally:
         _restore_pristine()
+    try:
+        return _judge(exercise, case, student, student_args, args, got, expected)
+    except Exception as error:  # a result so odd that the comparison itself failed
+        return f"returned {type(got).__name__}, which could not be checked ({type(error).__name__}: {error})"
+
+
+def _judge(exercise, case, student, student_args, args, got, expected):
+    """Compare the student's result (and arguments after the call) with the expectation."""
     changed = _testing.modified_arguments(student, student_args, {}, (args, {}))
     if changed:
         return f"modified its input {', '.join(changed)} in place (work on a copy)"

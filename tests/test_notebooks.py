@@ -7,10 +7,8 @@ and reproduce their stored outputs.)
 import sys
 
 import nbformat
-import numpy as np
 import pytest
 
-from autograder import harness
 from autograder.course import ROOT, chapters
 from autograder.hidden_tests import CHAPTERS
 
@@ -65,31 +63,3 @@ def test_no_cell_but_the_generated_ones_touches_the_reference(chapter):
         if grade_id(cell) == "setup" or (grade_id(cell) or "").endswith("_hidden"):
             continue
         assert "solutions" not in cell.source and "autograder" not in cell.source, cell.source[:80]
-
-
-def notebook_namespace(chapter, **replacements):
-    """The chapter's exercise functions defined from their cell sources, as in a kernel."""
-    namespace = {"np": np, "__name__": "__main__"}
-    for exercise in CHAPTERS[chapter]:
-        exec(replacements.get(exercise.name, sync_exercises.exercise_source(exercise.name)), namespace)
-    return namespace
-
-
-@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
-def test_reference_code_written_in_a_notebook_gets_full_marks(chapter, monkeypatch, capsys):
-    namespace = notebook_namespace(chapter)
-    monkeypatch.setattr(harness, "_notebook_namespace", lambda: namespace)
-    for exercise in CHAPTERS[chapter]:
-        score = harness.grade(exercise.name)
-        assert type(score) is float and score == exercise.points, capsys.readouterr().out
-
-
-def test_partial_credit_is_a_plain_float_with_a_message(monkeypatch, capsys):
-    count = "def accuracy(y_pred, y_true):\n    return np.sum(y_pred == y_true)\n"
-    namespace = notebook_namespace("ch01_linear_classifiers", accuracy=count)
-    monkeypatch.setattr(harness, "_notebook_namespace", lambda: namespace)
-    score = harness.grade("accuracy")
-    out = capsys.readouterr().out
-    assert type(score) is float and score == 0.67
-    assert "✗ accuracy: 1 of 3 hidden checks passed, 0.67 of 2 points" in out
-    assert "Hint: divide the number of matches by N" in out
