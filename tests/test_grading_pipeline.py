@@ -260,7 +260,7 @@ def test_numpy_scalar_partial_score_is_not_full_marks(course, graded):
         assert gb.find_grade("accuracy_hidden", CH1, CH1, "carol").score == 0.5
 
 
-def test_collect_from_lms_zip(course, tmp_path):
+def test_one_command_from_lms_zip_to_csv(course, tmp_path):
     archive = tmp_path / "submissions.zip"
     src = nbformat.writes(source_nb(CH1))
     with zipfile.ZipFile(archive, "w") as zf:
@@ -269,12 +269,14 @@ def test_collect_from_lms_zip(course, tmp_path):
         zf.writestr(f"__MACOSX/oscar/._{CH1}.ipynb", "junk")
         zf.writestr("paul_11_22_notes.txt", "not a notebook")
         zf.writestr("stray.ipynb", src)
-    assert cli.main(["--course-dir", str(course), "collect", CH1, "--from-zip", str(archive)]) == 0
+    grades = tmp_path / "grades.csv"
+    assert cli.main(["--course-dir", str(course), "run", CH1, "--from-zip", str(archive), "--to", str(grades)]) == 0
     for student in ("nora", "oscar"):
         assert (course / "submitted" / student / CH1 / f"{CH1}.ipynb").read_text() == src
+        assert (course / "feedback" / student / CH1 / f"{CH1}.html").is_file()
     assert not (course / "submitted" / "stray").exists()
-    results = grading.grade_chapter(CH1, ["nora", "oscar"], course)
-    assert [r.score for r in results] == [CH1_MAX, CH1_MAX]
+    rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(grades.open()) if r["assignment"] == CH1}
+    assert rows["nora"] == rows["oscar"] == CH1_MAX
 
 
 def test_instructor_notebooks_get_full_marks_in_every_chapter(course):

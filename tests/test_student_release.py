@@ -1,0 +1,58 @@
+"""A student's view: the released notebook runs with the shipped coursekit and the visible tests pass for correct code."""
+
+import shutil
+import sys
+
+import nbformat
+import pytest
+
+from autograder import release
+from autograder.course import ROOT, chapters
+
+sys.path.insert(0, str(ROOT / "tools"))
+from execute_notebooks import execute  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
+    release.release(chapters(), root, log=lambda *_: None)
+    return root / "release"
+
+
+def grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_released_notebook_with_correct_answers_passes_its_visible_tests(released, chapter):
+    folder = released / chapter
+    student = nbformat.read(folder / f"{chapter}.ipynb", as_version=4)
+    source = nbformat.read(ROOT / "chapters" / chapter / f"{chapter}.ipynb", as_version=4)
+    answers = {grade_id(c): c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    for cell in student.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    student.cells.append(nbformat.v4.new_code_cell("import coursekit\nprint(coursekit.__file__)"))
+    nbformat.write(student, folder / "answered.ipynb")
+
+    done = execute(folder / "answered.ipynb")  # raises on the first error
+
+    def printed(cell):
+        return "".join(output.get("text", "") for output in cell.outputs)
+
+    tests = {grade_id(c): printed(c) for c in done.cells if (grade_id(c) or "").endswith("_tests")}
+    for name in answers:
+        assert f"✓ {name}: all visible tests passed" in tests[f"{name}_tests"]
+    assert printed(done.cells[-1]).startswith(str(folder / "coursekit"))  # the shipped copy, not the installed one
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_blank_release_fails_visible_tests_with_not_implemented(released, chapter):
+    nb = nbformat.read(released / chapter / f"{chapter}.ipynb", as_version=4)
+    first = next(c for c in nb.cells if (grade_id(c) or "").endswith("_tests"))
+    nb.cells = nb.cells[: nb.cells.index(first) + 1]
+    nbformat.write(nb, released / chapter / "blank.ipynb")
+    with pytest.raises(Exception, match="NotImplementedError"):
+        execute(released / chapter / "blank.ipynb")
