@@ -18,6 +18,11 @@ def chapters(root=ROOT):
     return sorted(p.parent.name for p in found if p.stem == p.parent.name)
 
 
+def grade_id(cell):
+    """The nbgrader id of a notebook cell, or ``None`` for an ordinary cell."""
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
 def notebook_name(chapter):
     return f"{chapter}.ipynb"
 

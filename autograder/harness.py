@@ -282,20 +282,27 @@ def _judge(exercise, case, student, student_args, args, got, expected):
 
 
 def _diagnose(exercise, case, index, student):
-    """The hint of the first diagnosis that matches this failure, if any."""
+    """The hint of the first diagnosis that matches this failure, if any.
+
+    A predicate that raises on an odd result counts as not matching, and the
+    next one is tried.
+    """
     args = case.make_args(np.random.default_rng(_seed(exercise.name, index)))
     try:
         got = _call_quietly(student, copy.deepcopy(args))
-        expected = exercise.reference(*copy.deepcopy(args))
-        for predicate, hint in exercise.diagnoses:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                if predicate(got, expected, args):
-                    return hint
     except Exception:
         return None
     finally:
         _restore_pristine()
+    expected = exercise.reference(*copy.deepcopy(args))
+    for predicate, hint in exercise.diagnoses:
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                if predicate(got, expected, args):
+                    return hint
+        except Exception:
+            continue
     return None
 
 

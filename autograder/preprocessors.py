@@ -13,11 +13,10 @@ from nbgrader import utils
 from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
 from traitlets import Unicode
 
+from .course import grade_id
+
 RESTORED_NOTE = "(restored by the grader: this cell was missing from the submission)"
 
-
-def _grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 class RestoreMissingCells(NbGraderPreprocessor):
@@ -60,10 +59,10 @@ class RestoreMissingCells(NbGraderPreprocessor):
         source = self._source_notebook(resources)
         anchor = -1  # index in nb.cells after which the next missing cell goes
         for source_cell in source.cells:
-            grade_id = _grade_id(source_cell)
+            grade_id = grade_id(source_cell)
             if not grade_id:
                 continue
-            present = [i for i, cell in enumerate(nb.cells) if _grade_id(cell) == grade_id]
+            present = [i for i, cell in enumerate(nb.cells) if grade_id(cell) == grade_id]
             if present:
                 anchor = present[0]
                 continue

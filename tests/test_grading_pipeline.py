@@ -20,15 +20,12 @@ import pytest
 
 from autograder import cli, grading, leaks
 from autograder.collect import collect_folder
-from autograder.course import ROOT, chapters
+from autograder.course import ROOT, chapters, grade_id
 from autograder.hidden_tests import CHAPTERS
 
 CH1 = "ch01_linear_classifiers"
 CH1_MAX = sum(exercise.points for exercise in CHAPTERS[CH1])
 
-
-def grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 def cell_index(nb, gid):

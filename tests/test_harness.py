@@ -105,3 +105,19 @@ def test_an_undefined_function_scores_zero(grade):
     del namespace["relu"]
     score, out = grade("relu", namespace)
     assert score == 0.0 and "✗ relu: not defined" in out
+
+
+def test_a_diagnosis_that_raises_does_not_hide_the_next_one(grade, monkeypatch):
+    def raises(got, expected, args):
+        raise IndexError("odd result")
+
+    exercise = harness.Exercise(
+        name="double", reference=lambda x: 2 * x, points=1,
+        cases=[harness.Case("x of shape (3,)", lambda rng: (rng.standard_normal(3),))],
+        diagnoses=[(raises, "never shown"), (lambda got, exp, args: np.allclose(got, args[0]), "multiply by 2")],
+    )
+    monkeypatch.setattr(harness, "_registry", lambda: {"double": exercise})
+    namespace = {"np": np}
+    exec("def double(x):\n    return x.copy()\n", namespace)
+    score, out = grade("double", namespace)
+    assert score == 0.0 and "Hint: multiply by 2" in out and "never shown" not in out

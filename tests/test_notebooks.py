@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from autograder.course import ROOT, chapters
+from autograder.course import ROOT, chapters, grade_id
 from autograder.hidden_tests import CHAPTERS
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -17,9 +17,6 @@ import sync_exercises  # noqa: E402
 
 NOTEBOOKS = {chapter: ROOT / "chapters" / chapter / f"{chapter}.ipynb" for chapter in CHAPTERS}
 
-
-def grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 def test_every_chapter_with_hidden_tests_has_a_notebook():

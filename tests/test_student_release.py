@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from autograder import release
-from autograder.course import ROOT, chapters
+from autograder.course import ROOT, chapters, grade_id
 
 sys.path.insert(0, str(ROOT / "tools"))
 from execute_notebooks import execute  # noqa: E402
@@ -20,9 +20,6 @@ def released(tmp_path_factory):
     release.release(chapters(), root, log=lambda *_: None)
     return root / "release"
 
-
-def grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 @pytest.mark.parametrize("chapter", chapters())

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from autograder import leaks  # noqa: E402
-from autograder.course import COURSEKIT_DIR, chapters  # noqa: E402
+from autograder.course import COURSEKIT_DIR, chapters, grade_id  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
 
 EXECUTION_INPUTS = ("solutions", "chapters/coursekit", "autograder/hidden_tests", "autograder/harness.py")
@@ -64,17 +64,14 @@ def executed_notebook(chapter):
     return nb
 
 
-def _grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
 
 def book_notebook(released, executed):
     """The student version with the outputs of the executed source version."""
     if len(released.cells) != len(executed.cells):
         raise SystemExit("release and source notebooks differ in length: run `nnfs-grade release` again")
     for student_cell, source_cell in zip(released.cells, executed.cells):
-        if (student_cell.cell_type, _grade_id(student_cell)) != (source_cell.cell_type, _grade_id(source_cell)):
-            raise SystemExit(f"release is out of date at cell {_grade_id(source_cell)!r}: run `nnfs-grade release`")
+        if (student_cell.cell_type, grade_id(student_cell)) != (source_cell.cell_type, grade_id(source_cell)):
+            raise SystemExit(f"release is out of date at cell {grade_id(source_cell)!r}: run `nnfs-grade release`")
         if student_cell.cell_type != "code":
             continue
         if "BEGIN HIDDEN TESTS" in source_cell.source:

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import solutions  # noqa: E402
+from autograder.course import grade_id  # noqa: E402
 from autograder.hidden_tests import CHAPTERS  # noqa: E402
 
 SETUP_HIDDEN = (
@@ -67,19 +68,16 @@ def hidden_source(exercise):
     )
 
 
-def _grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
 
 def sync_notebook(nb, chapter):
     """Rewrite the generated cells of ``nb`` in place; return a list of problems found."""
     problems = []
     exercises = {exercise.name: exercise for exercise in CHAPTERS[chapter]}
-    ids = [_grade_id(cell) for cell in nb.cells]
+    ids = [grade_id(cell) for cell in nb.cells]
     if "setup" not in ids:
         problems.append("no setup cell (grade_id 'setup')")
     for cell in nb.cells:
-        if _grade_id(cell) == "setup":
+        if grade_id(cell) == "setup":
             visible = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip()
             cell.source = f"{visible}\n{SETUP_HIDDEN}"
             cell.metadata["nbgrader"] = nbgrader_metadata("setup", grade=True, locked=True, points=0)
@@ -102,7 +100,7 @@ def sync_notebook(nb, chapter):
         if f"{name}_hidden" not in ids:
             after = ids.index(f"{name}_tests") if f"{name}_tests" in ids else index
             nb.cells.insert(after + 1, nbformat.v4.new_code_cell(metadata={"nbgrader": {"grade_id": f"{name}_hidden"}}))
-            ids = [_grade_id(cell) for cell in nb.cells]
+            ids = [grade_id(cell) for cell in nb.cells]
         hidden = nb.cells[ids.index(f"{name}_hidden")]
         hidden.source = hidden_source(exercise)
         hidden.metadata["nbgrader"] = nbgrader_metadata(f"{name}_hidden", grade=True, locked=True,

@@ -28,22 +28,6 @@ def _same_shape(got, expected):
     return isinstance(got, np.ndarray) and got.shape == np.shape(expected)
 
 
-def _safe(predicate):
-    """A diagnosis predicate that answers False instead of raising on an odd result."""
-
-    def safe(got, expected, args):
-        try:
-            return bool(predicate(got, expected, args))
-        except Exception:
-            return False
-
-    return safe
-
-
-def _diagnoses(*pairs):
-    return [(_safe(predicate), hint) for predicate, hint in pairs]
-
-
 def _float64_result(got, args, expected):
     """Values as the reference AND dtype float64 (an integer X must not give an integer result)."""
     if isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype != np.float64:
@@ -127,7 +111,7 @@ EXERCISES = [
             Case("X with integer dtype, shape (3, 5)", lambda rng: (rng.integers(-9, 9, (3, 5)),),
                  check=_float64_result),
         ],
-        diagnoses=_diagnoses(
+        diagnoses=[
             (lambda got, exp, args: _same_shape(got, exp) and np.allclose(got[:, 0], 1.0)
              and not np.allclose(got[:, -1], 1.0),
              "the column of ones goes LAST (the bias weight is the last row of W)"),
@@ -137,7 +121,7 @@ EXERCISES = [
              "the result needs one more column than X: (N, D) becomes (N, D + 1)"),
             (lambda got, exp, args: isinstance(got, np.ndarray) and got.dtype.kind in "iub",
              "return float64 even for an integer X: np.asarray(X, dtype=float), and np.ones(...) is float"),
-        ),
+        ],
     ),
     Exercise(
         name="linear_scores",
@@ -148,14 +132,14 @@ EXERCISES = [
             Case("N=1, D=5, C=2", lambda rng: (_normal(rng, 1, 5), _normal(rng, 5, 2), _normal(rng, 2))),
             Case("N=9, D=2, C=7", lambda rng: (_normal(rng, 9, 2), _normal(rng, 2, 7), _normal(rng, 7))),
         ],
-        diagnoses=_diagnoses(
+        diagnoses=[
             (lambda got, exp, args: _same_shape(got, exp) and np.allclose(got, args[0] @ args[1]),
              "the bias b is missing: scores = X @ W + b"),
             (lambda got, exp, args: _same_shape(got, exp) and np.allclose(got, args[0] @ args[1] - args[2]),
              "the bias is subtracted: scores = X @ W + b"),
             (lambda got, exp, args: np.shape(got) == exp.shape[::-1],
              "the result is transposed: one ROW per sample, shape (N, C) = X @ W + b"),
-        ),
+        ],
     ),
     Exercise(
         name="predict_labels",
@@ -167,7 +151,7 @@ EXERCISES = [
             Case("ties within a row", _ties),
             Case("a single sample, scores of shape (1, 4)", _scores_case(1, 4)),
         ],
-        diagnoses=_diagnoses(
+        diagnoses=[
             (lambda got, exp, args: np.shape(got) == (args[0].shape[1],),
              "take the maximum over classes (axis=1), one label per row"),
             (lambda got, exp, args: np.shape(got) == exp.shape
@@ -181,7 +165,7 @@ EXERCISES = [
             (lambda got, exp, args: np.array_equal(
                 np.asarray(got), args[0].shape[1] - 1 - np.argmax(args[0][:, ::-1], axis=1)),
              "on ties the FIRST (lowest) class wins, as with np.argmax; you picked the last one"),
-        ),
+        ],
     ),
     Exercise(
         name="accuracy",
@@ -192,7 +176,7 @@ EXERCISES = [
             Case("all correct", lambda rng: (np.arange(7) % 3, np.arange(7) % 3)),
             Case("none correct", lambda rng: (np.zeros(5, dtype=int), np.ones(5, dtype=int))),
         ],
-        diagnoses=_diagnoses(
+        diagnoses=[
             (lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,
              "return one number (the mean of the matches), not an array"),
             (lambda got, exp, args: exp > 0 and np.isclose(_as_float(got), 100 * exp),
@@ -201,7 +185,7 @@ EXERCISES = [
              "divide the number of matches by N: accuracy is a fraction in [0, 1]"),
             (lambda got, exp, args: exp != 0.5 and np.isclose(_as_float(got), 1.0 - exp),
              "that is the error rate: accuracy counts the labels that are EQUAL"),
-        ),
+        ],
     ),
     Exercise(
         name="l2_penalty",
@@ -214,7 +198,7 @@ EXERCISES = [
             Case("a weight vector of shape (6,), reg=0.3", lambda rng: (_normal(rng, 6), 0.3)),
             Case("W of shape (2, 3, 4), reg=0.05", lambda rng: (_normal(rng, 2, 3, 4), 0.05)),
         ],
-        diagnoses=_diagnoses(
+        diagnoses=[
             (lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,
              "return one number: sum over all entries (no axis argument)"),
             (lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sqrt(np.sum(args[0] ** 2))),
@@ -227,7 +211,7 @@ EXERCISES = [
              "multiply by the strength reg"),
             (lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sum(np.abs(args[0]))),
              "that is the L1 penalty (absolute values); L2 squares the entries"),
-        ),
+        ],
     ),
     Exercise(
         name="least_squares_loss_and_grad",
@@ -241,7 +225,7 @@ EXERCISES = [
             Case("a perfect fit, X @ w == t (N=6, D=4)", _perfect_fit, atol=1e-8),
             Case("X with a bias column and targets ±1 (N=9, D=3)", _bias_problem),
         ],
-        diagnoses=_diagnoses(
+        diagnoses=[
             (lambda got, exp, args: np.isclose(_as_float(got[0]), exp[0] * 2),
              "the loss is ||Xw − t||² / (2N): keep the factor 1/2"),
             (lambda got, exp, args: np.isclose(_as_float(got[0]), exp[0] * len(args[2])),
@@ -256,7 +240,7 @@ EXERCISES = [
              "the 1/2 in the loss cancels the 2 from the square: grad = Xᵀ(Xw − t) / N"),
             (lambda got, exp, args: np.shape(got[1]) == (len(args[2]),),
              "the gradient has one entry per WEIGHT (shape (D,)): X.T @ residual, not the residual"),
-        ),
+        ],
     ),
     Exercise(
         name="gradient_descent",
@@ -270,7 +254,7 @@ EXERCISES = [
             Case("weights that are a (3, 2) matrix, 6 steps", _gd_matrix_problem),
             Case("num_steps=0", _gd_no_steps),
         ],
-        diagnoses=_diagnoses(
+        diagnoses=[
             (lambda got, exp, args: len(got[1]) == len(exp[1]) > 0
              and np.allclose(got[1], list(exp[1][1:]) + [args[0](exp[0])[0]]),
              "record the loss BEFORE each update: losses[0] is the loss at w0"),
@@ -290,6 +274,6 @@ EXERCISES = [
              "with num_steps=0 there is no update: return w0's values (a copy is fine) and an empty list"),
             (lambda got, exp, args: np.shape(got[0]) != np.shape(exp[0]),
              "return w with the same shape as w0 (here possibly a matrix): do not flatten or reshape it"),
-        ),
+        ],
     ),
 ]
