@@ -59,14 +59,14 @@ class RestoreMissingCells(NbGraderPreprocessor):
         source = self._source_notebook(resources)
         anchor = -1  # index in nb.cells after which the next missing cell goes
         for source_cell in source.cells:
-            grade_id = grade_id(source_cell)
-            if not grade_id:
+            wanted = grade_id(source_cell)
+            if not wanted:
                 continue
-            present = [i for i, cell in enumerate(nb.cells) if grade_id(cell) == grade_id]
+            present = [i for i, cell in enumerate(nb.cells) if grade_id(cell) == wanted]
             if present:
                 anchor = present[0]
                 continue
-            self.log.warning("Restoring missing cell %s", grade_id)
+            self.log.warning("Restoring missing cell %s", wanted)
             anchor += 1
             nb.cells.insert(anchor, self._as_released(source_cell))
         return nb, resources
