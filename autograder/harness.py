@@ -42,6 +42,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from coursekit import testing as _testing
+from coursekit.probing import materialize as _materialize
 
 __all__ = ["Case", "Exercise", "grade"]
 
@@ -68,6 +69,13 @@ class Case:
     ``check(got, args, expected)`` replaces the comparison with the
     reference when several answers are correct; it returns ``None`` or a
     sentence saying what is wrong.
+
+    Arguments that are functions or random generators are given as
+    ``coursekit.probing.Fn`` / ``Rng`` specs (data, built afresh for each
+    call). ``driver``, a public ``coursekit`` function, runs a scenario
+    instead of a single call: the result compared is ``driver(func, *args)``
+    for the student's and the reference function alike (for example several
+    optimizer steps with the state carried from one call to the next).
     """
 
     label: str
@@ -76,6 +84,7 @@ class Case:
     rtol: float = 1e-6
     atol: float = 1e-9
     check: Optional[Callable] = None
+    driver: Optional[Callable] = None
 
 
 @dataclass
@@ -246,13 +255,19 @@ def _call_quietly(func, args):
         return func(*args)
 
 
+def _call(case, func, args):
+    """``func`` on the materialized ``args`` (through the case's driver, if any)."""
+    args = _materialize(args)
+    return case.driver(func, *args) if case.driver is not None else func(*args)
+
+
 def _run_case(exercise, case, index, student):
     """``None`` if the student passes this case, otherwise the failure text."""
     args = case.make_args(np.random.default_rng(_seed(exercise.name, index)))
-    expected = exercise.reference(*copy.deepcopy(args))
+    expected = _call(case, exercise.reference, copy.deepcopy(args))
     student_args = copy.deepcopy(args)
     try:
-        got = _call_quietly(student, student_args)
+        got = _call_quietly(lambda *a: _call(case, student, a), student_args)
     except Exception as error:  # the student's code raised: report it, keep grading
         return f"raised {type(error).__name__}: {error}"
     finally:
@@ -269,7 +284,7 @@ def _judge(exercise, case, student, student_args, args, got, expected):
     if changed:
         return f"modified its input {', '.join(changed)} in place (work on a copy)"
     if case.check is not None:
-        return case.check(got, copy.deepcopy(args), expected)
+        return case.check(got, _materialize(copy.deepcopy(args)), expected)
     if exercise.outputs:
         if not isinstance(got, (tuple, list)) or len(got) != len(exercise.outputs):
             return f"should return a tuple ({', '.join(exercise.outputs)}) but returned {type(got).__name__}"
@@ -289,12 +304,13 @@ def _diagnose(exercise, case, index, student):
     """
     args = case.make_args(np.random.default_rng(_seed(exercise.name, index)))
     try:
-        got = _call_quietly(student, copy.deepcopy(args))
+        got = _call_quietly(lambda *a: _call(case, student, a), copy.deepcopy(args))
     except Exception:
         return None
     finally:
         _restore_pristine()
-    expected = exercise.reference(*copy.deepcopy(args))
+    expected = _call(case, exercise.reference, copy.deepcopy(args))
+    args = _materialize(copy.deepcopy(args))
     for predicate, hint in exercise.diagnoses:
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):

@@ -26,7 +26,7 @@ def mlp_forward(X, params, activation):
     Returns
     -------
     scores : ndarray, shape (N, fan_out of the last layer)
-        h₀ = X,  hₗ = f(hₗ₋₁ @ Wₗ + bₗ) for l < L,  scores = h_{L−1} @ W_L + b_L.
+        H₀ = X,  Hₗ = f(Hₗ₋₁ @ Wₗ + bₗ) for l < L,  scores = H_{L−1} @ W_L + b_L.
     """
     if len(params) == 0:
         raise ValueError("params must contain at least one (W, b) layer")

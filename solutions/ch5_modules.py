@@ -19,19 +19,19 @@ def affine_forward(X, W, b):
     ----------
     X : ndarray, shape (N, D)
         One sample per row.
-    W : ndarray, shape (D, H)
-    b : ndarray, shape (H,)
+    W : ndarray, shape (D, M)
+    b : ndarray, shape (M,)
 
     Returns
     -------
-    out : ndarray, shape (N, H), float64
+    out : ndarray, shape (N, M), float64
         out = X @ W + b
     cache : tuple (X, W)
         What affine_backward needs.
     """
     X, W, b = (np.asarray(a, dtype=float) for a in (X, W, b))
     if X.ndim != 2 or W.ndim != 2 or b.shape != (W.shape[1],) or X.shape[1] != W.shape[0]:
-        raise ValueError(f"need X (N, D), W (D, H), b (H,); got {X.shape}, {W.shape}, {b.shape}")
+        raise ValueError(f"need X (N, D), W (D, M), b (M,); got {X.shape}, {W.shape}, {b.shape}")
     return X @ W + b, (X, W)
 
 
@@ -40,7 +40,7 @@ def affine_backward(dout, cache):
 
     Parameters
     ----------
-    dout : ndarray, shape (N, H)
+    dout : ndarray, shape (N, M)
         ∂L/∂out, the upstream gradient.
     cache : tuple (X, W)
         From affine_forward.
@@ -49,9 +49,9 @@ def affine_backward(dout, cache):
     -------
     dX : ndarray, shape (N, D)
         ∂L/∂X = dout @ Wᵀ
-    dW : ndarray, shape (D, H)
+    dW : ndarray, shape (D, M)
         ∂L/∂W = Xᵀ @ dout
-    db : ndarray, shape (H,)
+    db : ndarray, shape (M,)
         ∂L/∂b = Σₙ doutₙ (sum over the rows: b was added to every row)
     """
     X, W = cache
@@ -136,7 +136,7 @@ def two_layer_mse(params, X, T):
     Parameters
     ----------
     params : list [(W1, b1), (W2, b2)]
-        W1 (D, H), b1 (H,), W2 (H, K), b2 (K,).
+        W1 (D, M), b1 (M,), W2 (M, K), b2 (K,) for M hidden units.
     X : ndarray, shape (N, D)
     T : ndarray, shape (N, K)
         Targets.

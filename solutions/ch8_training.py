@@ -49,7 +49,7 @@ def init_mlp(layer_sizes, rng):
 def mlp_loss(params, X, y, reg=0.0):
     """Loss and gradients of a ReLU network with a softmax cross-entropy output.
 
-    Forward: h₀ = X, hₗ = relu(hₗ₋₁ Wₗ + bₗ) for the hidden layers, scores = h_{L−1} W_L + b_L.
+    Forward: H₀ = X, Hₗ = relu(Hₗ₋₁ Wₗ + bₗ) for the hidden layers, scores = H_{L−1} W_L + b_L.
     Backward: the same modules in reverse, starting from ∂loss/∂scores = (P − Y) / N.
 
     Parameters

@@ -9,6 +9,8 @@ import numpy as np
 
 import solutions as ref
 from autograder.harness import Case, Exercise
+from coursekit import functions
+from coursekit.probing import Fn
 from coursekit.testing import describe_mismatch
 
 
@@ -70,14 +72,10 @@ def _bias_problem(rng):
 
 
 def _gd_problem(n, d, lr, steps):
+    """A least-squares-shaped bowl: ½ (w − c)ᵀ A (w − c) with A = XᵀX / n for a random X (n, d)."""
     def make(rng):
         X = rng.standard_normal((n, d))
-        t = rng.standard_normal(n)
-
-        def loss_and_grad(w):
-            residual = X @ w - t
-            return float(residual @ residual / (2 * n)), X.T @ residual / n
-
+        loss_and_grad = Fn(functions.quadratic, A=X.T @ X / n, c=rng.standard_normal(d))
         return loss_and_grad, rng.standard_normal(d), lr, steps
 
     return make
@@ -85,13 +83,8 @@ def _gd_problem(n, d, lr, steps):
 
 def _gd_matrix_problem(rng):
     # Weights that are a (3, 2) matrix: gradient descent must not assume a vector.
-    target = rng.standard_normal((3, 2))
     scale = np.array([[1.0, 2.0], [0.5, 1.5], [3.0, 0.25]])
-
-    def quadratic_bowl(w):
-        diff = w - target
-        return float(0.5 * np.sum(scale * diff**2)), scale * diff
-
+    quadratic_bowl = Fn(functions.bowl, scale=scale, target=rng.standard_normal((3, 2)))
     return quadratic_bowl, rng.standard_normal((3, 2)), 0.2, 6
 
 

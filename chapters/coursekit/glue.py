@@ -1,0 +1,23 @@
+"""``glue(name, value)``: hand a computed number to the book's text.
+
+The book (built with MyST-NB) shows the value wherever the prose says
+``{glue:text}`name``` (or ``{glue:text}`name:.3f``` for a format), so every
+number a reader sees comes from a cell that ran. In a notebook the call shows
+nothing. It writes the same output as ``myst_nb.glue(name, value,
+display=False)``, without needing MyST-NB installed.
+"""
+
+from IPython.core.formatters import format_display_data
+from IPython.display import display
+
+__all__ = ["glue"]
+
+#: MyST-NB's prefix for glued values that are not displayed in the cell.
+HIDDEN_PREFIX = "application/papermill.record/"
+
+
+def glue(name, value):
+    """Record ``value`` (a number, text or figure) under ``name`` for the book; show nothing."""
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": HIDDEN_PREFIX}
+    display({HIDDEN_PREFIX + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
