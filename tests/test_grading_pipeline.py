@@ -10,6 +10,7 @@ notebook, an unusable student id).
 
 import copy
 import csv
+import importlib
 import os
 import shutil
 import zipfile
@@ -276,11 +277,25 @@ def test_one_command_from_lms_zip_to_csv(course, tmp_path):
     assert rows["nora"] == rows["oscar"] == CH1_MAX
 
 
-def test_instructor_notebooks_get_full_marks_in_every_chapter(course):
-    for chapter in chapters(course):
-        target = course / "submitted" / "instructor" / chapter
+@pytest.mark.parametrize("chapter", chapters())
+def test_every_chapter_grades_full_blank_and_partial_submissions(course, chapter):
+    """The instructor's notebook gets full marks, the blank release 0, a partly wrong one its exact score."""
+    partial = importlib.import_module(f"submissions.{chapter}")
+    released = release_nb(course, chapter)
+    notebooks = {
+        "instructor": source_nb(chapter),
+        "blank": released,
+        "partial": with_code(completed(released, source_nb(chapter)), **partial.WRONG),
+    }
+    for student, nb in notebooks.items():
+        target = course / "submitted" / f"{student}-{chapter}" / chapter
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / "chapters" / chapter / f"{chapter}.ipynb", target)
-        [result] = grading.grade_chapter(chapter, ["instructor"], course)
-        expected = sum(e.points for e in CHAPTERS[chapter])
-        assert (result.status, result.score, result.max_score) == ("graded", expected, expected), result.notes
+        nbformat.write(nb, target / f"{chapter}.ipynb")
+    results = grading.grade_chapter(chapter, [f"{s}-{chapter}" for s in notebooks], course)
+    full = sum(e.points for e in CHAPTERS[chapter])
+    scores = {r.student.split("-")[0]: (r.status, r.score, r.max_score) for r in results}
+    assert scores == {
+        "instructor": ("graded", full, full),
+        "blank": ("graded", 0.0, full),
+        "partial": ("graded", pytest.approx(full - sum(partial.LOST.values()), abs=1e-9), full),
+    }, [r.notes for r in results]

@@ -1,0 +1,6 @@
+"""Chapter 3: ReLU's derivative taken as 1 at exactly 0."""
+
+WRONG = {
+    "relu_grad": "def relu_grad(z):\n    return (np.asarray(z) >= 0).astype(float)\n",
+}
+LOST = {"relu_grad": 1.5}
