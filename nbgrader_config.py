@@ -23,11 +23,28 @@ c.CourseDirectory.ignore = [
     "*.py", "*.so", "*.pyd", "*.pth", "coursekit",
 ]
 
-# An endless loop costs only the cell it is in: interrupt it and go on.
-# (NNFS_CELL_TIMEOUT lets the test suite use a shorter limit.)
+# The student's code never shares a process with the reference: each submission runs
+# in a sandboxed kernel whose hidden-test cells only probe the student's functions;
+# scores are computed in the grader's process and written into those cells
+# (autograder/execute.py). Grading without the sandbox must be asked for explicitly:
+# NNFS_UNSANDBOXED=1 (or `nnfs-grade --unsandboxed`).
+c.Autograde.autograde_preprocessors = [
+    "autograder.execute.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.SandboxedExecute.sandbox = os.environ.get("NNFS_UNSANDBOXED", "") in ("", "0")
+# An endless loop costs only the cell it is in: interrupt it and go on. The hidden
+# cases of one exercise together get NNFS_PROBE_TIMEOUT seconds.
+# (The environment variables let the test suite use shorter limits.)
 c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "20"))
 c.Execute.interrupt_on_timeout = True
-# Quiet kernels: ipykernel 7 logs a harmless warning about TCP on every start.
+c.SandboxedExecute.probe_seconds = float(os.environ.get("NNFS_PROBE_TIMEOUT", "10"))
+# Quiet kernels: no history file, and ipykernel 7's notice about TCP is not logged.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 # Output on stderr (a RuntimeWarning, a stray print to stderr) must not zero a

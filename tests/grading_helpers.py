@@ -1,23 +1,30 @@
 """Grade one exercise of source code written as a student would write it, in this process.
 
-Tests of hidden cases and hints use :func:`grade_source`; it hides which
-grading engine is behind it, so such tests keep working when the engine
-changes.
+Tests of hidden cases and hints use :func:`grade_source`; it hides how the
+grading engine is wired, so such tests keep working when the engine changes.
 
     score, report = grade_source("accuracy", "def accuracy(y_pred, y_true):\\n    return 0.5\\n")
 
 Every other exercise of the chapter is defined from the reference's own
 source first (as a diligent student's notebook would), so an exercise that
-calls another one gets a correct helper unless ``others`` replaces it.
+calls another one gets a correct helper unless ``others`` replaces it. The
+function is probed and scored with the grader's own code
+(``coursekit.probing.probe`` in a forked child, ``autograder.probes.score``);
+only the sandboxed kernel is left out.
 """
 
+import contextlib
+import io
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
-from autograder import harness
+from autograder import probes
 from autograder.course import ROOT
 from autograder.hidden_tests import CHAPTERS, EXERCISES
+from coursekit import probing
 
 sys.path.insert(0, str(ROOT / "tools"))
 from sync_exercises import exercise_source  # noqa: E402
@@ -35,24 +42,23 @@ def notebook_namespace(chapter, sources):
     return namespace
 
 
-def grade_source(name, source=None, others=None):
-    """``(points, report)`` for exercise ``name`` written as ``source`` (the reference's if None)."""
-    import contextlib
-    import io
+def grade_namespace(name, namespace, seconds=10.0):
+    """``(points, report)`` for the function ``name`` found in ``namespace``."""
+    exercise = EXERCISES[name]
+    with tempfile.TemporaryDirectory() as folder:
+        inputs = probes.write_inputs([exercise], Path(folder) / "in", seconds)
+        with contextlib.redirect_stdout(io.StringIO()):
+            probing.probe(name, namespace=namespace, folder=folder)
+        lines, score = probes.score(exercise, inputs[name], Path(folder) / "out")
+    return score, "\n".join(lines) + "\n"
 
+
+def grade_source(name, source=None, others=None, seconds=10.0):
+    """``(points, report)`` for exercise ``name`` written as ``source`` (the reference's if None)."""
     sources = dict(others or {})
     if source is not None:
         sources[name] = source
-    namespace = notebook_namespace(chapter_of(name), sources)
-    original = harness._notebook_namespace
-    harness._notebook_namespace = lambda: namespace
-    out = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out):
-            score = harness.grade(name)
-    finally:
-        harness._notebook_namespace = original
-    return score, out.getvalue()
+    return grade_namespace(name, notebook_namespace(chapter_of(name), sources), seconds)
 
 
 def max_points(name):

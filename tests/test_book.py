@@ -28,7 +28,7 @@ def book():
 def test_nothing_of_the_reference_reaches_the_html(book):
     assert leaks.scan_tree(book) == {}
     search = (book / "searchindex.js").read_text()
-    assert "BEGIN SOLUTION" not in search and "_grade_hidden" not in search
+    assert "BEGIN SOLUTION" not in search and "_probe_hidden" not in search
 
 
 @pytest.mark.parametrize("chapter", chapters())

@@ -57,14 +57,16 @@ def without(nb, *gids):
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
-    old = os.environ.get("NNFS_CELL_TIMEOUT")
-    os.environ["NNFS_CELL_TIMEOUT"] = "4"
+    limits = {"NNFS_CELL_TIMEOUT": "4", "NNFS_PROBE_TIMEOUT": "3"}
+    old = {key: os.environ.get(key) for key in limits}
+    os.environ.update(limits)
     assert cli.main(["--course-dir", str(root), "release"]) == 0
     yield root
-    if old is None:
-        os.environ.pop("NNFS_CELL_TIMEOUT")
-    else:
-        os.environ["NNFS_CELL_TIMEOUT"] = old
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key)
+        else:
+            os.environ[key] = value
 
 
 def source_nb(chapter):
@@ -205,11 +207,14 @@ def test_problem_submissions_are_named_and_skipped(graded):
     assert "not a usable student id" in graded["lee smith"].notes[0]
 
 
-def test_reports_name_the_integrity_problems(graded):
+def test_reports_name_the_integrity_problems(course, graded):
     hank = " ".join(graded["hank"].notes)
     assert "`add_bias_column` is imported from solutions" in hank
     assert "`accuracy` is function from sklearn" in hank or "accuracy` is imported from sklearn" in hank
-    assert "refers to `solutions`" in hank
+    assert "lost points: linear_scores 0/2, accuracy 0/2, add_bias_column 0/2" in hank
+    graded_nb = nbformat.read(course / "autograded" / "hank" / CH1 / f"{CH1}.ipynb", as_version=4)
+    report = graded_nb.cells[cell_index(graded_nb, "linear_scores_hidden")].outputs[0].text
+    assert "raised ModuleNotFoundError: No module named 'solutions'" in report
     assert "review cell" in hank
     ivan = " ".join(graded["ivan"].notes)
     assert "replaced numpy.allclose" in ivan

@@ -36,7 +36,7 @@ from autograder import leaks  # noqa: E402
 from autograder.course import COURSEKIT_DIR, chapters, grade_id  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
 
-EXECUTION_INPUTS = ("solutions", "chapters/coursekit", "autograder/hidden_tests", "autograder/harness.py")
+EXECUTION_INPUTS = ("solutions", "chapters/coursekit", "autograder/hidden_tests")
 
 
 def _fingerprint(source):

@@ -10,8 +10,10 @@ version) has, per graded function ``name``:
 * a hidden test cell (``grade_id == name + "_hidden"``) worth the points given
   in ``autograder.hidden_tests``; inserted after the visible tests if missing.
 
-The first code cell (``grade_id == "setup"``) imports the harness in a hidden
-region, before any student code runs. Run ``python tools/sync_exercises.py`` to
+The first code cell (``grade_id == "setup"``) imports ``coursekit.probing`` in
+a hidden region, before any student code runs. A hidden-test cell only
+probes: it calls the student's function on the grader's inputs; scores are
+computed outside the kernel (``autograder.execute``). Run ``python tools/sync_exercises.py`` to
 rewrite these cells, ``--check`` to fail if any is out of date.
 """
 
@@ -33,7 +35,7 @@ from autograder.hidden_tests import CHAPTERS  # noqa: E402
 
 SETUP_HIDDEN = (
     "### BEGIN HIDDEN TESTS\n"
-    "import autograder.harness  # loaded before any student code: snapshots NumPy for the hidden tests\n"
+    "import coursekit.probing  # before any student code: snapshots NumPy and the builtins for the probes\n"
     "### END HIDDEN TESTS"
 )
 
@@ -62,8 +64,8 @@ def hidden_source(exercise):
         f"# Hidden tests, run by the grader: more checks of your `{exercise.name}` on other inputs,\n"
         f"# shapes and edge cases. {exercise.points} points.\n"
         "### BEGIN HIDDEN TESTS\n"
-        "from autograder.harness import grade as _grade_hidden\n"
-        f'_grade_hidden("{exercise.name}")\n'
+        "from coursekit.probing import probe as _probe_hidden\n"
+        f'_probe_hidden("{exercise.name}")\n'
         "### END HIDDEN TESTS"
     )
 

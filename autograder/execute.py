@@ -1,0 +1,212 @@
+"""Autograding's execute step: run a submission in a sandboxed kernel, score it outside.
+
+:class:`SandboxedExecute` replaces nbgrader's ``Execute`` preprocessor (see
+``nbgrader_config.py``), so ``nnfs-grade grade`` and the stock
+``nbgrader autograde`` grade the same way. For one notebook it
+
+1. writes the hidden cases' arguments for the chapter's exercises into a
+   private scratch folder (:mod:`autograder.probes`);
+2. executes the notebook cell by cell in a kernel inside the sandbox
+   (:mod:`autograder.sandbox`); the hidden-test cells only *probe*: they call
+   the student's functions on those arguments and write back what came out;
+3. scores every exercise in this process from those files, and replaces the
+   hidden-test cells' outputs with the report and the score, which is what
+   nbgrader records. Whatever the kernel printed or returned there is dropped.
+
+A cell that kills the kernel or hangs it beyond the time limit gets an error
+output; the kernel is then restarted, the cells before it are replayed
+(without their outputs), and execution goes on, so one exercise's crash costs
+only that exercise. Output beyond a limit per cell is dropped.
+"""
+
+import copy
+import os
+
+import nbformat
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Float, Integer
+
+from . import probes, sandbox
+from .course import grade_id
+
+TIMEOUT_ERRORS = ("CellTimeoutError", "KernelStopped")
+_SANDBOX_CHECKED = {}
+
+
+def _hidden_name(cell):
+    gid = grade_id(cell) or ""
+    return gid[: -len("_hidden")] if gid.endswith("_hidden") else None
+
+
+def _error_output(ename, evalue):
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's ``Execute`` with a sandboxed kernel, probes, recovery and scoring outside the kernel."""
+
+    sandbox = Bool(True, help="Run the kernel in the bubblewrap sandbox. Turning this off lets student "
+                              "code read the reference solutions and the grader's files.").tag(config=True)
+    probe_seconds = Float(10.0, help="Time limit for all hidden cases of one exercise, in seconds.").tag(config=True)
+    memory_bytes = Integer(4 * 2**30, help="Address-space limit of each sandboxed process.").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU-time limit of each sandboxed process.").tag(config=True)
+    max_processes = Integer(64, help="Process limit inside the sandbox.").tag(config=True)
+    max_output_bytes = Integer(1_000_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
+    max_restarts = Integer(4, help="Kernel restarts allowed per notebook after crashes.").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", sandbox.SandboxedKernelManager)
+        super().__init__(*args, **kwargs)
+
+    # ------------------------------------------------------------ set-up
+
+    def _exercises(self, nb, resources):
+        from .hidden_tests import CHAPTERS
+
+        chapter = resources.get("nbgrader", {}).get("assignment") or resources.get("nnfs_chapter")
+        probed = {_hidden_name(cell) for cell in nb.cells} - {None}
+        return [exercise for exercise in CHAPTERS.get(chapter, []) if exercise.name in probed]
+
+    def _use_sandbox(self):
+        if not self.sandbox or sandbox.unsandboxed_requested():
+            self.log.warning("Grading WITHOUT the sandbox: student code can read the grader's files.")
+            return False
+        bwrap = sandbox.find_bwrap()
+        if bwrap not in _SANDBOX_CHECKED:
+            try:
+                sandbox.check(bwrap)
+                _SANDBOX_CHECKED[bwrap] = None
+            except sandbox.SandboxUnavailable as error:
+                _SANDBOX_CHECKED[bwrap] = error
+        if _SANDBOX_CHECKED[bwrap] is not None:
+            raise _SANDBOX_CHECKED[bwrap]
+        self._bwrap = bwrap
+        return True
+
+    def _cell_timeout(self, cell):
+        if _hidden_name(cell):
+            return int(self.probe_seconds) + max(10, int(self.timeout or 0))
+        return self.timeout
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        self._kernels += 1
+        km.transport = "ipc"
+        km.ip = str(self._scratch.ipc / f"kernel{self._kernels}")
+        km.connection_file = str(self._scratch.ipc / f"kernel{self._kernels}.json")
+        km.sandbox_log = str(self._scratch.log)
+        if self._sandboxed:
+            km.sandbox_prefix = self._prefix
+            km.sandbox_uid = self._scratch.uid
+        else:
+            km.sandbox_env = {"NNFS_PROBE_DIR": str(self._scratch.root / "probe"), "NBGRADER_EXECUTION": "autograde"}
+        return km
+
+    # ------------------------------------------------------------ the run
+
+    def preprocess(self, nb, resources):
+        exercises = self._exercises(nb, resources)
+        self._sandboxed = self._use_sandbox()
+        self._slot = sandbox.UidSlot() if self._sandboxed and os.geteuid() == 0 else None
+        self._scratch = sandbox.Scratch(self._slot.uid if self._slot else None)
+        self._kernels, self._restarts, self._replayable = 0, 0, []
+        self._output_bytes = {}
+        self.timeout_func = self._cell_timeout
+        try:
+            seconds = float(self.probe_seconds)
+            inputs = probes.write_inputs(exercises, self._scratch.probe_in, seconds)
+            self._scratch.hand_over()
+            if self._sandboxed:
+                limits = sandbox.Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
+                                        processes=self.max_processes)
+                self._prefix = sandbox.command(self._bwrap, self._scratch, limits)
+            nb, resources = super().preprocess(nb, resources)
+            self._score(nb, exercises, inputs)
+        finally:
+            self._scratch.cleanup()
+            if self._slot:
+                self._slot.release()
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._restarts > self.max_restarts:
+            cell.outputs = [_error_output("KernelStopped", "not run: the kernel crashed too often")]
+            return cell, resources
+        self._output_bytes[index] = 0
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except (DeadKernelError, CellTimeoutError) as error:
+            dead = isinstance(error, DeadKernelError)
+            cell.outputs.append(_error_output(
+                "KernelStopped", "the kernel died while running this cell (os._exit, a crash, or a resource limit)"
+                if dead else f"the kernel stopped responding (no reply within {self._cell_timeout(cell)} s)"))
+            self._restart_and_replay(resources)
+            return cell, resources
+        stopped = any(o.output_type == "error" and o.get("ename") in TIMEOUT_ERRORS for o in cell.outputs)
+        if not stopped and not _hidden_name(cell):
+            self._replayable.append(index)
+        return cell, resources
+
+    def _restart_and_replay(self, resources):
+        """A fresh kernel, brought to the state before the failed cell by replaying earlier cells."""
+        from jupyter_core.utils import run_sync
+
+        self._restarts += 1
+        old_km, old_kc = self.km, self.kc
+        try:
+            if old_kc is not None:
+                old_kc.stop_channels()
+            run_sync(old_km.shutdown_kernel)(now=True)
+        except Exception as error:  # noqa: BLE001 - it is dead already, most likely
+            self.log.debug("shutting down the failed kernel: %s", error)
+        if self._restarts > self.max_restarts:
+            return
+        self.km, self.kc = self.create_kernel_manager(), None
+        self.start_new_kernel()
+        self.start_new_kernel_client()
+        replay = list(self._replayable)
+        for index in replay:
+            scratch_cell = copy.deepcopy(self.nb.cells[index])
+            try:
+                super().preprocess_cell(scratch_cell, resources, index)
+            except (DeadKernelError, CellTimeoutError):
+                self._replayable.remove(index)
+                self._restart_and_replay(resources)
+                return
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in content.get("data", {}).values())
+        used = self._output_bytes.get(cell_index, 0)
+        self._output_bytes[cell_index] = used + size
+        if used + size > self.max_output_bytes:
+            if used <= self.max_output_bytes:
+                outs.append(nbformat.v4.new_output(
+                    "stream", name="stdout", text=f"\n[output beyond {self.max_output_bytes} characters "
+                                                  "dropped by the grader]\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    # ------------------------------------------------------------ scoring
+
+    def _score(self, nb, exercises, inputs):
+        """Replace each hidden-test cell's outputs with the report and score computed here."""
+        by_name = {exercise.name: exercise for exercise in exercises}
+        static = probes.import_problems(nb, set(by_name))
+        for cell in nb.cells:
+            name = _hidden_name(cell)
+            if name is None:
+                continue
+            if name in by_name:
+                lines, earned = probes.score(by_name[name], inputs[name], self._scratch.probe_out,
+                                             static.get(name))
+            else:
+                lines, earned = [f"✗ {name}: no hidden tests are defined for this cell"], 0.0
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
+                nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(earned))},
+                                       execution_count=cell.get("execution_count")),
+            ]
