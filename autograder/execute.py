@@ -110,7 +110,7 @@ class SandboxedExecute(Execute):
         self._sandboxed = self._use_sandbox()
         self._slot = sandbox.UidSlot() if self._sandboxed and os.geteuid() == 0 else None
         self._scratch = sandbox.Scratch(self._slot.uid if self._slot else None)
-        self._kernels, self._restarts, self._replayable = 0, 0, []
+        self._kernels, self._restarts, self._replayable, self._patch_notes = 0, 0, [], []
         self._output_bytes = {}
         self.timeout_func = self._cell_timeout
         try:
@@ -146,9 +146,33 @@ class SandboxedExecute(Execute):
             self._restart_and_replay(resources)
             return cell, resources
         stopped = any(o.output_type == "error" and o.get("ename") in TIMEOUT_ERRORS for o in cell.outputs)
-        if not stopped and not _hidden_name(cell):
-            self._replayable.append(index)
+        if stopped or _hidden_name(cell):
+            return cell, resources
+        try:
+            self._restore_modules(index)
+        except (DeadKernelError, CellTimeoutError, TimeoutError, RuntimeError):
+            # The cell left the kernel unable to answer: start afresh without it.
+            cell.outputs.append(_error_output("KernelStopped", "the kernel stopped responding after this cell"))
+            self._restart_and_replay(resources)
+            return cell, resources
+        self._replayable.append(index)
         return cell, resources
+
+    def _restore_modules(self, index, note=True):
+        """Undo, in the kernel, whatever the cell replaced in NumPy, the builtins or coursekit.
+
+        The setup cell bound the restorer before any student code ran; what it
+        reports is only used as a note for the instructor.
+        """
+        msg_id = self.kc.execute("", silent=True, store_history=False, allow_stdin=False,
+                                 user_expressions={"patched": "_restore_hidden()"})
+        reply = self.wait_for_reply(msg_id)
+        if reply is None:
+            raise TimeoutError("no reply")
+        result = reply["content"].get("user_expressions", {}).get("patched", {})
+        text = str(result.get("data", {}).get("text/plain", "")) if result.get("status") == "ok" else ""
+        if note and text not in ("", "[]"):
+            self._patch_notes.append(f"⚠ cell {index + 1} replaced {text.strip('[]')[:300]}; undone after that cell")
 
     def _restart_and_replay(self, resources):
         """A fresh kernel, brought to the state before the failed cell by replaying earlier cells."""
@@ -172,7 +196,8 @@ class SandboxedExecute(Execute):
             scratch_cell = copy.deepcopy(self.nb.cells[index])
             try:
                 super().preprocess_cell(scratch_cell, resources, index)
-            except (DeadKernelError, CellTimeoutError):
+                self._restore_modules(index, note=False)
+            except (DeadKernelError, CellTimeoutError, TimeoutError, RuntimeError):
                 self._replayable.remove(index)
                 self._restart_and_replay(resources)
                 return
@@ -205,6 +230,8 @@ class SandboxedExecute(Execute):
                                              static.get(name))
             else:
                 lines, earned = [f"✗ {name}: no hidden tests are defined for this cell"], 0.0
+            if self._patch_notes:
+                lines, self._patch_notes = self._patch_notes + lines, []
             cell.outputs = [
                 nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
                 nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(earned))},

@@ -35,7 +35,8 @@ from autograder.hidden_tests import CHAPTERS  # noqa: E402
 
 SETUP_HIDDEN = (
     "### BEGIN HIDDEN TESTS\n"
-    "import coursekit.probing  # before any student code: snapshots NumPy and the builtins for the probes\n"
+    "# Before any student code runs: snapshot NumPy, the builtins and coursekit for the probes.\n"
+    "from coursekit.probing import probe as _probe_hidden, restore_modules as _restore_hidden\n"
     "### END HIDDEN TESTS"
 )
 
@@ -64,7 +65,6 @@ def hidden_source(exercise):
         f"# Hidden tests, run by the grader: more checks of your `{exercise.name}` on other inputs,\n"
         f"# shapes and edge cases. {exercise.points} points.\n"
         "### BEGIN HIDDEN TESTS\n"
-        "from coursekit.probing import probe as _probe_hidden\n"
         f'_probe_hidden("{exercise.name}")\n'
         "### END HIDDEN TESTS"
     )

@@ -14,7 +14,8 @@ def _identity(z):
 
 
 # Activations passed to the student's mlp_forward: described by data, built in coursekit.
-RELU, TANH, IDENTITY = Fn(functions.rectifier), Fn(functions.hyperbolic_tangent), Fn(functions.identity)
+# (The ReLU is an exercise of chapter 3, so the piecewise-linear one here is a softsign.)
+SOFTSIGN, TANH, IDENTITY = Fn(functions.softsign), Fn(functions.hyperbolic_tangent), Fn(functions.identity)
 
 
 def _params(rng, sizes, scale=1.0):
@@ -73,10 +74,10 @@ _forward = Exercise(
     reference=ref.mlp_forward,
     points=3,
     cases=[
-        Case("one layer (N=5, D=3, C=4), relu: no activation at all", _forward_case(5, [3, 4], RELU)),
-        Case("two layers 4-6-3, N=7, relu", _forward_case(7, [4, 6, 3], RELU)),
+        Case("one layer (N=5, D=3, C=4), softsign: no activation at all", _forward_case(5, [3, 4], SOFTSIGN)),
+        Case("two layers 4-6-3, N=7, softsign", _forward_case(7, [4, 6, 3], SOFTSIGN)),
         Case("three layers 5-8-3-2, N=6, tanh", _forward_case(6, [5, 8, 3, 2], TANH)),
-        Case("four layers 3-7-5-9-4, N=11, relu", _forward_case(11, [3, 7, 5, 9, 4], RELU)),
+        Case("four layers 3-7-5-9-4, N=11, softsign", _forward_case(11, [3, 7, 5, 9, 4], SOFTSIGN)),
         Case("a single sample (N=1), layers 6-2-5, tanh", _forward_case(1, [6, 2, 5], TANH)),
         Case("two layers 2-9-1 with the identity as activation", _forward_case(8, [2, 9, 1], IDENTITY)),
     ],

@@ -4,14 +4,15 @@ Exercises that take a function as an argument (a loss for gradient descent,
 ``f`` for a numerical gradient, a gradient for an optimizer) are tested on
 these. Each factory takes only arrays and numbers and returns a new function,
 so a test can describe "the quadratic bowl with these weights" as data.
-Nothing here solves an exercise.
+Nothing here may compute what an exercise asks for (students have this file):
+that is why the activation offered is the softsign, not the ReLU.
 """
 
 import numpy as np
 
 __all__ = [
     "identity",
-    "rectifier",
+    "softsign",
     "hyperbolic_tangent",
     "bowl",
     "bowl_gradient",
@@ -30,12 +31,12 @@ def identity():
     return identity
 
 
-def rectifier():
-    """The activation ``f(z) = max(0, z)`` (written with ``np.where``)."""
-    def relu(z):
+def softsign():
+    """The activation ``f(z) = z / (1 + |z|)``: nonlinear, and not one the exercises ask for."""
+    def softsign(z):
         z = np.asarray(z, dtype=float)
-        return np.where(z > 0.0, z, 0.0)
-    return relu
+        return z / (1.0 + np.abs(z))
+    return softsign
 
 
 def hyperbolic_tangent():

@@ -269,22 +269,37 @@ def _snapshot():
     return [(sys.modules[name], dict(vars(sys.modules[name]))) for name in names if name in sys.modules]
 
 
-#: Builtins the kernel itself replaces before every cell (stdin forwarding).
-_KERNEL_BUILTINS = ("input", "raw_input")
+#: Builtins IPython itself sets around every cell (stdin forwarding, its builtin trap).
+_KERNEL_BUILTINS = ("input", "raw_input", "get_ipython", "exit", "quit", "display", "__IPYTHON__")
 
 
-def restore_modules():
-    """Undo every change a notebook made to NumPy, the builtins and coursekit; return what was changed."""
-    changed = []
-    for module, attributes in _PRISTINE:
-        current = vars(module)
-        for key, value in attributes.items():
-            if module is builtins and key in _KERNEL_BUILTINS:
-                continue
-            if current.get(key) is not value:
-                setattr(module, key, value)
-                changed.append(f"{module.__name__}.{key}")
-    return changed
+def _restorer(kernel_builtins, builtins_module, setattr=setattr, vars=vars):
+    """``(restore_modules, seal)``: ``seal()`` takes the snapshot that ``restore_modules()`` puts back.
+
+    The restorer holds all it needs itself (the snapshot as a tuple in its
+    closure, ``setattr`` and ``vars`` as defaults), so replacing module
+    attributes or builtins cannot stop it.
+    """
+    pristine = ()
+
+    def restore_modules():
+        """Undo every change a notebook made to NumPy, the builtins and coursekit; return what was changed."""
+        changed = []
+        for module, attributes in pristine:
+            current = vars(module)
+            for key, value in attributes.items():
+                if module is builtins_module and key in kernel_builtins:
+                    continue
+                if current.get(key) is not value:
+                    setattr(module, key, value)
+                    changed.append(module.__name__ + "." + key)
+        return changed
+
+    def seal():
+        nonlocal pristine
+        pristine = tuple(_snapshot())
+
+    return restore_modules, seal
 
 
 def _namespace():
@@ -411,7 +426,7 @@ def _wait(child, seconds):
             pass
 
 
-def probe(name, namespace=None, folder=None):
+def probe(name, namespace=None, folder=None, patched=()):
     """Run the grader's cases of exercise ``name`` on this notebook's function (grading only).
 
     ``namespace`` defaults to the notebook's, ``folder`` to ``$NNFS_PROBE_DIR``.
@@ -422,12 +437,11 @@ def probe(name, namespace=None, folder=None):
     if not folder or not os.path.isfile(manifest_path):
         print(f"The hidden tests of `{name}` run when the notebook is graded.")
         return
-    patched = restore_modules()
     with open(manifest_path) as handle:
         manifest = json.load(handle)
     namespace = _namespace() if namespace is None else namespace
     func = namespace.get(name)
-    status = {"origin": _origin(name, func, namespace), "patched": patched}
+    status = {"origin": _origin(name, func, namespace), "patched": list(patched)}
     os.makedirs(os.path.join(folder, "out", name), exist_ok=True)
     if status["origin"] is None:
         start = time.monotonic()
@@ -442,6 +456,21 @@ def probe(name, namespace=None, folder=None):
 
 
 # Taken when this module is imported: the chapter's locked setup cell does that
-# before any student code runs.
-_ = (builtins, _math)
-_PRISTINE = _snapshot()
+# before any student code runs (and keeps `probe` and `restore_modules` under
+# names of its own). The grader calls `restore_modules` after every cell, so a
+# replaced NumPy function or builtin never outlives the cell that replaced it.
+_ = _math
+restore_modules, _seal = _restorer(_KERNEL_BUILTINS, builtins)
+
+
+def _guarded(probe, restore):
+    def probe_hidden(name, namespace=None, folder=None):
+        patched = restore()  # a notebook may have replaced anything, this very module included
+        return probe(name, namespace, folder, patched)
+
+    probe_hidden.__doc__ = probe.__doc__
+    return probe_hidden
+
+
+probe = _guarded(probe, restore_modules)
+_seal()
