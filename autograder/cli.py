@@ -3,7 +3,7 @@
     nnfs-grade release [CHAPTER ...]                 student versions -> release/
     nnfs-grade collect CHAPTER --from-dir DIR        a folder per student -> submitted/
     nnfs-grade collect CHAPTER --from-zip FILE       an LMS zip -> submitted/
-    nnfs-grade grade CHAPTER [--student ID ...]      autograde, print a summary table
+    nnfs-grade grade CHAPTER [--student ID ...]      autograde (sandboxed), print a summary table
     nnfs-grade feedback CHAPTER [--student ID ...]   HTML feedback -> feedback/
     nnfs-grade export [--to grades.csv]              all grades as CSV
     nnfs-grade run CHAPTER --from-zip FILE           collect, grade, feedback, export in one go
@@ -13,11 +13,12 @@ checkout). The stock ``nbgrader`` commands work from the course folder too.
 """
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
 
-from . import collect, grading, release
+from . import collect, grading, release, sandbox
 from .course import ROOT, check_chapter, chapters
 
 
@@ -26,6 +27,12 @@ def _add_source(p):
     source.add_argument("--from-dir", type=Path, help="folder with one sub-folder per student")
     source.add_argument("--from-zip", type=Path, help="zip downloaded from the LMS")
     p.add_argument("--pattern", help="regex for zip member paths with a (?P<student>...) group")
+
+
+def _add_unsandboxed(p):
+    p.add_argument(sandbox.UNSANDBOXED_FLAG, action="store_true",
+                   help="grade even where the sandbox cannot start: student code can then read the "
+                        "reference solutions and every file you can (see the instructor guide)")
 
 
 def _parser():
@@ -45,6 +52,8 @@ def _parser():
         p = commands.add_parser(name, help=text)
         p.add_argument("chapter")
         p.add_argument("--student", action="append", help="only this student (repeatable)")
+        if name == "grade":
+            _add_unsandboxed(p)
 
     p = commands.add_parser("export", help="export all grades as CSV")
     p.add_argument("--to", type=Path, default=Path("grades.csv"), help="CSV file (default: %(default)s)")
@@ -52,6 +61,7 @@ def _parser():
     p = commands.add_parser("run", help="collect, grade, feedback and export in one go")
     p.add_argument("chapter")
     _add_source(p)
+    _add_unsandboxed(p)
     p.add_argument("--to", type=Path, default=Path("grades.csv"), help="CSV file (default: %(default)s)")
     return parser
 
@@ -112,6 +122,8 @@ COMMANDS = {"release": _release, "collect": _collect, "grade": _grade, "feedback
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    if getattr(args, "unsandboxed", False):
+        os.environ[sandbox.UNSANDBOXED_ENV] = "1"
     # nbgrader 0.9.6 trips SQLAlchemy's autoflush warnings on every submission; they are harmless.
     warnings.filterwarnings("ignore", message=".*not in session.*")
     return COMMANDS[args.command](args, args.course_dir.resolve())

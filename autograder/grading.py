@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import leaks
+from . import leaks, sandbox
 from .collect import notebook_problem
 from .course import ROOT, nbgrader_api, notebook_name, student_id_problem
 from .submission_checks import suspicious_lines
@@ -162,8 +162,23 @@ def grade_student(api, chapter, student, root=ROOT):
     return StudentResult(student, "graded", score, max_score, notes)
 
 
+def require_sandbox():
+    """Stop with the reason and the way out if submissions cannot be graded in the sandbox.
+
+    Checked once, before anyone is graded, so a machine without the sandbox
+    fails loudly instead of grading every student unsandboxed or not at all.
+    """
+    if sandbox.unsandboxed_requested():
+        return
+    try:
+        sandbox.check()
+    except sandbox.SandboxUnavailable as error:
+        raise SystemExit(f"error: cannot grade: {error}") from None
+
+
 def grade_chapter(chapter, students=None, root=ROOT):
     """Grade every submission of ``chapter`` (or only ``students``); return the results."""
+    require_sandbox()
     api = nbgrader_api(root)
     students = students or submitted_students(chapter, root)
     results = []
