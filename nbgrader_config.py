@@ -44,6 +44,9 @@ c.SandboxedExecute.sandbox = os.environ.get("NNFS_UNSANDBOXED", "") in ("", "0")
 c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "20"))
 c.Execute.interrupt_on_timeout = True
 c.SandboxedExecute.probe_seconds = float(os.environ.get("NNFS_PROBE_TIMEOUT", "10"))
+# The instructor's executed notebooks give each cell's usual duration: after a runaway
+# cell, later cells get a few times that, not the full limit.
+c.SandboxedExecute.source_directory = os.path.join(HERE, "chapters")
 # Quiet kernels: no history file, and ipykernel 7's notice about TCP is not logged.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 

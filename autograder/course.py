@@ -59,4 +59,5 @@ def nbgrader_api(root=None):
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.db_url = "sqlite:///" + str(root / "gradebook.db")
     config.RestoreMissingCells.source_directory = str(root / "chapters")
+    config.SandboxedExecute.source_directory = str(root / "chapters")
     return NbGraderAPI(config=config)

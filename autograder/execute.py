@@ -25,18 +25,40 @@ import os
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Float, Integer
+from traitlets import Bool, Float, Integer, Unicode
 
 from . import probes, sandbox
 from .course import grade_id
 
 TIMEOUT_ERRORS = ("CellTimeoutError", "KernelStopped")
+#: Once a cell has run away, the cells after it get this many times their
+#: duration in the instructor's run (at least RUNAWAY_FLOOR seconds), and each
+#: exercise's probe RUNAWAY_PROBE times the reference's time (at least
+#: PROBE_FLOOR): an endless loop then costs about one time-out, not one per
+#: cell that calls the looping function.
+RUNAWAY_FACTOR, RUNAWAY_FLOOR = 5.0, 5.0
+RUNAWAY_PROBE, PROBE_FLOOR = 20.0, 2.0
+#: The setup cell is the instructor's and only imports: a busy machine must not time it out.
+SETUP_TIMEOUT = 120
 _SANDBOX_CHECKED = {}
 
 
 def _hidden_name(cell):
     gid = grade_id(cell) or ""
     return gid[: -len("_hidden")] if gid.endswith("_hidden") else None
+
+
+def _duration(cell):
+    """Seconds the cell took in the run that stored its outputs, if recorded."""
+    import datetime
+
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    try:
+        parse = datetime.datetime.fromisoformat
+        return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def _error_output(ename, evalue):
@@ -54,6 +76,8 @@ class SandboxedExecute(Execute):
     max_processes = Integer(64, help="Process limit inside the sandbox.").tag(config=True)
     max_output_bytes = Integer(1_000_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
     max_restarts = Integer(4, help="Kernel restarts allowed per notebook after crashes.").tag(config=True)
+    source_directory = Unicode("", help="Absolute path of the nbgrader source directory (for the "
+                                        "instructor's cell timings).").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", sandbox.SandboxedKernelManager)
@@ -84,10 +108,43 @@ class SandboxedExecute(Execute):
         self._bwrap = bwrap
         return True
 
+    def _source_timings(self, resources):
+        """Cell durations of the instructor's executed source notebook, by grade id and by cell id."""
+        info = resources.get("nbgrader", {})
+        path = os.path.join(self.source_directory, str(info.get("assignment")), f"{info.get('notebook')}.ipynb")
+        try:
+            source = nbformat.read(path, as_version=4)
+        except (OSError, ValueError):
+            return {}
+        timings = {}
+        for cell in source.cells:
+            seconds = _duration(cell) if cell.cell_type == "code" else None
+            if seconds is not None:
+                timings[("id", cell.get("id"))] = seconds
+                if grade_id(cell):
+                    timings[("grade", grade_id(cell))] = seconds
+        return timings
+
     def _cell_timeout(self, cell):
         if _hidden_name(cell):
             return int(self.probe_seconds) + max(10, int(self.timeout or 0))
-        return self.timeout
+        if grade_id(cell) == "setup":
+            return max(int(self.timeout or 0), SETUP_TIMEOUT)
+        if not self._runaway:
+            return self.timeout
+        seconds = self._timings.get(("grade", grade_id(cell))) or self._timings.get(("id", cell.get("id")))
+        limit = max(RUNAWAY_FLOOR, RUNAWAY_FACTOR * (seconds or 0.0))
+        return int(min(self.timeout or limit, limit) + 0.999)
+
+    def _ran_away(self):
+        """From now on, shorter limits for later cells and probes (see RUNAWAY_FACTOR)."""
+        if self._runaway:
+            return
+        self._runaway = True
+        for exercise in self._exercise_list:
+            seconds = probes.reference_seconds(exercise, self._inputs[exercise.name])
+            budget = min(float(self.probe_seconds), max(PROBE_FLOOR, RUNAWAY_PROBE * seconds))
+            probes.write_manifest(self._scratch.probe_in, exercise, budget)
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
@@ -108,25 +165,19 @@ class SandboxedExecute(Execute):
     def preprocess(self, nb, resources):
         exercises = self._exercises(nb, resources)
         self._sandboxed = self._use_sandbox()
-        self._slot = sandbox.UidSlot() if self._sandboxed and os.geteuid() == 0 else None
-        self._scratch = sandbox.Scratch(self._slot.uid if self._slot else None)
+        limits = sandbox.Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
+                                processes=self.max_processes)
         self._kernels, self._restarts, self._replayable, self._patch_notes = 0, 0, [], []
         self._output_bytes = {}
+        self._runaway, self._timings, self._exercise_list = False, self._source_timings(resources), exercises
         self.timeout_func = self._cell_timeout
-        try:
-            seconds = float(self.probe_seconds)
-            inputs = probes.write_inputs(exercises, self._scratch.probe_in, seconds)
-            self._scratch.hand_over()
-            if self._sandboxed:
-                limits = sandbox.Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
-                                        processes=self.max_processes)
-                self._prefix = sandbox.command(self._bwrap, self._scratch, limits)
+        with sandbox.Session(getattr(self, "_bwrap", None), limits, sandboxed=self._sandboxed) as session:
+            self._scratch = session.scratch
+            inputs = self._inputs = probes.write_inputs(exercises, self._scratch.probe_in,
+                                                        float(self.probe_seconds))
+            self._prefix = session.argv([]) if self._sandboxed else None
             nb, resources = super().preprocess(nb, resources)
             self._score(nb, exercises, inputs)
-        finally:
-            self._scratch.cleanup()
-            if self._slot:
-                self._slot.release()
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
@@ -140,12 +191,16 @@ class SandboxedExecute(Execute):
             cell, resources = super().preprocess_cell(cell, resources, index)
         except (DeadKernelError, CellTimeoutError) as error:
             dead = isinstance(error, DeadKernelError)
+            if not dead:
+                self._ran_away()
             cell.outputs.append(_error_output(
                 "KernelStopped", "the kernel died while running this cell (os._exit, a crash, or a resource limit)"
                 if dead else f"the kernel stopped responding (no reply within {self._cell_timeout(cell)} s)"))
             self._restart_and_replay(resources)
             return cell, resources
         stopped = any(o.output_type == "error" and o.get("ename") in TIMEOUT_ERRORS for o in cell.outputs)
+        if stopped:
+            self._ran_away()
         if stopped or _hidden_name(cell):
             return cell, resources
         try:

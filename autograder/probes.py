@@ -13,6 +13,7 @@ replace whatever the hidden-test cell printed.
 import ast
 import json
 import os
+import time
 from pathlib import Path
 
 from coursekit import probing
@@ -36,8 +37,29 @@ def write_inputs(exercises, folder, seconds):
             driver = probing._qualified_name(case.driver) if case.driver is not None else None
             probing.save(str(target / str(index)), {"args": args, "driver": driver})
             inputs[exercise.name].append(args)
-        (target / "manifest.json").write_text(json.dumps({"cases": len(exercise.cases), "seconds": seconds}))
+        write_manifest(folder, exercise, seconds)
     return inputs
+
+
+def write_manifest(folder, exercise, seconds):
+    """Tell the probe how many cases there are and how long they may take together."""
+    path = Path(folder) / exercise.name / "manifest.json"
+    fresh = path.with_suffix(".tmp")
+    fresh.write_text(json.dumps({"cases": len(exercise.cases), "seconds": seconds}))
+    os.replace(fresh, path)  # the probe may be reading it: never a half-written file
+
+
+_REFERENCE_SECONDS = {}
+
+
+def reference_seconds(exercise, inputs):
+    """Time the reference needs for all cases of ``exercise`` (and its expected values, cached)."""
+    if exercise.name not in _REFERENCE_SECONDS:
+        start = time.perf_counter()
+        for index, args in enumerate(inputs):
+            expected_result(exercise, index, args)
+        _REFERENCE_SECONDS[exercise.name] = time.perf_counter() - start
+    return _REFERENCE_SECONDS[exercise.name]
 
 
 def _read_json(path):

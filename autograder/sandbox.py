@@ -239,6 +239,33 @@ def command(bwrap, scratch, limits, root=ROOT, environment=None):
     return args + ["prlimit", *limits.prlimit_args(), "--"]
 
 
+class Session:
+    """A scratch folder and, for a root grader, an unprivileged uid: what one sandbox needs.
+
+    Use as a context manager; ``argv(program)`` is the command that runs
+    ``program`` (a list) inside the sandbox.
+    """
+
+    def __init__(self, bwrap, limits=None, root=ROOT, sandboxed=True):
+        self.bwrap, self.sandboxed = bwrap, sandboxed
+        self.limits = limits or Limits()
+        self.root = root
+
+    def __enter__(self):
+        self.slot = UidSlot() if self.sandboxed and os.geteuid() == 0 else None
+        self.scratch = Scratch(self.slot.uid if self.slot else None)
+        return self
+
+    def argv(self, program):
+        self.scratch.hand_over()
+        return command(self.bwrap, self.scratch, self.limits, self.root) + list(program)
+
+    def __exit__(self, *exc):
+        self.scratch.cleanup()
+        if self.slot:
+            self.slot.release()
+
+
 def check(bwrap=None):
     """Raise :class:`SandboxUnavailable` unless a sandboxed process can start here."""
     bwrap = bwrap or find_bwrap()
@@ -248,22 +275,17 @@ def check(bwrap=None):
             f"{UNSANDBOXED_ENV}=1 for stock nbgrader commands.")
     if bwrap is None:
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed. {hint}")
-    scratch = Scratch()
-    slot = UidSlot() if os.geteuid() == 0 else None
-    scratch.uid = slot.uid if slot else None
-    try:
-        scratch.hand_over()
-        argv = command(bwrap, scratch, Limits()) + [sys.executable, "-c", "import numpy, coursekit"]
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-        if done.returncode != 0:
-            reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise SandboxUnavailable(f"the sandbox does not start here ({reason}). {hint}")
-    except subprocess.TimeoutExpired:
-        raise SandboxUnavailable(f"the sandbox did not start within 60 s. {hint}") from None
-    finally:
-        scratch.cleanup()
-        if slot:
-            slot.release()
+    with Session(bwrap) as session:
+        try:
+            done = subprocess.run(session.argv([sys.executable, "-c", "import numpy, coursekit"]),
+                                  capture_output=True, text=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            raise SandboxUnavailable(f"the sandbox did not start within 60 s. {hint}") from None
+        except OSError as error:
+            raise SandboxUnavailable(f"the sandbox does not start here ({error}). {hint}") from None
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+        raise SandboxUnavailable(f"the sandbox does not start here ({reason}). {hint}")
 
 
 def unsandboxed_requested():
