@@ -207,6 +207,8 @@ def write_book_notebooks():
             raise SystemExit(f"{release.relative_to(ROOT)} is missing: run `nnfs-grade release` first")
         source = nbformat.read(ROOT / "chapters" / chapter / f"{chapter}.ipynb", as_version=4)
         nb = book_notebook(nbformat.read(release, as_version=4), executed_notebook(chapter), chapter)
+        if chapter == chapters()[-1]:  # in the PDF, the pages after the chapters are appendices
+            nb.cells.append(nbformat.v4.new_markdown_cell("```{raw} latex\n\\appendix\n```"))
         problems += chapter_problems(chapter, source, nb)
         write_chapter_zip(chapter, out_dir)
         target = out_dir / f"{chapter}.ipynb"
