@@ -18,6 +18,8 @@ HIDDEN_PREFIX = "application/papermill.record/"
 
 def glue(name, value):
     """Record ``value`` (a number, text or figure) under ``name`` for the book; show nothing."""
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()  # np.float64(0.5) -> 0.5: the book formats the plain-text repr
     bundle, metadata = format_display_data(value)
     metadata["scrapbook"] = {"name": name, "mime_prefix": HIDDEN_PREFIX}
     display({HIDDEN_PREFIX + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
