@@ -124,6 +124,9 @@ MISTAKES = [
                                      dW="dh.T @ np.hstack([ones, X])"),
      "the bias is LAST in W's rows and in U"),
     ("xor_gradients", gradients_with(dU="H.T @ d", dW="dh.T @ X"), "the biases have gradients too"),
+    ("xor_gradients", gradients_with(dU="np.append(H.T @ d, 0.0)",
+                                     dW="np.hstack([dh.T @ X, np.zeros((2, 1))])"),
+     "the biases have gradients too"),
     # ---- numerical_gradient
     ("numerical_gradient", numerical_with("""
         x = np.array(x, dtype=float)
@@ -133,6 +136,17 @@ MISTAKES = [
             x[i] += h
             grad[i] = (f(x) - fx) / h
             x[i] -= h
+        return grad
+        """), "that is a one-sided difference"),
+    ("numerical_gradient", numerical_with("""
+        x = np.array(x, dtype=float)
+        grad = np.zeros_like(x)
+        fx = f(x)
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            x[i] = old - h
+            grad[i] = (fx - f(x)) / h
+            x[i] = old
         return grad
         """), "that is a one-sided difference"),
     ("numerical_gradient", numerical_with("""
