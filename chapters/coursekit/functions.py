@@ -21,6 +21,7 @@ __all__ = [
     "rosenbrock",
     "rosenbrock_gradient",
     "wavy",
+    "ramps",
 ]
 
 
@@ -105,4 +106,19 @@ def wavy(a, b, c):
     def f(x):
         x = np.asarray(x, dtype=float)
         return float(np.sum(a * np.sin(b * x)) + np.sum(c * x ** 3))
+    return f
+
+
+def ramps(a, k):
+    """``x -> float``: Σ a ⊙ max(0, x − k), for ``x`` shaped like ``a`` and ``k``.
+
+    Piecewise linear, with a kink where x = k: the slope in that entry is 0
+    to the left and a to the right. Away from the kinks a difference quotient
+    whose step does not reach a kink is exact.
+    """
+    a, k = np.asarray(a, dtype=float), np.asarray(k, dtype=float)
+
+    def f(x):
+        x = np.asarray(x, dtype=float)
+        return float(np.sum(a * np.maximum(x - k, 0.0)))
     return f
