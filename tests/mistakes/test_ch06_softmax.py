@@ -277,3 +277,13 @@ def test_the_reference_written_differently_gets_full_marks():
     for name, source in sources.items():
         score, report = grade_source(name, source)
         assert score == max_points(name), report
+
+
+def test_shifting_the_scores_in_place_scores_zero():
+    """The row maximum subtracted from the caller's array: right values, modified input."""
+    source = _source("def softmax(scores):",
+                     "    scores -= scores.max(axis=1, keepdims=True)",
+                     "    e = np.exp(scores)",
+                     "    return e / e.sum(axis=1, keepdims=True)")
+    score, report = grade_source("softmax", source)
+    assert score == 0.0, report
