@@ -20,6 +20,8 @@ __all__ = [
     "rosenbrock",
     "rosenbrock_gradient",
     "wavy",
+    "linear_regression",
+    "linear_regression_gradient",
 ]
 
 
@@ -105,3 +107,24 @@ def wavy(a, b, c):
         x = np.asarray(x, dtype=float)
         return float(np.sum(a * np.sin(b * x)) + np.sum(c * x ** 3))
     return f
+
+
+def linear_regression(X, T):
+    """``W -> (loss, grad)`` of least squares, loss = ‖X W − T‖² / (2N), grad = Xᵀ(X W − T) / N.
+
+    ``X`` is ``(N, D)``; ``T`` is ``(N,)`` for a weight vector ``W`` of shape
+    ``(D,)`` or ``(N, K)`` for a weight matrix of shape ``(D, K)``. The loss is
+    a mean over the N samples, so its gradient does not grow with N.
+    """
+    X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
+
+    def loss_and_grad(W):
+        residual = X @ np.asarray(W, dtype=float) - T
+        return float(0.5 * np.sum(residual ** 2) / len(X)), X.T @ residual / len(X)
+    return loss_and_grad
+
+
+def linear_regression_gradient(X, T):
+    """``W -> grad`` of :func:`linear_regression`: Xᵀ(X W − T) / N."""
+    loss_and_grad = linear_regression(X, T)
+    return lambda W: loss_and_grad(W)[1]
