@@ -93,7 +93,8 @@ def momentum_step(w, grad, velocity, lr, gamma=0.9):
         The velocity includes η and points uphill, like g.
     """
     if lr <= 0 or not 0 <= gamma < 1:
-        raise ValueError(f"need lr > 0 and gamma in [0, 1), got lr={lr}, gamma={gamma}")
+        raise ValueError(f"need lr > 0 and gamma in [0, 1), "
+                         f"got lr={lr}, gamma={gamma}")
     v = gamma * velocity + lr * grad
     return w - v, v
 
@@ -121,7 +122,8 @@ def nesterov_step(w, grad, velocity, lr, gamma=0.9):
         one momentum update further ahead than plain momentum (w − v).
     """
     if lr <= 0 or not 0 <= gamma < 1:
-        raise ValueError(f"need lr > 0 and gamma in [0, 1), got lr={lr}, gamma={gamma}")
+        raise ValueError(f"need lr > 0 and gamma in [0, 1), "
+                         f"got lr={lr}, gamma={gamma}")
     v = gamma * velocity + lr * grad
     return w - (gamma * v + lr * grad), v
 
@@ -150,7 +152,8 @@ def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
         with the NEW c; ε is added after the square root, not inside it)
     """
     if lr <= 0 or not 0 <= decay < 1:
-        raise ValueError(f"need lr > 0 and decay in [0, 1), got lr={lr}, decay={decay}")
+        raise ValueError(f"need lr > 0 and decay in [0, 1), "
+                         f"got lr={lr}, decay={decay}")
     c = decay * cache + (1 - decay) * grad ** 2
     return w - lr * grad / (np.sqrt(c) + eps), c
 
