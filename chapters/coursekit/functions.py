@@ -64,12 +64,16 @@ def bowl_gradient(scale, target):
 
 
 def quadratic(A, c):
-    """``w -> (loss, grad)`` with loss = ½ (w − c)ᵀ A (w − c) for a symmetric ``A``; ``w`` of shape (D,)."""
+    """``w -> (loss, grad)`` with loss = ½ Σ (w − c) ⊙ A (w − c) for a symmetric ``A`` (D, D).
+
+    ``w`` and ``c`` have shape (D,) (then the loss is ½ (w − c)ᵀ A (w − c)) or
+    (D, K) (a matrix of weights whose gradient A (w − c) mixes the rows).
+    """
     A, c = np.asarray(A, dtype=float), np.asarray(c, dtype=float)
 
     def loss_and_grad(w):
         diff = np.asarray(w, dtype=float) - c
-        return float(0.5 * diff @ A @ diff), A @ diff
+        return float(0.5 * np.sum(diff * (A @ diff))), A @ diff
     return loss_and_grad
 
 
