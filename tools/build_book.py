@@ -32,7 +32,6 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 import time
 import zipfile
 from pathlib import Path
@@ -88,20 +87,6 @@ def chapter_number(chapter):
     return int(re.match(r"ch(\d+)_", chapter).group(1))
 
 
-def _wrap_comments(source, width=book_checks.MAX_LINE):
-    """Comment lines wider than the page, wrapped (used on generated hidden-test cells)."""
-    lines = []
-    for line in source.splitlines():
-        match = re.match(r"^(\s*)# (.*)$", line)
-        if match and len(line) > width:
-            indent = match.group(1) + "# "
-            lines += textwrap.wrap(match.group(2), width, initial_indent=indent, subsequent_indent=indent,
-                                   break_on_hyphens=False)
-        else:
-            lines.append(line)
-    return "\n".join(lines)
-
-
 _TERM = re.compile(r"\{term\}`(?:[^`<]*<([^`>]+)>|([^`]+))`")
 
 
@@ -143,7 +128,6 @@ def book_notebook(released, executed, chapter):
         if "BEGIN HIDDEN TESTS" in source_cell.source:
             student_cell.outputs = []
             student_cell.execution_count = None
-            student_cell.source = _wrap_comments(student_cell.source)
         else:
             student_cell.outputs = source_cell.outputs
             student_cell.execution_count = source_cell.execution_count

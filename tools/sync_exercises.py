@@ -61,9 +61,10 @@ def exercise_source(name):
 
 
 def hidden_source(exercise):
+    """The hidden-test cell: it probes the student's function; the grader scores it outside."""
     return (
-        f"# Hidden tests, run by the grader: more checks of your `{exercise.name}` on other inputs,\n"
-        f"# shapes and edge cases. {exercise.points} points.\n"
+        f"# Hidden tests, run by the grader: more checks of `{exercise.name}`\n"
+        f"# on other inputs, shapes and edge cases. {exercise.points} points.\n"
         "### BEGIN HIDDEN TESTS\n"
         f'_probe_hidden("{exercise.name}")\n'
         "### END HIDDEN TESTS"
