@@ -165,7 +165,7 @@ def test_collect_from_folder(course, collected):
     assert any(p.startswith("kate: no notebook") for p in collected.problems)
     assert any(p.startswith("lee smith/") and "not a usable student id" in p for p in collected.problems)
     mia = course / "submitted" / "mia" / CH1
-    assert sorted(p.name for p in mia.iterdir()) == [f"{CH1}.ipynb", "timestamp.txt"]
+    assert sorted(p.name for p in mia.iterdir()) == [f"{CH1}.ipynb", "submission.json", "timestamp.txt"]
     assert "not a valid Jupyter notebook" in dict(collected.collected)["jack"]
 
 
