@@ -28,7 +28,7 @@ import nbformat
 
 from .course import ROOT, notebook_name, student_id_problem
 
-CANVAS_NAME = re.compile(r"^(?P<student>[A-Za-z0-9.@-]+?)(?P<late>_LATE)?_\d+_\d+_(?P<file>.+)$")
+CANVAS_NAME = re.compile(r"^(?P<student>[A-Za-z0-9.@-]+?)(?P<late>_LATE)?_(?P<lms_id>\d+)_\d+_(?P<file>.+)$")
 #: What collect knows about a submission beyond the notebook, beside it in ``submitted/``.
 SUBMISSION_INFO = "submission.json"
 SKIPPED_PARTS = ("__MACOSX", ".ipynb_checkpoints")
@@ -65,7 +65,7 @@ def read_info(folder):
     return info if isinstance(info, dict) else {}
 
 
-def _store(root, chapter, student, data, when, origin, report, late=False):
+def _store(root, chapter, student, data, when, origin, report, late=False, lms_id=None):
     problem = student_id_problem(student)
     if problem:
         report.problems.append(f"{origin}: {problem}; not collected")
@@ -80,6 +80,8 @@ def _store(root, chapter, student, data, when, origin, report, late=False):
     (dest_dir / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
     info = {"origin": origin, "late": bool(late), "submitted": when.isoformat(),
             "sha256": hashlib.sha256(data).hexdigest()}
+    if lms_id:
+        info["lms_user_id"] = lms_id  # Canvas's numeric user id, from the file name
     (dest_dir / SUBMISSION_INFO).write_text(json.dumps(info, indent=1) + "\n")
     note = f"from {origin}"
     bad = notebook_problem(data)
@@ -136,7 +138,7 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
         zf = zipfile.ZipFile(archive)
     except (OSError, zipfile.BadZipFile) as error:
         raise SystemExit(f"error: cannot read {archive}: {error}")
-    by_student, late = {}, set()
+    by_student, late, lms_ids = {}, set(), {}
     with zf:
         for info in zf.infolist():
             parts = Path(info.filename).parts
@@ -148,6 +150,8 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
                 student = match.group("student")
                 if "late" in match.groupdict() and match.group("late"):
                     late.add(info.filename)
+                if "lms_id" in match.groupdict() and match.group("lms_id"):
+                    lms_ids[student] = match.group("lms_id")
             elif len(parts) > 1:
                 student = parts[0]
             else:
@@ -163,5 +167,5 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
             info = names[chosen]
             when = datetime.datetime(*info.date_time, tzinfo=datetime.timezone.utc)
             _store(root, chapter, student, zf.read(info), when, f"{Path(archive).name}:{info.filename}", report,
-                   late=info.filename in late)
+                   late=info.filename in late, lms_id=lms_ids.get(student))
     return report

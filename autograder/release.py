@@ -18,10 +18,10 @@ class ReleaseError(RuntimeError):
     """The student version of a chapter could not be made safely."""
 
 
-def release(chapters, root=ROOT, log=print):
+def release(chapters, root=ROOT, log=print, db_url=None):
     """Write ``release/<chapter>/`` for each chapter; return the folders written."""
     root = Path(root)
-    api = nbgrader_api(root)
+    api = nbgrader_api(root, db_url)
     solution_lines = leaks.solution_lines()
     written = []
     for chapter in chapters:

@@ -225,6 +225,9 @@ def command(bwrap, scratch, limits, root=ROOT, environment=None):
         "MPLBACKEND": "agg", "IPYTHONDIR": str(INSIDE / "home" / ".ipython"),
         "NBGRADER_EXECUTION": "autograde", "NNFS_PROBE_DIR": str(INSIDE / "probe"), "NNFS_SANDBOX": "1",
     }
+    threads = os.environ.get("NNFS_KERNEL_THREADS")
+    if threads:  # several kernels at once: one BLAS thread each, not one per core each
+        env.update({name: threads for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
     env.update(environment or {})
     args += ["--clearenv"]
     for key, value in env.items():

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import cli, grading, leaks
+from autograder import cli, export, grading, jobs, leaks
 from autograder.collect import collect_folder
 from autograder.course import ROOT, chapters, grade_id
 from autograder.hidden_tests import CHAPTERS
@@ -235,7 +235,7 @@ def test_feedback_shows_messages_not_hidden_tests(course, graded):
 def test_export_csv_and_regrading_is_stable(course, graded, tmp_path):
     first = tmp_path / "first.csv"
     assert cli.main(["--course-dir", str(course), "export", "--to", str(first)]) == 0
-    rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(first.open()) if r["assignment"] == CH1}
+    rows = {r["student"]: float(r["total"]) for r in csv.DictReader(first.open()) if r["chapter"] == CH1}
     assert {s: rows[s] for s in EXPECTED} == pytest.approx(EXPECTED, abs=1e-9)
 
     # Alice's file is replaced by a broken one: her grade and graded copy survive a regrade.
@@ -244,7 +244,7 @@ def test_export_csv_and_regrading_is_stable(course, graded, tmp_path):
     assert again["alice"].status == "skipped"
     assert (course / "autograded" / "alice" / CH1 / f"{CH1}.ipynb").is_file()
     second = tmp_path / "second.csv"
-    grading.export_grades(second, course)
+    export.export(second, course)
     assert list(csv.DictReader(second.open())) == list(csv.DictReader(first.open()))
 
 
@@ -257,7 +257,7 @@ def test_numpy_scalar_partial_score_is_not_full_marks(course, graded):
     result.data["text/plain"] = "np.float64(0.5)"
     nbformat.write(nb, path)
     api = grading.nbgrader_api(course)
-    notes = grading._check_scores(api, CH1, "carol", course)
+    notes = jobs.check_scores(api, CH1, "carol", course)
     assert "⚠ test cell accuracy_hidden showed 0.5; its grade is set to 0.5" in notes
     with api.gradebook as gb:
         assert gb.find_grade("accuracy_hidden", CH1, CH1, "carol").score == 0.5
@@ -278,7 +278,7 @@ def test_one_command_from_lms_zip_to_csv(course, tmp_path):
         assert (course / "submitted" / student / CH1 / f"{CH1}.ipynb").read_text() == src
         assert (course / "feedback" / student / CH1 / f"{CH1}.html").is_file()
     assert not (course / "submitted" / "stray").exists()
-    rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(grades.open()) if r["assignment"] == CH1}
+    rows = {r["student"]: float(r["total"]) for r in csv.DictReader(grades.open()) if r["chapter"] == CH1}
     assert rows["nora"] == rows["oscar"] == CH1_MAX
 
 
