@@ -35,7 +35,7 @@ from autograder.hidden_tests import CHAPTERS  # noqa: E402
 
 SETUP_HIDDEN = (
     "### BEGIN HIDDEN TESTS\n"
-    "# Before any student code runs: snapshot NumPy, the builtins and coursekit for the probes.\n"
+    "# Before any student code: snapshot NumPy, the builtins and coursekit for the probes.\n"
     "from coursekit.probing import probe as _probe_hidden, restore_modules as _restore_hidden\n"
     "### END HIDDEN TESTS"
 )
