@@ -168,6 +168,7 @@ class SandboxedExecute(Execute):
         limits = sandbox.Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
                                 processes=self.max_processes)
         self._kernels, self._restarts, self._replayable, self._patch_notes = 0, 0, [], []
+        self._looping, self._stopped = set(), set()
         self._output_bytes = {}
         self._runaway, self._timings, self._exercise_list = False, self._source_timings(resources), exercises
         self.timeout_func = self._cell_timeout
@@ -180,9 +181,30 @@ class SandboxedExecute(Execute):
             self._score(nb, exercises, inputs)
         return nb, resources
 
+    def _exercise_of(self, cell):
+        """The exercise whose own cell or visible tests ``cell`` is, if any."""
+        name = (grade_id(cell) or "").removesuffix("_tests")
+        return name if name in self._inputs else None
+
+    def _stop_calling(self, names):
+        """Replace functions that ran past the time limit by ones that fail at once.
+
+        Called once their hidden cases have been probed: later cells that call
+        them (worked examples, other exercises' tests) then cost nothing, so an
+        endless loop costs about one time-out in all.
+        """
+        code = "\n".join(
+            f"def {name}(*args, **kwargs):\n"
+            f"    raise RuntimeError('`{name}` ran past the time limit earlier in this notebook; "
+            "the grader stopped calling it')" for name in sorted(names))
+        if code:
+            self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False, allow_stdin=False))
+
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
+        if _hidden_name(cell) in self._looping:
+            self._stopped.add(_hidden_name(cell))  # probed below, then stubbed
         if self._restarts > self.max_restarts:
             cell.outputs = [_error_output("KernelStopped", "not run: the kernel crashed too often")]
             return cell, resources
@@ -193,6 +215,8 @@ class SandboxedExecute(Execute):
             dead = isinstance(error, DeadKernelError)
             if not dead:
                 self._ran_away()
+            if not dead and self._exercise_of(cell):
+                self._looping.add(self._exercise_of(cell))
             cell.outputs.append(_error_output(
                 "KernelStopped", "the kernel died while running this cell (os._exit, a crash, or a resource limit)"
                 if dead else f"the kernel stopped responding (no reply within {self._cell_timeout(cell)} s)"))
@@ -201,6 +225,10 @@ class SandboxedExecute(Execute):
         stopped = any(o.output_type == "error" and o.get("ename") in TIMEOUT_ERRORS for o in cell.outputs)
         if stopped:
             self._ran_away()
+            if self._exercise_of(cell):
+                self._looping.add(self._exercise_of(cell))
+        if _hidden_name(cell) in self._stopped:
+            self._stop_calling(self._stopped)
         if stopped or _hidden_name(cell):
             return cell, resources
         try:
@@ -256,6 +284,7 @@ class SandboxedExecute(Execute):
                 self._replayable.remove(index)
                 self._restart_and_replay(resources)
                 return
+        self._stop_calling(self._stopped)
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})

@@ -22,12 +22,16 @@ import re
 import shutil
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from .course import ROOT, nbgrader_api, notebook_name
+
+# nbgrader 0.9.6 trips SQLAlchemy's autoflush warnings on every submission; they are harmless.
+warnings.filterwarnings("ignore", message=".*not in session.*")
 
 #: Code whose change changes grades (its fingerprint is part of every job).
 GRADING_CODE = ("solutions", "autograder", "chapters/coursekit", "nbgrader_config.py")
