@@ -42,10 +42,12 @@ def _number(value):
 def gradebook_rows(root=ROOT, db_url=None, chapter_names=None):
     """One dict per student per submitted chapter, from the gradebook and ``submitted/``."""
     root = Path(root)
-    names = list(chapter_names or chapters(root))
     api = nbgrader_api(root, db_url)
     rows = []
     with api.gradebook as gb:
+        recorded = {assignment.name for assignment in gb.assignments}
+        # Every chapter released into this gradebook (a column even if nobody submitted it).
+        names = list(chapter_names or [name for name in chapters(root) if name in recorded])
         for chapter in names:
             for submission in sorted(gb.assignment_submissions(chapter), key=lambda s: s.student_id):
                 info = read_info(root / "submitted" / submission.student_id / chapter)

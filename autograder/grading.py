@@ -81,7 +81,7 @@ def _record(root, chapter, student):
     return record if isinstance(record, dict) else None
 
 
-def _plan(chapter, student, root, material, material_id, force):
+def _plan(chapter, student, root, material, material_id, force, gradebook=b""):
     """``(job, None)`` to grade, or ``(None, result)`` for a skipped or unchanged submission."""
     problem = student_id_problem(student)
     if problem:
@@ -101,7 +101,7 @@ def _plan(chapter, student, root, material, material_id, force):
         return None, StudentResult(student, "unchanged", record.get("score", 0.0), record.get("max_score", 0.0),
                                    list(record.get("notes", [])))
     timestamp = (folder / "timestamp.txt").read_text().strip() if (folder / "timestamp.txt").is_file() else ""
-    job = worker.Job(chapter, student, data, timestamp, material, material_id)
+    job = worker.Job(chapter, student, data, timestamp, material, material_id, gradebook)
     return job, None
 
 
@@ -249,9 +249,10 @@ def grade_chapter(chapter, students=None, root=ROOT, jobs=1, scheduler=None, for
     _ensure_released(api, chapter)
     students = students or submitted_students(chapter, root)
     material, material_id = worker.chapter_material(chapter, root)
+    gradebook = worker.released_gradebook(chapter, root)
     results, todo, review = {}, [], {}
     for student in students:
-        job, result = _plan(chapter, student, root, material, material_id, force)
+        job, result = _plan(chapter, student, root, material, material_id, force, gradebook)
         if result is not None:
             results[student] = result
             continue

@@ -74,6 +74,7 @@ class Job:
     timestamp: str = ""
     material: dict = field(default_factory=dict, repr=False)
     material_id: str = ""
+    gradebook: bytes = field(default=b"", repr=False)  # the chapter released into an empty gradebook
 
 
 @dataclass
@@ -95,20 +96,53 @@ class Outcome:
 _COURSES = {}
 
 
-def _worker_course(chapter, material, material_id):
+def _course_folder(chapter, material):
+    root = Path(tempfile.mkdtemp(prefix=f"nnfs-worker-{chapter}-"))
+    for name, data in material.items():
+        path = root / "chapters" / chapter / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root
+
+
+def _release(root, chapter):
+    api = nbgrader_api(root)
+    result = api.generate_assignment(chapter, force=True, create=True)
+    if not result["success"]:
+        shutil.rmtree(root, ignore_errors=True)
+        raise RuntimeError(f"could not release {chapter}: {result.get('error') or result.get('log')}")
+    return api
+
+
+def released_gradebook(chapter, root=ROOT):
+    """An SQLite gradebook holding only ``chapter``, released (made once per material, then cached).
+
+    Jobs carry it, so a worker need not release the chapter itself (nbgrader
+    takes seconds to create a gradebook).
+    """
+    material, material_id = chapter_material(chapter, root)
+    cache = Path(root) / ".cache" / "grading" / f"{chapter}-{material_id}.db"
+    if not cache.is_file():
+        scratch = _course_folder(chapter, material)
+        try:
+            _release(scratch, chapter)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(scratch / "gradebook.db", cache)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return cache.read_bytes()
+
+
+def _worker_course(chapter, material, material_id, gradebook=b""):
     """A private course folder with ``chapter`` released, made once per process and material."""
     key = (chapter, material_id)
     if key not in _COURSES:
-        root = Path(tempfile.mkdtemp(prefix=f"nnfs-worker-{chapter}-"))
-        for name, data in material.items():
-            path = root / "chapters" / chapter / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        api = nbgrader_api(root)
-        result = api.generate_assignment(chapter, force=True, create=True)
-        if not result["success"]:
-            shutil.rmtree(root, ignore_errors=True)
-            raise RuntimeError(f"could not release {chapter} on this worker: {result.get('error') or result.get('log')}")
+        root = _course_folder(chapter, material)
+        if gradebook:
+            (root / "gradebook.db").write_bytes(gradebook)
+            api = nbgrader_api(root)
+        else:
+            api = _release(root, chapter)
         _COURSES[key] = (root, api)
     return _COURSES[key]
 
@@ -195,7 +229,7 @@ def grade_job(job):
         return Outcome(job.chapter, job.student, "failed", seconds=0.0, material_id=job.material_id,
                        notes=[f"this worker runs other grading code ({code_fingerprint()}, not {expected}): "
                               "install the same version of the course on every worker"])
-    root, api = _worker_course(job.chapter, job.material, job.material_id)
+    root, api = _worker_course(job.chapter, job.material, job.material_id, job.gradebook)
     folder = root / "submitted" / job.student / job.chapter
     graded = root / "autograded" / job.student / job.chapter
     shutil.rmtree(folder, ignore_errors=True)
