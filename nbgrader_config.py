@@ -75,3 +75,12 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# The student version: each stub names the function to write, and `coursekit`
+# (the helpers every notebook imports) is copied next to the notebook, so the
+# stock `nbgrader generate_assignment` makes the same release as
+# `nnfs-grade release` (autograder/release_steps.py).
+from autograder import release_steps  # noqa: E402
+
+c.GenerateAssignment.preprocessors = release_steps.release_preprocessors()
+c.GenerateAssignment.post_convert_hook = release_steps.add_coursekit
