@@ -60,6 +60,12 @@ def _labels_case(n, k, correct):
     return make
 
 
+def _no_penalty_and_some(rng):
+    # reg = 0 (no regularisation) gives 0 for every formula that multiplies by reg: pair it.
+    W = rng.standard_normal((3, 5))
+    return (W, 0.0), (W.copy(), 0.7)
+
+
 def _least_squares_problem(n, d):
     def make(rng):
         X = rng.standard_normal((n, d))
@@ -213,8 +219,10 @@ EXERCISES = [
             Case("W of shape (7, 2), reg=2.5", lambda rng: (_normal(rng, 7, 2), 2.5)),
             Case("W of shape (6, 5), reg=0.003", lambda rng: (_normal(rng, 6, 5), 0.003)),
             Case("W of shape (2, 3, 4), reg=0.05", lambda rng: (_normal(rng, 2, 3, 4), 0.05)),
+            paired_case("reg=0 and reg=0.7 on the same W of shape (3, 5)", _no_penalty_and_some,
+                        ("reg=0", "reg=0.7")),
         ],
-        diagnoses=[
+        diagnoses=[(each_call(predicate), hint) for predicate, hint in [
             (lambda got, exp, args: _same_shape(got, args[0]) and np.allclose(got, 2 * args[1] * args[0]),
              "that is the GRADIENT 2·reg·W; the penalty is the number reg * sum(W**2)"),
             (lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,
@@ -231,7 +239,7 @@ EXERCISES = [
              "that is the L1 penalty (absolute values); L2 squares the entries"),
             (lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sum(args[0]) ** 2),
              "square every entry, then sum: reg * sum(W**2), not reg * sum(W)**2"),
-        ],
+        ]],
     ),
     Exercise(
         name="least_squares_loss_and_grad",

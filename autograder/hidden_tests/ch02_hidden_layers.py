@@ -118,6 +118,8 @@ _forward = Exercise(
                     _forward_calls(11, [3, 7, 5, 9, 4], SOFTSIGN), _names("softsign")),
         paired_case("a single sample (N=1), layers 6-2-5, with tanh and with softsign",
                     _forward_calls(1, [6, 2, 5], TANH), _names("tanh")),
+        paired_case("two layers 2-9-1 (one output), N=8, with tanh and with relu",
+                    _forward_calls(8, [2, 9, 1], TANH), _names("tanh")),
     ],
     diagnoses=[(each_call(predicate), hint) for predicate, hint in [
         (_transposed,
