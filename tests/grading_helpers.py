@@ -63,3 +63,16 @@ def grade_source(name, source=None, others=None, seconds=10.0):
 
 def max_points(name):
     return float(EXERCISES[name].points)
+
+
+def points_failing(name, labels):
+    """The points of exercise ``name`` when exactly its cases labelled ``labels`` fail."""
+    known = [case.label for case in EXERCISES[name].cases]
+    unknown = set(labels) - set(known)
+    assert not unknown, f"{name} has no hidden case labelled {sorted(unknown)}; its cases: {known}"
+    return round(EXERCISES[name].points * (len(known) - len(set(labels))) / len(known), 2)
+
+
+def diagnosis_hints(chapter):
+    """``(exercise name, hint)`` of every diagnosis of the chapter's hidden tests."""
+    return [(exercise.name, hint) for exercise in CHAPTERS[chapter] for _, hint in exercise.diagnoses]

@@ -22,11 +22,11 @@ def test_reference_code_written_in_a_notebook_gets_full_marks(chapter):
 
 
 def test_partial_credit_is_a_plain_float_with_a_message():
-    count = "def accuracy(y_pred, y_true):\n    return np.sum(y_pred == y_true)\n"
-    score, out = grade_source("accuracy", count)
-    assert type(score) is float and score == 0.67
-    assert "✗ accuracy: 1 of 3 hidden checks passed, 0.67 of 2 points" in out
-    assert "Hint: divide the number of matches by N" in out
+    last_on_ties = "def predict_labels(scores):\n    return scores.shape[1] - 1 - np.argmax(scores[:, ::-1], axis=1)\n"
+    score, out = grade_source("predict_labels", last_on_ties)
+    assert type(score) is float and score == 1.5
+    assert "✗ predict_labels: 3 of 4 hidden checks passed, 1.5 of 2 points" in out
+    assert "Hint: on ties the FIRST (lowest) class wins" in out
 
 
 def test_warnings_and_output_of_a_correct_function_cost_nothing():
@@ -45,7 +45,7 @@ def test_a_result_that_cannot_be_sent_back_is_a_failed_case():
     odd = "class Odd:\n    def __float__(self):\n        raise RuntimeError('no')\ndef accuracy(y_pred, y_true):\n    return Odd()\n"
     score, out = grade_source("accuracy", odd)
     assert score == 0.0
-    assert "✗ none correct: the result is a Odd (" in out and "cannot be compared" in out
+    assert "✗ 20 labels in 0..3, 7 of them right: the result is a Odd (" in out and "cannot be compared" in out
 
 
 def test_functions_not_written_in_the_notebook_score_zero():
