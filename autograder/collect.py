@@ -28,7 +28,10 @@ import nbformat
 
 from .course import ROOT, notebook_name, student_id_problem
 
-CANVAS_NAME = re.compile(r"^(?P<student>[A-Za-z0-9.@-]+?)(?P<late>_LATE)?_(?P<lms_id>\d+)_\d+_(?P<file>.+)$")
+#: How Canvas names the files of a submissions zip: <login>[_LATE]_<user id>_<submission id>_<file>.
+#: (Also read by stock ``nbgrader zip_collect``, see autograder/lms.py.)
+CANVAS_FILE = r"(?P<student>[A-Za-z0-9.@-]+?)(?P<late>_LATE)?_(?P<lms_id>\d+)_\d+_(?P<file>[^/\\]+)"
+CANVAS_NAME = re.compile(f"^{CANVAS_FILE}$")
 #: What collect knows about a submission beyond the notebook, beside it in ``submitted/``.
 SUBMISSION_INFO = "submission.json"
 SKIPPED_PARTS = ("__MACOSX", ".ipynb_checkpoints")

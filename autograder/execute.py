@@ -19,6 +19,7 @@ output; the kernel is then restarted, the cells before it are replayed
 only that exercise. Output beyond a limit per cell is dropped.
 """
 
+import ast
 import copy
 import os
 
@@ -255,7 +256,11 @@ class SandboxedExecute(Execute):
         result = reply["content"].get("user_expressions", {}).get("patched", {})
         text = str(result.get("data", {}).get("text/plain", "")) if result.get("status") == "ok" else ""
         if note and text not in ("", "[]"):
-            self._patch_notes.append(f"⚠ cell {index + 1} replaced {text.strip('[]')[:300]}; undone after that cell")
+            try:
+                names = ", ".join(str(name) for name in ast.literal_eval(text))
+            except (ValueError, SyntaxError):
+                names = text.strip("[]")
+            self._patch_notes.append(f"⚠ cell {index + 1} replaced {names[:300]}; undone after that cell")
 
     def _restart_and_replay(self, resources):
         """A fresh kernel, brought to the state before the failed cell by replaying earlier cells."""

@@ -20,10 +20,11 @@ from glob import glob
 
 from nbgrader.plugins import FileNameCollectorPlugin
 
-from .collect import SKIPPED_PARTS
+from .collect import CANVAS_FILE, SKIPPED_PARTS
 from .course import student_id_problem
 
-CANVAS_PATTERN = r"^(?:.*[/\\])?(?P<student_id>[A-Za-z0-9.@-]+?)(?:_LATE)?_\d+_\d+_(?P<file_id>[^/\\]+)$"
+#: The same names as ``nnfs-grade collect`` reads, with nbgrader's group names, in any folder.
+CANVAS_PATTERN = r"^(?:.*[/\\])?" + CANVAS_FILE.replace("<student>", "<student_id>").replace("<file>", "<file_id>") + "$"
 
 
 class ChapterNotebookCollector(FileNameCollectorPlugin):
@@ -50,6 +51,7 @@ class ChapterNotebookCollector(FileNameCollectorPlugin):
         info = super().collect(submitted_file)
         if not info:
             return None
+        info = {key: value for key, value in info.items() if key in ("student_id", "file_id", "timestamp")}
         problem = student_id_problem(info["student_id"])
         if problem:
             self.log.warning("Skipped %s: %s", submitted_file, problem)
