@@ -3,6 +3,10 @@
 Configured in ``nbgrader_config.py``, so they apply to the stock
 ``nbgrader generate_assignment`` as well as to ``nnfs-grade release``:
 
+* :class:`ReadableInJupyter` (a preprocessor, first) turns the book's MyST
+  roles, which Jupyter shows as raw text, into what they stand for: a glued
+  number becomes the value the source notebook computed (its stored
+  outputs), a glossary term its text, a figure reference "Fig. N.k".
 * :class:`NameExerciseStubs` (a preprocessor, right after ``ClearSolutions``)
   makes each exercise's stub say which function to write. A student who runs
   the exercise cell and then its tests sees
@@ -54,15 +58,80 @@ class NameExerciseStubs(NbGraderPreprocessor):
         return cell, resources
 
 
-def release_preprocessors():
-    """nbgrader's ``GenerateAssignment`` preprocessors with :class:`NameExerciseStubs` after ``ClearSolutions``.
+GLUE = re.compile(r"\{glue(?::text)?\}`(?P<name>[^`:]+)(?::(?P<spec>[^`]*))?`")
+TERM = re.compile(r"\{term\}`(?P<text>[^`<]*?)\s*(?:<[^`>]*>)?`")
+NUMREF = re.compile(r"\{numref\}`(?:(?P<text>[^`<]*?)\s*<(?P<target>[^`>]+)>|(?P<bare>[^`]+))`")
 
-    It must run before ``ComputeChecksums`` and ``SaveCells``, so that the
-    gradebook records the stub students actually receive.
+
+def glued_values(nb):
+    """``{name: value as text}`` of what the notebook's stored outputs glued for the book."""
+    values = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                text = next((v for k, v in output.get("data", {}).items() if k.endswith("text/plain")), None)
+                if text is not None:
+                    values[name] = text
+    return values
+
+
+def _glued_text(text, spec):
+    import ast
+
+    if spec:
+        try:
+            return format(float(text), spec)
+        except ValueError:
+            pass
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        try:
+            return str(ast.literal_eval(text))
+        except (ValueError, SyntaxError):
+            pass
+    return text
+
+
+class ReadableInJupyter(NbGraderPreprocessor):
+    """Replace the MyST roles of markdown cells by plain text a student's Jupyter can show."""
+
+    def preprocess(self, nb, resources):
+        values = glued_values(nb)
+        number = re.match(r"ch(\d+)_", str(resources.get("nbgrader", {}).get("assignment", "")))
+        figures = [cell.metadata.get("mystnb", {}).get("figure", {}).get("name") for cell in nb.cells
+                   if cell.cell_type == "code" and cell.metadata.get("mystnb", {}).get("figure", {}).get("name")]
+
+        def glue(match):
+            name = match.group("name").strip()
+            return _glued_text(values[name], match.group("spec")) if name in values else match.group(0)
+
+        def numref(match):
+            target = (match.group("target") or match.group("bare")).strip()
+            if not number or target not in figures:
+                return match.group(0)
+            label = f"{int(number.group(1))}.{figures.index(target) + 1}"
+            text = match.group("text")
+            return text.replace("%s", label) if text and "%s" in text else f"Fig. {label}"
+
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                source = GLUE.sub(glue, cell.source)
+                source = TERM.sub(lambda m: m.group("text"), source)
+                cell.source = NUMREF.sub(numref, source)
+        return nb, resources
+
+
+def release_preprocessors():
+    """nbgrader's ``GenerateAssignment`` preprocessors with the course's steps in their places.
+
+    :class:`ReadableInJupyter` comes first, while the source's outputs (the
+    glued values) are still there; :class:`NameExerciseStubs` right after
+    ``ClearSolutions`` and before ``ComputeChecksums`` and ``SaveCells``, so
+    that the gradebook records the stub students actually receive.
     """
     default = list(GenerateAssignment.class_traits()["preprocessors"].default())
     at = default.index(ClearSolutions) + 1
-    return default[:at] + [NameExerciseStubs] + default[at:]
+    return [ReadableInJupyter] + default[:at] + [NameExerciseStubs] + default[at:]
 
 
 def add_coursekit(assignment=None, student=None, notebooks=(), **_):

@@ -56,3 +56,20 @@ def test_blank_release_fails_visible_tests_with_not_implemented(released, chapte
     nbformat.write(nb, released / chapter / "blank.ipynb")
     with pytest.raises(Exception, match="NotImplementedError"):
         execute(released / chapter / "blank.ipynb", glue=False)
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_student_notebook_shows_numbers_not_myst_roles(released, chapter):
+    """Jupyter shows `{glue:text}` and `{term}` as raw text: the release holds what they stand for."""
+    import re
+
+    nb = nbformat.read(released / chapter / f"{chapter}.ipynb", as_version=4)
+    source = nbformat.read(ROOT / "chapters" / chapter / f"{chapter}.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert re.findall(r"\{(?:glue|term|numref)[a-z:]*\}`", text) == []
+    from autograder.release_steps import glued_values
+
+    glued = glued_values(source)
+    used = {m.group(1) for c in source.cells if c.cell_type == "markdown"
+            for m in re.finditer(r"\{glue:text\}`([^`:]+)", c.source)}
+    assert used <= set(glued), f"glued names without a stored value: {sorted(used - set(glued))}"

@@ -121,7 +121,8 @@ def book_notebook(released, executed, chapter):
         if (student_cell.cell_type, grade_id(student_cell)) != (source_cell.cell_type, grade_id(source_cell)):
             raise SystemExit(f"release is out of date at cell {grade_id(source_cell)!r}: run `nnfs-grade release`")
         if student_cell.cell_type == "markdown":
-            student_cell.source = _index_terms(book_checks.strip_numbers(student_cell.source, number))
+            # The book's own text (the release replaced its roles for Jupyter): glue, terms, references.
+            student_cell.source = _index_terms(book_checks.strip_numbers(source_cell.source, number))
             continue
         if student_cell.cell_type != "code":
             continue
