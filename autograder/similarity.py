@@ -154,7 +154,9 @@ def written_cells(nb, release_nb):
     """The code cells of ``nb`` a student wrote, as :class:`Cell` objects in notebook order.
 
     Exercise cells always; locked cells never; any other code cell unless it
-    is, apart from blank space, one of the release's code cells.
+    is, apart from blank space, one of the release's code cells. A cell that
+    starts like an exercise stub (an exercise cell whose nbgrader metadata an
+    editor dropped, a copy of a stub) has that start blanked too.
     """
     heads = _released_heads(release_nb)
     given = {_normal(c.source) for c in release_nb.cells if c.cell_type == "code"}
@@ -170,10 +172,11 @@ def written_cells(nb, release_nb):
             cells.append(Cell(f"exercise {name}", cell.source, name, head))
         elif meta.get("locked") or _normal(cell.source) in given:
             continue
-        elif cell.get("id") in release_ids:
-            cells.append(Cell(f"cell {number} (a release cell, edited)", cell.source))
         else:
-            cells.append(Cell(f"cell {number} (added)", cell.source))
+            kind = "a release cell, edited" if cell.get("id") in release_ids else "added"
+            head, name = max(((_head_length(cell.source, lines), name) for name, lines in heads.items()),
+                             default=(0, None))
+            cells.append(Cell(f"cell {number} ({kind})", cell.source, name if head else None, head))
     return cells
 
 

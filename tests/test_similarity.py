@@ -409,6 +409,19 @@ def test_what_is_compared_is_what_students_wrote(released):
     assert first.released_head == 15 and first.lines[15] == "    out = X.dot(W)"
     assert len(first.text) == len(first.source.rstrip("\n"))
     assert first.text.strip() == "out = X.dot(W)\n    return out + b"
+    # An editor that drops nbgrader's metadata changes the labels, not what is compared.
+    alice = written(release, ALICE)
+    bare = copy.deepcopy(alice)
+    for cell in bare.cells:
+        cell.metadata.pop("nbgrader", None)
+    bare_cells = similarity.written_cells(bare, release)
+    assert similarity._document(bare_cells) == similarity._document(similarity.written_cells(alice, release))
+    assert [c.label for c in bare_cells][1:] == [f"cell {_index(alice, name) + 1} (a release cell, edited)"
+                                                 for name in EXERCISES]
+
+
+def _index(nb, name):
+    return [grade_id(c) for c in nb.cells].index(name)
 
 
 def test_the_release_alone_makes_no_one_similar(released, tmp_path):
