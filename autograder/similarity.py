@@ -411,7 +411,10 @@ def report_html(result, top=TOP, when=None):
         "<p><strong>Similarity is evidence to look at, not a verdict.</strong> Short exercises "
         "have few natural solutions, so independent students can share a line or two; help "
         "given openly, a study group or the course's own examples look alike too. Read the "
-        "matching lines below, then talk with the students before drawing any conclusion.</p>",
+        "matching lines below, then talk with the students before drawing any conclusion. A low "
+        "score is no clearance either: only this class's notebooks are compared, rewritten logic "
+        "is not found, and one copied exercise in a notebook otherwise the student's own gives a "
+        "low share (its cell still shows in that pair's matching lines).</p>",
         "</div>",
         "<h2>Most similar pairs</h2>",
     ]
