@@ -119,12 +119,18 @@ class SandboxedExecute(Execute):
             return {}
         timings = {}
         for cell in source.cells:
+            if cell.cell_type == "code" and not (cell.metadata.get("nbgrader", {}).get("solution")):
+                timings[("text", cell.get("id"))] = cell.source
             seconds = _duration(cell) if cell.cell_type == "code" else None
             if seconds is not None:
                 timings[("id", cell.get("id"))] = seconds
                 if grade_id(cell):
                     timings[("grade", grade_id(cell))] = seconds
         return timings
+
+    def _instructors(self, cell):
+        """Whether ``cell`` is one of the instructor's, exactly as released (no student code in it)."""
+        return self._timings.get(("text", cell.get("id"))) == cell.source
 
     def _cell_timeout(self, cell):
         if _hidden_name(cell):
@@ -231,6 +237,9 @@ class SandboxedExecute(Execute):
         if _hidden_name(cell) in self._stopped:
             self._stop_calling(self._stopped)
         if stopped or _hidden_name(cell):
+            return cell, resources
+        if self._instructors(cell):  # nothing of the student's ran at its top level
+            self._replayable.append(index)
             return cell, resources
         try:
             self._restore_modules(index)

@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def execute(path, timeout=60, glue=True):
+def execute(path, timeout=60, glue=True, allow_errors=False):
     """Run the notebook at ``path``; return the executed notebook (file untouched).
 
     With ``glue`` the kernel records the chapter's glued numbers for the book
@@ -27,7 +27,7 @@ def execute(path, timeout=60, glue=True):
     student's Jupyter does.
     """
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # ipykernel 7's TCP notice
                             resources={"metadata": {"path": str(Path(path).parent)}})
     env = dict(os.environ, NNFS_GLUE="1" if glue else "0")
