@@ -330,8 +330,10 @@ class SandboxedExecute(Execute):
                 lines, earned = [f"✗ {name}: no hidden tests are defined for this cell"], 0.0
             if self._patch_notes:
                 lines, self._patch_notes = self._patch_notes + lines, []
+            # The result's metadata keeps the lines apart for the class report (autograder.hidden_reports).
             cell.outputs = [
                 nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
                 nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(earned))},
+                                       metadata={"nnfs": {"exercise": name, "lines": lines}},
                                        execution_count=cell.get("execution_count")),
             ]
