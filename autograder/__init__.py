@@ -5,4 +5,6 @@
 - ``preprocessors``: nbgrader preprocessors enabled in ``nbgrader_config.py``.
 - ``release``, ``collect``, ``grading``: the steps of ``nnfs-grade`` (``cli``).
 - ``leaks``, ``submission_checks``: scans for leaked solutions and for tampering.
+- ``class_report``: the class dashboard (``nnfs-grade report``); ``hidden_reports``
+  reads the grader's hidden-test reports back from autograded notebooks.
 """

@@ -11,6 +11,7 @@
                                                      cell for what was not submitted)
     nnfs-grade run CHAPTER --from-zip FILE           collect, grade, feedback, export in one go
     nnfs-grade similarity CHAPTER [--top N]          most similar pairs -> reports/<chapter>-similarity.html
+    nnfs-grade report CHAPTER [--to FILE.html]       the class dashboard -> reports/<chapter>.html
 
 Run from anywhere; ``--course-dir`` picks the course folder (default: this
 checkout) and ``--db`` the gradebook (default: its gradebook.db; any SQLAlchemy
@@ -24,7 +25,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import collect, export, grading, release, sandbox, similarity
+from . import class_report, collect, export, grading, release, sandbox, similarity
 from .course import ROOT, check_chapter, chapters
 
 
@@ -92,6 +93,10 @@ def _parser():
                    help="pairs shown side by side (default: %(default)s); the ranking lists every "
                         f"pair scoring {similarity.LOOK_AT} or more too")
     p.add_argument("--out", type=Path, help="HTML report (default: reports/<chapter>-similarity.html)")
+
+    p = commands.add_parser("report", help="write the class dashboard of a chapter (static HTML)")
+    p.add_argument("chapter")
+    p.add_argument("--to", type=Path, help="HTML file (default: reports/<chapter>.html in the course folder)")
     return parser
 
 
@@ -169,8 +174,15 @@ def _similarity(args, root):
     return 0
 
 
+def _report(args, root):
+    chapter = check_chapter(args.chapter, root)
+    path = class_report.write_report(chapter, root, args.to)
+    print(f"class report written to {path}")
+    return 0
+
+
 COMMANDS = {"release": _release, "collect": _collect, "grade": _grade, "feedback": _feedback,
-            "export": _export, "run": _run, "similarity": _similarity}
+            "export": _export, "run": _run, "similarity": _similarity, "report": _report}
 
 
 def main(argv=None):
