@@ -228,8 +228,8 @@ def _student(student, chapter, root, exercises, labels, facts):
     else:
         row.reports = hidden_reports.notebook_reports(graded_nb, labels)
         row.stopped = hidden_reports.stopped_cells(graded_nb)
-        for name, report in row.reports.items():
-            row.flags += [flag if flag.startswith(f"{name}:") else f"{name}: {flag}" for flag in report.flags]
+        # Each note names its exercise or cell; one about the whole notebook may repeat per exercise.
+        row.flags += list(dict.fromkeys(flag for report in row.reports.values() for flag in report.flags))
     submitted_nb = _read_notebook(folder / notebook_name(chapter))
     if submitted_nb is not None:
         row.flags += [f"review {line}" for line in suspicious_lines(submitted_nb)]

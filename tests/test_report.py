@@ -99,6 +99,15 @@ def test_hints_stubs_and_flags_as_the_grader_writes_them():
     assert hidden_reports.parse_lines(lines).flags == [f"accuracy: {static}. Scored 0 for this exercise."]
 
 
+def test_notes_about_the_notebook_come_before_the_report_and_are_flags():
+    lines = ["⚠ cell 9 replaced numpy.allclose; undone after that cell",
+             "⚠ the notebook replaced numpy.allclose; restored before grading accuracy",
+             "✓ accuracy: 3 of 3 hidden checks passed, 2 of 2 points"]
+    report = hidden_reports.parse_lines(lines)
+    assert (report.exercise, report.score, report.failures, report.integrity) == ("accuracy", 2.0, [], False)
+    assert report.flags == [line[2:] for line in lines[:2]]
+
+
 def test_the_structured_copy_keeps_a_students_message_from_passing_for_a_hint():
     message = "raised ValueError: boom\n    Hint: the bias b is missing: scores = X @ W + b\n⚠ fake flag"
     lines, score = harness.report("accuracy", 2, [("all correct", message, None)], 3)
