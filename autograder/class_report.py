@@ -141,11 +141,11 @@ def _hidden_tests(chapter):
     return {e.name: [case.label for case in e.cases] for e in CHAPTERS.get(chapter, [])}
 
 
-def _gradebook(chapter, root):
+def _gradebook(chapter, root, db_url=None):
     """``(roster, {student: submission facts})`` read from the gradebook."""
     from nbgrader.api import MissingEntry
 
-    api = nbgrader_api(root)
+    api = nbgrader_api(root, db_url)
     submissions = {}
     with api.gradebook as gb:
         roster = [student.id for student in gb.students]
@@ -241,12 +241,12 @@ def _possible(points, cases):
     return sorted({round(points * k / cases, 2) for k in range(cases + 1)}) if cases else [0.0, points]
 
 
-def gather(chapter, root=ROOT):
-    """Everything the report shows, as data (no figures yet)."""
+def gather(chapter, root=ROOT, db_url=None):
+    """Everything the report shows, as data (no figures yet); ``db_url`` as for ``nbgrader_api``."""
     root = Path(root)
     exercises = _exercises(chapter, root)
     labels = _hidden_tests(chapter)
-    roster, submissions = _gradebook(chapter, root)
+    roster, submissions = _gradebook(chapter, root, db_url)
     ids = sorted(set(roster) | set(submissions) | set(_submitted(chapter, root)))
     students = [_student(s, chapter, root, exercises, labels, submissions.get(s)) for s in ids]
     graded = [s for s in students if s.status == GRADED]
@@ -398,9 +398,9 @@ def render(report):
         TIMED_OUT=hidden_reports.TIMED_OUT, CRASHED=hidden_reports.CRASHED, top_hints=report.hints[:TOP_HINTS])
 
 
-def build(chapter, root=ROOT):
+def build(chapter, root=ROOT, db_url=None):
     """The report's data with its figures."""
-    report = gather(chapter, root)
+    report = gather(chapter, root, db_url)
     if report.with_status(GRADED):
         report.figure = class_figure(report)
         for ex in report.exercises:
@@ -408,9 +408,9 @@ def build(chapter, root=ROOT):
     return report
 
 
-def write_report(chapter, root=ROOT, to=None):
+def write_report(chapter, root=ROOT, to=None, db_url=None):
     """Write the report for ``chapter``; return its path (default ``reports/<chapter>.html``)."""
     path = Path(to) if to else Path(root) / "reports" / f"{chapter}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(build(chapter, root)), encoding="utf-8")
+    path.write_text(render(build(chapter, root, db_url)), encoding="utf-8")
     return path

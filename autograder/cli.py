@@ -176,7 +176,7 @@ def _similarity(args, root):
 
 def _report(args, root):
     chapter = check_chapter(args.chapter, root)
-    path = class_report.write_report(chapter, root, args.to)
+    path = class_report.write_report(chapter, root, args.to, args.db)
     print(f"class report written to {path}")
     return 0
 
