@@ -64,7 +64,8 @@ def test_readme_instructor_commands_leave_git_status_clean(tmp_path, monkeypatch
                     ["feedback", CH1],
                     ["export", "--to", "grades.csv"],
                     ["run", CH1, "--from-zip", "lms.zip", "--to", "grades.csv"],
-                    ["similarity", CH1]):
+                    ["similarity", CH1],
+                    ["report", CH1]):
         assert cli.main(here + command) == 0, command
 
     # the stock route: an LMS zip where nbgrader's zip_collect looks for it, then its CSV export
