@@ -39,7 +39,7 @@ from .submission_checks import suspicious_lines
 
 GRADED, NOT_GRADED, NOT_SUBMITTED = "graded", "not graded", "not submitted"
 TEMPLATE = "class_report.html"
-#: Where the hints shown as the class's most frequent stop.
+#: How many of the most frequent hints the report lists (the count of the rest is given).
 TOP_HINTS = 12
 
 
