@@ -10,11 +10,13 @@ from autograder.hidden_tests import CHAPTERS
 
 sys.path.insert(0, str(harness.__file__).rsplit("/autograder/", 1)[0] + "/tools")
 from sync_exercises import exercise_source  # noqa: E402
+from grading_helpers import earlier_chapter_source  # noqa: E402
 
 
 def notebook_namespace(chapter, **replacements):
     """The chapter's exercise functions defined from their cell sources, as in a kernel."""
     namespace = {"np": np, "__name__": "__main__"}
+    exec(earlier_chapter_source(chapter), namespace)  # what the notebook takes from earlier chapters
     for exercise in CHAPTERS[chapter]:
         exec(replacements.get(exercise.name, exercise_source(exercise.name)), namespace)
     return namespace

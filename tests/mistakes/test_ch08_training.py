@@ -1,10 +1,9 @@
 """Chapter 8: each catalogued mistake, written as a student would, scores 0 and gets its hint;
 correct implementations that draw their random numbers in another order keep full marks.
 
-The chapter's notebook defines the chapter 2, 5, 6 and 7 functions it builds on
-(affine_forward, softmax_cross_entropy, iterate_minibatches, adam_step, ...)
-before the exercises; here they are put into the graded namespace the same way,
-ahead of the student's source.
+The functions of chapters 5-7 that the exercises call (affine_forward,
+softmax_cross_entropy, iterate_minibatches, adam_step, ...) are defined in the
+graded namespace as the chapter's notebook defines them (see grading_helpers).
 """
 
 import inspect
@@ -12,25 +11,12 @@ import sys
 
 import pytest
 
-import solutions
 from autograder.course import ROOT
-from grading_helpers import grade_source, max_points
+from grading_helpers import grade_source as grade
+from grading_helpers import max_points
 
 sys.path.insert(0, str(ROOT / "tools"))
 from sync_exercises import exercise_source  # noqa: E402
-
-#: What the notebook's cell "functions from earlier chapters" defines.
-EARLIER = ["count_parameters", "affine_forward", "affine_backward", "relu_forward", "relu_backward",
-           "softmax", "one_hot", "cross_entropy", "softmax_cross_entropy", "softmax_regression_loss",
-           "iterate_minibatches", "sgd_step", "momentum_step", "nesterov_step", "rmsprop_step", "adam_step"]
-EARLIER_SOURCE = "\n\n".join(inspect.getsource(getattr(solutions, name)) for name in EARLIER)
-
-
-def grade(name, source):
-    """Grade ``source`` for exercise ``name`` in a namespace that also holds the earlier chapters' functions."""
-    if name == "init_mlp":
-        return grade_source(name, EARLIER_SOURCE + "\n\n" + source)
-    return grade_source(name, source, others={"init_mlp": EARLIER_SOURCE + "\n\n" + exercise_source("init_mlp")})
 
 
 def body(text):
