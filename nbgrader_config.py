@@ -23,11 +23,31 @@ c.CourseDirectory.ignore = [
     "*.py", "*.so", "*.pyd", "*.pth", "coursekit",
 ]
 
-# An endless loop costs only the cell it is in: interrupt it and go on.
-# (NNFS_CELL_TIMEOUT lets the test suite use a shorter limit.)
+# The student's code never shares a process with the reference: each submission runs
+# in a sandboxed kernel whose hidden-test cells only probe the student's functions;
+# scores are computed in the grader's process and written into those cells
+# (autograder/execute.py). Grading without the sandbox must be asked for explicitly:
+# NNFS_UNSANDBOXED=1 (or `nnfs-grade --unsandboxed`).
+c.Autograde.autograde_preprocessors = [
+    "autograder.execute.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.SandboxedExecute.sandbox = os.environ.get("NNFS_UNSANDBOXED", "") in ("", "0")
+# An endless loop costs only the cell it is in: interrupt it and go on. The hidden
+# cases of one exercise together get NNFS_PROBE_TIMEOUT seconds.
+# (The environment variables let the test suite use shorter limits.)
 c.Execute.timeout = int(os.environ.get("NNFS_CELL_TIMEOUT", "20"))
 c.Execute.interrupt_on_timeout = True
-# Quiet kernels: ipykernel 7 logs a harmless warning about TCP on every start.
+c.SandboxedExecute.probe_seconds = float(os.environ.get("NNFS_PROBE_TIMEOUT", "10"))
+# The instructor's executed notebooks give each cell's usual duration: after a runaway
+# cell, later cells get a few times that, not the full limit.
+c.SandboxedExecute.source_directory = os.path.join(HERE, "chapters")
+# Quiet kernels: no history file, and ipykernel 7's notice about TCP is not logged.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 # Output on stderr (a RuntimeWarning, a stray print to stderr) must not zero a
@@ -39,11 +59,19 @@ c.IgnorePattern.pattern = r"[\s\S]*"
 # nbgrader restore the locked cells' source from the gradebook.
 c.RestoreMissingCells.source_directory = os.path.join(HERE, "chapters")
 c.OverwriteCells.add_missing_cells = True
+# Cells whose nbgrader metadata an editor or converter stripped are matched back to
+# the release (by the def line of each exercise and the text of each test cell)
+# before anything is restored; a notebook with no exercise to match is refused with
+# a message, never graded 0 in silence. Test cells exactly as released get their
+# hidden tests back from the gradebook, so unmodified submissions raise no
+# "checksum has changed" warnings (autograder/repair.py).
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograder.repair.MatchStrippedCells",
     "autograder.preprocessors.RestoreMissingCells",
+    "autograder.repair.RestoreHiddenTestSource",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
@@ -55,3 +83,28 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# The student version: each stub names the function to write, and `coursekit`
+# (the helpers every notebook imports) is copied next to the notebook, so the
+# stock `nbgrader generate_assignment` makes the same release as
+# `nnfs-grade release` (autograder/release_steps.py).
+from autograder import release_steps  # noqa: E402
+
+c.GenerateAssignment.preprocessors = release_steps.release_preprocessors()
+c.GenerateAssignment.post_convert_hook = release_steps.add_coursekit
+
+# `nbgrader validate`: check every cell, not only the cells worth points. In the
+# student version those hold no tests (the hidden tests are the grader's), so by
+# default a notebook whose exercises all still raise NotImplementedError "passes
+# all the tests"; the visible tests are what tells a student an exercise is
+# unfinished.
+c.Validator.validate_all = True
+
+# `nbgrader zip_collect CHAPTER`: an LMS zip in downloaded/CHAPTER/archive/ with
+# Canvas-style names, <id>[_LATE]_<number>_<number>_<file>.ipynb. A student's only
+# notebook is collected under the chapter's name even if it was renamed
+# (autograder/lms.py).
+from autograder import lms  # noqa: E402
+
+c.FileNameCollectorPlugin.named_regexp = lms.CANVAS_PATTERN
+c.ZipCollectApp.collector_plugin = "autograder.lms.ChapterNotebookCollector"

@@ -3,21 +3,27 @@
     nnfs-grade release [CHAPTER ...]                 student versions -> release/
     nnfs-grade collect CHAPTER --from-dir DIR        a folder per student -> submitted/
     nnfs-grade collect CHAPTER --from-zip FILE       an LMS zip -> submitted/
-    nnfs-grade grade CHAPTER [--student ID ...]      autograde, print a summary table
+    nnfs-grade grade CHAPTER [--student ID ...]      autograde (sandboxed) what is new or changed
+        [--jobs N] [--scheduler ADDRESS|local] [--force]
     nnfs-grade feedback CHAPTER [--student ID ...]   HTML feedback -> feedback/
-    nnfs-grade export [--to grades.csv]              all grades as CSV
+    nnfs-grade export [CHAPTER] [--to grades.csv] [--format table|canvas|moodle]
+                                                     grades an LMS can take (no row or an empty
+                                                     cell for what was not submitted)
     nnfs-grade run CHAPTER --from-zip FILE           collect, grade, feedback, export in one go
 
 Run from anywhere; ``--course-dir`` picks the course folder (default: this
-checkout). The stock ``nbgrader`` commands work from the course folder too.
+checkout) and ``--db`` the gradebook (default: its gradebook.db; any SQLAlchemy
+URL nbgrader accepts, e.g. postgresql+psycopg2://user@host/db). The stock
+``nbgrader`` commands work from the course folder too.
 """
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
 
-from . import collect, grading, release
+from . import collect, export, grading, release, sandbox
 from .course import ROOT, check_chapter, chapters
 
 
@@ -28,10 +34,31 @@ def _add_source(p):
     p.add_argument("--pattern", help="regex for zip member paths with a (?P<student>...) group")
 
 
+def _add_grading_options(p):
+    p.add_argument(sandbox.UNSANDBOXED_FLAG, action="store_true",
+                   help="grade even where the sandbox cannot start: student code can then read the "
+                        "reference solutions and every file you can (see the instructor guide)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="submissions graded at once, each in its own sandbox (default: %(default)s, the cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="grade on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a "
+                        "LocalCluster of --jobs workers on this machine")
+    p.add_argument("--force", action="store_true",
+                   help="grade again even submissions unchanged since they were last graded")
+
+
+def _add_export_options(p):
+    p.add_argument("--to", type=Path, default=Path("grades.csv"), help="CSV file (default: %(default)s)")
+    p.add_argument("--format", choices=export.FORMATS, default="table",
+                   help="table: a row per student and submitted chapter, per-exercise columns; "
+                        "canvas / moodle: those LMSs' gradebook import layouts (default: %(default)s)")
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="nnfs-grade", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--course-dir", type=Path, default=ROOT, help="course folder (default: %(default)s)")
+    parser.add_argument("--db", metavar="URL", help="gradebook database (default: COURSE_DIR/gradebook.db)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("release", help="make the student version of chapters")
@@ -45,21 +72,25 @@ def _parser():
         p = commands.add_parser(name, help=text)
         p.add_argument("chapter")
         p.add_argument("--student", action="append", help="only this student (repeatable)")
+        if name == "grade":
+            _add_grading_options(p)
 
-    p = commands.add_parser("export", help="export all grades as CSV")
-    p.add_argument("--to", type=Path, default=Path("grades.csv"), help="CSV file (default: %(default)s)")
+    p = commands.add_parser("export", help="export grades as CSV (for an LMS)")
+    p.add_argument("chapter", nargs="?", help="only this chapter (default: all)")
+    _add_export_options(p)
 
     p = commands.add_parser("run", help="collect, grade, feedback and export in one go")
     p.add_argument("chapter")
     _add_source(p)
-    p.add_argument("--to", type=Path, default=Path("grades.csv"), help="CSV file (default: %(default)s)")
+    _add_grading_options(p)
+    _add_export_options(p)
     return parser
 
 
 def _release(args, root):
     names = [check_chapter(c, root) for c in args.chapters] or chapters(root)
     try:
-        release.release(names, root)
+        release.release(names, root, db_url=args.db)
     except release.ReleaseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -77,15 +108,29 @@ def _collect(args, root):
 
 
 def _grade(args, root):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     chapter = check_chapter(args.chapter, root)
-    results = grading.grade_chapter(chapter, getattr(args, "student", None), root)
-    print(grading.summary_table(chapter, results) if results else f"no submissions for {chapter}")
+    columns = (TextColumn("grading {task.fields[chapter]}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.fields[last]}"))
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task("grade", total=None, chapter=chapter, last="")
+
+        def progress(done, total, student):
+            bar.update(task, completed=done, total=total, last=student or "")
+
+        results = grading.grade_chapter(chapter, getattr(args, "student", None), root, jobs=args.jobs,
+                                        scheduler=args.scheduler, force=args.force, db_url=args.db,
+                                        progress=progress)
+    console = Console(width=max(Console().width, 120))
+    console.print(grading.summary_table(chapter, results) if results else f"no submissions for {chapter}")
     return 0
 
 
 def _feedback(args, root):
     chapter = check_chapter(args.chapter, root)
-    written, problems = grading.feedback_chapter(chapter, getattr(args, "student", None), root)
+    written, problems = grading.feedback_chapter(chapter, getattr(args, "student", None), root, args.db)
     for folder in written:
         print(f"feedback: {folder.relative_to(root)}")
     for problem in problems:
@@ -94,8 +139,9 @@ def _feedback(args, root):
 
 
 def _export(args, root):
-    path = grading.export_grades(args.to, root)
-    print(f"grades written to {path}")
+    chapter = check_chapter(args.chapter, root) if args.chapter else None
+    path, count = export.export(args.to, root, args.db, chapter, args.format)
+    print(f"{count} graded submissions written to {path} ({args.format})")
     return 0
 
 
@@ -112,6 +158,8 @@ COMMANDS = {"release": _release, "collect": _collect, "grade": _grade, "feedback
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    if getattr(args, "unsandboxed", False):
+        os.environ[sandbox.UNSANDBOXED_ENV] = "1"
     # nbgrader 0.9.6 trips SQLAlchemy's autoflush warnings on every submission; they are harmless.
     warnings.filterwarnings("ignore", message=".*not in session.*")
     return COMMANDS[args.command](args, args.course_dir.resolve())

@@ -9,13 +9,16 @@ Sources:
   naming scheme can be given as a regular expression with a ``student`` group.
 
 Each submission becomes ``submitted/<id>/<chapter>/<chapter>.ipynb`` with a
-``timestamp.txt``. Only notebooks are taken: other files a student uploads are
+``timestamp.txt`` and a ``submission.json`` (where it came from, the LMS's late
+flag — Canvas marks late files ``_LATE`` — and the notebook's SHA-256). Only notebooks are taken: other files a student uploads are
 never copied into the grading folders. Problems (a bad student id, no
 notebook, two candidate notebooks, a file that is not a valid notebook) are
 reported per student and never stop the others.
 """
 
 import datetime
+import hashlib
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -25,7 +28,12 @@ import nbformat
 
 from .course import ROOT, notebook_name, student_id_problem
 
-CANVAS_NAME = re.compile(r"^(?P<student>[A-Za-z0-9.@-]+?)(?:_LATE)?_\d+_\d+_(?P<file>.+)$")
+#: How Canvas names the files of a submissions zip: <login>[_LATE]_<user id>_<submission id>_<file>.
+#: (Also read by stock ``nbgrader zip_collect``, see autograder/lms.py.)
+CANVAS_FILE = r"(?P<student>[A-Za-z0-9.@-]+?)(?P<late>_LATE)?_(?P<lms_id>\d+)_\d+_(?P<file>[^/\\]+)"
+CANVAS_NAME = re.compile(f"^{CANVAS_FILE}$")
+#: What collect knows about a submission beyond the notebook, beside it in ``submitted/``.
+SUBMISSION_INFO = "submission.json"
 SKIPPED_PARTS = ("__MACOSX", ".ipynb_checkpoints")
 
 
@@ -51,19 +59,33 @@ def notebook_problem(data):
     return None
 
 
-def _store(root, chapter, student, data, when, origin, report):
+def read_info(folder):
+    """The ``submission.json`` collect wrote for a submission folder (``{}`` if none or unreadable)."""
+    try:
+        info = json.loads((Path(folder) / SUBMISSION_INFO).read_text())
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _store(root, chapter, student, data, when, origin, report, late=False, lms_id=None):
     problem = student_id_problem(student)
     if problem:
         report.problems.append(f"{origin}: {problem}; not collected")
         return
     dest_dir = Path(root) / "submitted" / student / chapter
     dest = dest_dir / notebook_name(chapter)
-    if dest.exists() and dest.read_bytes() == data:
+    if dest.exists() and dest.read_bytes() == data and read_info(dest_dir).get("late") == bool(late):
         report.collected.append((student, f"unchanged ({origin})"))
         return
     dest_dir.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(data)
     (dest_dir / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+    info = {"origin": origin, "late": bool(late), "submitted": when.isoformat(),
+            "sha256": hashlib.sha256(data).hexdigest()}
+    if lms_id:
+        info["lms_user_id"] = lms_id  # Canvas's numeric user id, from the file name
+    (dest_dir / SUBMISSION_INFO).write_text(json.dumps(info, indent=1) + "\n")
     note = f"from {origin}"
     bad = notebook_problem(data)
     if bad:
@@ -119,7 +141,7 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
         zf = zipfile.ZipFile(archive)
     except (OSError, zipfile.BadZipFile) as error:
         raise SystemExit(f"error: cannot read {archive}: {error}")
-    by_student = {}
+    by_student, late, lms_ids = {}, set(), {}
     with zf:
         for info in zf.infolist():
             parts = Path(info.filename).parts
@@ -129,6 +151,10 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
             match = (regex or CANVAS_NAME).match(name if regex is None else info.filename)
             if match:
                 student = match.group("student")
+                if "late" in match.groupdict() and match.group("late"):
+                    late.add(info.filename)
+                if "lms_id" in match.groupdict() and match.group("lms_id"):
+                    lms_ids[student] = match.group("lms_id")
             elif len(parts) > 1:
                 student = parts[0]
             else:
@@ -143,5 +169,6 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
                 continue
             info = names[chosen]
             when = datetime.datetime(*info.date_time, tzinfo=datetime.timezone.utc)
-            _store(root, chapter, student, zf.read(info), when, f"{Path(archive).name}:{info.filename}", report)
+            _store(root, chapter, student, zf.read(info), when, f"{Path(archive).name}:{info.filename}", report,
+                   late=info.filename in late, lms_id=lms_ids.get(student))
     return report

@@ -42,11 +42,14 @@ def student_id_problem(student_id):
     return None
 
 
-def nbgrader_api(root=None):
+def nbgrader_api(root=None, db_url=None):
     """An ``NbGraderAPI`` that reads ``nbgrader_config.py`` of the course folder ``root``.
 
-    nbgrader shells out to ``alembic`` and starts kernels by name, so this
-    environment's ``bin`` goes first on ``PATH``.
+    The gradebook is ``root/gradebook.db`` unless ``db_url`` names another
+    database nbgrader accepts (any SQLAlchemy URL, e.g.
+    ``postgresql+psycopg2://user@host/gradebook``). nbgrader shells out to
+    ``alembic`` and starts kernels by name, so this environment's ``bin`` goes
+    first on ``PATH``.
     """
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
@@ -57,6 +60,7 @@ def nbgrader_api(root=None):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     config.CourseDirectory.root = str(root)
-    config.CourseDirectory.db_url = "sqlite:///" + str(root / "gradebook.db")
+    config.CourseDirectory.db_url = db_url or "sqlite:///" + str(root / "gradebook.db")
     config.RestoreMissingCells.source_directory = str(root / "chapters")
+    config.SandboxedExecute.source_directory = str(root / "chapters")
     return NbGraderAPI(config=config)

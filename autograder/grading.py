@@ -1,37 +1,48 @@
-"""Autograde a chapter for every submission, hand back feedback, export grades.
+"""Autograde a chapter for every submission, hand back feedback (grades go out through :mod:`.export`).
 
-Grading one student never stops the others. Before nbgrader runs, each
+Grading is split in two (see :mod:`autograder.jobs`): a *job* (a student's
+notebook and the chapter's material) is graded by a worker into an *outcome*
+(the autograded notebook and its grades, plain data), and this module, the
+coordinator, alone writes the gradebook and the ``autograded/`` folder. Jobs
+run one after another, in a pool of processes on this machine (``jobs=N``),
+or on a Dask cluster (``scheduler=ADDRESS`` or ``"local"``); every mode runs the
+same worker function, so every mode gives the same grades.
+
+Grading one student never stops the others. Before a job is made, each
 submission is checked: a usable student id, a notebook that exists and is
 valid JSON (otherwise it is skipped with a message naming student and file,
-and any earlier grades for it stay as they were). The student's previous
-``autograded/`` folder is kept aside while nbgrader runs and put back if it
-fails. After nbgrader, every test cell worth points must show either an error
-or a number (the harness always returns a plain float). nbgrader gives full
-marks to a cell that shows neither, or that shows a NumPy 2 scalar such as
-``np.float64(0.5)``; such a grade is set to the number shown (0 if none) and
-reported.
+and any earlier grades for it stay as they were). A submission whose notebook
+and grading material are unchanged since it was last graded is not graded
+again (unless ``force``): its grades, including a time-out's zero, stand.
+A failed job leaves the student's earlier grades and autograded files alone.
 """
 
-import re
+import concurrent.futures
+import hashlib
+import json
+import multiprocessing
+import os
 import shutil
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from . import leaks
+from . import jobs as worker
+from . import leaks, sandbox
 from .collect import notebook_problem
 from .course import ROOT, nbgrader_api, notebook_name, student_id_problem
 from .submission_checks import suspicious_lines
+
+#: Beside each autograded notebook: what was graded (hashes) and what came of it.
+RECORD = "grading.json"
 
 
 @dataclass
 class StudentResult:
     student: str
-    status: str  # "graded", "skipped" or "failed"
+    status: str  # "graded", "unchanged", "skipped" or "failed"
     score: float = 0.0
     max_score: float = 0.0
     notes: list = field(default_factory=list)
@@ -45,156 +56,261 @@ def submitted_students(chapter, root=ROOT):
     return sorted(d.name for d in base.iterdir() if d.is_dir() and (d / chapter).is_dir())
 
 
-def _progress(done, total, label):
-    width = 24
-    filled = int(width * done / total) if total else width
-    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}"
-    if sys.stderr.isatty():
-        sys.stderr.write("\r" + line.ljust(70) + ("\n" if done == total else ""))
-    else:
-        sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+def require_sandbox():
+    """Stop with the reason and the way out if submissions cannot be graded in the sandbox.
 
-
-def _is_scored_test(cell):
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and meta.get("points", 0) > 0
-
-
-NUMPY_SCALAR = re.compile(r"^(?:np|numpy)\.(?:float|int)\d*\((?P<value>[^()]*)\)$")
-
-
-def _reported_score(cell):
-    """``"error"``, the number the cell showed, or ``None`` if it showed neither.
-
-    NumPy 2 shows a scalar as ``np.float64(0.5)``, which nbgrader cannot read
-    and so counts as full marks; that form is read as the number it holds.
+    Checked once, before anyone is graded, so a machine without the sandbox
+    fails loudly instead of grading every student unsandboxed or not at all.
     """
-    for output in cell.outputs:
-        if output.output_type == "error":
-            return "error"
-    for output in cell.outputs:
-        if output.output_type == "execute_result":
-            text = output.data.get("text/plain", "").strip()
-            match = NUMPY_SCALAR.match(text)
+    if sandbox.unsandboxed_requested():
+        return
+    try:
+        sandbox.check()
+    except sandbox.SandboxUnavailable as error:
+        raise SystemExit(f"error: cannot grade: {error}") from None
+
+
+# ---------------------------------------------------------------- planning
+
+
+def _record(root, chapter, student):
+    try:
+        record = json.loads((Path(root) / "autograded" / student / chapter / RECORD).read_text())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _plan(chapter, student, root, material, material_id, force, gradebook=b""):
+    """``(job, None)`` to grade, or ``(None, result)`` for a skipped or unchanged submission."""
+    problem = student_id_problem(student)
+    if problem:
+        return None, StudentResult(student, "skipped", notes=[problem])
+    folder = Path(root) / "submitted" / student / chapter
+    path = folder / notebook_name(chapter)
+    if not path.is_file():
+        return None, StudentResult(student, "skipped", notes=[f"missing {path.relative_to(root)}"])
+    data = path.read_bytes()
+    bad = notebook_problem(data)
+    if bad:
+        return None, StudentResult(student, "skipped", notes=[f"{path.relative_to(root)} is {bad}"])
+    record = _record(root, chapter, student)
+    digest = hashlib.sha256(data).hexdigest()
+    if (not force and record and record.get("notebook_sha256") == digest
+            and record.get("material_id") == material_id and record.get("status") == "graded"):
+        return None, StudentResult(student, "unchanged", record.get("score", 0.0), record.get("max_score", 0.0),
+                                   list(record.get("notes", [])))
+    timestamp = (folder / "timestamp.txt").read_text().strip() if (folder / "timestamp.txt").is_file() else ""
+    job = worker.Job(chapter, student, data, timestamp, material, material_id, gradebook)
+    return job, None
+
+
+# ---------------------------------------------------------------- running the jobs
+
+
+def _run_serial(todo):
+    for job in todo:
+        yield worker.grade_job(job)
+
+
+def _failed(job, why):
+    return worker.Outcome(job.chapter, job.student, "failed", notes=[why], material_id=job.material_id)
+
+
+def _run_pool(todo, processes):
+    """Jobs in a pool of fresh processes; a job whose process died is run once more in a new pool."""
+    pending, retried = list(todo), set()
+    context = multiprocessing.get_context("spawn")
+    while pending:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+            futures = {pool.submit(worker.grade_job, job): job for job in pending}
+            pending = []
+            for future in concurrent.futures.as_completed(futures):
+                job = futures[future]
+                try:
+                    yield future.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    if job.student in retried:
+                        yield _failed(job, "the grading process died twice on this submission")
+                    else:
+                        retried.add(job.student)
+                        pending.append(job)
+                except Exception as error:  # noqa: BLE001 - a worker bug must not lose the others
+                    yield _failed(job, f"grading failed: {type(error).__name__}: {error}")
+
+
+def _run_dask(todo, scheduler, processes):
+    """Jobs as Dask tasks; a worker that dies costs a retry of its task, decided by the scheduler."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=40)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        futures = {client.submit(worker.grade_job, job, pure=False, retries=1,
+                                 key=f"grade-{job.chapter}-{job.student}-{time.time_ns()}"): job for job in todo}
+        for future in as_completed(futures):
+            job = futures[future]
             try:
-                return float(match.group("value") if match else text)
-            except ValueError:
-                return None
-    return None
+                yield future.result()
+            except Exception as error:  # noqa: BLE001 - KilledWorker after the retries, a worker bug
+                yield _failed(job, f"grading failed on the cluster: {type(error).__name__}: {error}")
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
-def _harness_notes(cell):
-    lines = []
-    for output in cell.outputs:
-        if output.output_type == "stream" and output.name == "stdout":
-            lines += [line.strip() for line in output.text.splitlines() if line.startswith("⚠")]
-    return lines
+# ---------------------------------------------------------------- writing the results (one writer)
 
 
-def _check_scores(api, chapter, student, root):
-    """Make each test cell's grade the number it showed (0 if none); return notes."""
-    path = Path(root) / "autograded" / student / chapter / notebook_name(chapter)
-    nb = nbformat.read(path, as_version=4)
-    notes = []
+def _write_autograded(root, outcome):
+    folder = Path(root) / "autograded" / outcome.student / outcome.chapter
+    if folder.exists():
+        for path in folder.rglob("*"):
+            os.chmod(path, 0o644 if path.is_file() else 0o755)
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / notebook_name(outcome.chapter)).write_bytes(outcome.notebook)
+    submitted = Path(root) / "submitted" / outcome.student / outcome.chapter
+    for name in ("timestamp.txt", "submission.json"):
+        if (submitted / name).is_file():
+            shutil.copy(submitted / name, folder / name)
+    return folder
+
+
+def _write_gradebook(api, outcome):
     with api.gradebook as gb:
-        for cell in nb.cells:
-            if not _is_scored_test(cell):
-                continue
-            notes += _harness_notes(cell)
-            reported = _reported_score(cell)
-            if reported == "error":
-                continue
-            grade_id = cell.metadata.nbgrader.grade_id
-            grade = gb.find_grade(grade_id, chapter, chapter, student)
-            score = 0.0 if reported is None else min(max(reported, 0.0), grade.max_score)
-            if grade.auto_score != score:
-                grade.auto_score = score
-                gb.db.commit()
-                shown = "no score" if reported is None else f"{reported:g}"
-                notes.append(f"⚠ test cell {grade_id} showed {shown}; its grade is set to {score:g}")
-    return notes
-
-
-def _shortfalls(api, chapter, student):
-    with api.gradebook as gb:
-        notebook = gb.find_submission_notebook(chapter, chapter, student)
+        gb.update_or_create_student(outcome.student)
+        timestamp = {"timestamp": outcome.timestamp} if outcome.timestamp else {}
+        gb.update_or_create_submission(outcome.chapter, outcome.student, **timestamp)
+        for name, values in outcome.grades.items():
+            grade = gb.find_grade(name, outcome.chapter, outcome.chapter, outcome.student)
+            grade.auto_score = values["auto_score"]
+            grade.needs_manual_grade = values["needs_manual_grade"]
+        for name, text in outcome.comments.items():
+            gb.find_comment(name, outcome.chapter, outcome.chapter, outcome.student).auto_comment = text
+        gb.db.commit()
+        submission = gb.find_submission(outcome.chapter, outcome.student)
+        notebook = gb.find_submission_notebook(outcome.chapter, outcome.chapter, outcome.student)
         missed = [f"{g.name.removesuffix('_hidden')} {g.score:g}/{g.max_score:g}"
                   for g in notebook.grades if g.max_score and g.score < g.max_score]
-        submission = gb.find_submission(chapter, student)
         return submission.score, submission.max_score, missed
 
 
-def _last_error(result):
-    text = (result.get("error") or result.get("log") or "").strip().splitlines()
-    useful = [line for line in text if "Error" in line or "error" in line]
-    return (useful or text or ["unknown error"])[-1][:200]
+def _apply(api, root, outcome, review):
+    """Write one outcome into the gradebook and ``autograded/``; return the student's result."""
+    notes = list(review)
+    if outcome.status != "graded":
+        return StudentResult(outcome.student, "failed", notes=notes + outcome.notes)
+    folder = _write_autograded(root, outcome)
+    notes += outcome.notes + worker.harness_notes(worker.autograded_notebook(outcome))
+    score, max_score, missed = _write_gradebook(api, outcome)
+    if missed:
+        notes.append("lost points: " + ", ".join(missed))
+    submitted = Path(root) / "submitted" / outcome.student / outcome.chapter / notebook_name(outcome.chapter)
+    record = {"notebook_sha256": hashlib.sha256(submitted.read_bytes()).hexdigest(),
+              "material_id": outcome.material_id, "status": "graded", "score": score, "max_score": max_score,
+              "notes": notes, "seconds": round(outcome.seconds, 2)}
+    (folder / RECORD).write_text(json.dumps(record, indent=1) + "\n")
+    return StudentResult(outcome.student, "graded", score, max_score, notes + [f"{outcome.seconds:.1f} s"])
+
+
+def _ensure_released(api, chapter):
+    """The gradebook must know the chapter (``nnfs-grade release`` records it)."""
+    from nbgrader.api import MissingEntry
+
+    with api.gradebook as gb:
+        try:
+            gb.find_assignment(chapter)
+            return
+        except MissingEntry:
+            pass
+    result = api.generate_assignment(chapter, force=True, create=True)
+    if not result["success"]:
+        raise SystemExit(f"error: {chapter} is not in the gradebook and could not be recorded: {result.get('error')}")
+
+
+def grade_chapter(chapter, students=None, root=ROOT, jobs=1, scheduler=None, force=False, db_url=None,
+                  progress=None):
+    """Grade every submission of ``chapter`` (or only ``students``); return the results in order.
+
+    ``jobs`` processes grade at once (on this machine, or as Dask workers with
+    ``scheduler="local"``); ``scheduler`` may also be the address of a running
+    Dask scheduler. ``progress(done, total, student)`` is called after each.
+    """
+    require_sandbox()
+    root = Path(root)
+    api = nbgrader_api(root, db_url)
+    _ensure_released(api, chapter)
+    students = students or submitted_students(chapter, root)
+    material, material_id = worker.chapter_material(chapter, root)
+    gradebook = worker.released_gradebook(chapter, root)
+    results, todo, review = {}, [], {}
+    for student in students:
+        job, result = _plan(chapter, student, root, material, material_id, force, gradebook)
+        if result is not None:
+            results[student] = result
+            continue
+        review[student] = [f"⚠ review {text}" for text in
+                           suspicious_lines(nbformat.reads(job.notebook.decode("utf-8"), as_version=4))]
+        todo.append(job)
+    done = len(results)
+    if progress:
+        progress(done, len(students), None)
+    threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
+    previous = os.environ.get("NNFS_KERNEL_THREADS")
+    os.environ["NNFS_KERNEL_THREADS"] = str(threads)
+    try:
+        if scheduler:
+            outcomes = _run_dask(todo, scheduler, jobs)
+        elif jobs > 1 and len(todo) > 1:
+            outcomes = _run_pool(todo, jobs)
+        else:
+            outcomes = _run_serial(todo)
+        for outcome in outcomes:
+            results[outcome.student] = _apply(api, root, outcome, review.get(outcome.student, []))
+            done += 1
+            if progress:
+                progress(done, len(students), outcome.student)
+    finally:
+        if previous is None:
+            os.environ.pop("NNFS_KERNEL_THREADS", None)
+        else:
+            os.environ["NNFS_KERNEL_THREADS"] = previous
+    return [results[student] for student in students]
 
 
 def grade_student(api, chapter, student, root=ROOT):
-    """Autograde one submission; never raises for a problem of the submission."""
-    problem = student_id_problem(student)
-    if problem:
-        return StudentResult(student, "skipped", notes=[problem])
-    path = Path(root) / "submitted" / student / chapter / notebook_name(chapter)
-    if not path.is_file():
-        return StudentResult(student, "skipped", notes=[f"missing {path.relative_to(root)}"])
-    bad = notebook_problem(path.read_bytes())
-    if bad:
-        return StudentResult(student, "skipped", notes=[f"{path.relative_to(root)} is {bad}"])
-    notes = [f"⚠ review {text}" for text in suspicious_lines(nbformat.read(path, as_version=4))]
-
-    previous = Path(root) / "autograded" / student / chapter
-    with tempfile.TemporaryDirectory() as keep:
-        saved = Path(keep) / "previous"
-        if previous.is_dir():
-            shutil.copytree(previous, saved)
-        result = api.autograde(chapter, student, force=True, create=True)
-        if not result["success"]:
-            if saved.is_dir():
-                shutil.rmtree(previous, ignore_errors=True)
-                shutil.copytree(saved, previous)
-            return StudentResult(student, "failed", notes=notes + [f"nbgrader failed: {_last_error(result)}"])
-    notes += _check_scores(api, chapter, student, root)
-    score, max_score, missed = _shortfalls(api, chapter, student)
-    if missed:
-        notes.append("lost points: " + ", ".join(missed))
-    return StudentResult(student, "graded", score, max_score, notes)
+    """Grade one submission in this process (the serial path), e.g. for a benchmark."""
+    return grade_chapter(chapter, [student], root, force=True)[0]
 
 
-def grade_chapter(chapter, students=None, root=ROOT):
-    """Grade every submission of ``chapter`` (or only ``students``); return the results."""
-    api = nbgrader_api(root)
-    students = students or submitted_students(chapter, root)
-    results = []
-    for index, student in enumerate(students):
-        _progress(index, len(students), f"grading {student}")
-        start = time.perf_counter()
-        result = grade_student(api, chapter, student, root)
-        result.notes.append(f"{time.perf_counter() - start:.1f} s")
-        results.append(result)
-    _progress(len(students), len(students), "done")
-    return results
+# ---------------------------------------------------------------- reporting and feedback
 
 
 def summary_table(chapter, results):
-    """The table printed after grading: one row per student."""
-    rows = [("student", "status", "score", "notes")]
+    """A rich table of the results: one row per student."""
+    from rich.table import Table
+
+    table = Table(title=f"Grades for {chapter}", title_justify="left")
+    for column in ("student", "status", "score", "notes"):
+        table.add_column(column, overflow="fold")
     for r in results:
-        score = f"{r.score:g}/{r.max_score:g}" if r.status == "graded" else "-"
-        rows.append((r.student, r.status, score, "; ".join(r.notes)))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = [f"Grades for {chapter}"]
-    for row in rows:
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3])
-    graded = [r for r in results if r.status == "graded"]
-    lines.append(f"{len(graded)} graded, {len(results) - len(graded)} not graded (see notes)")
-    return "\n".join(lines)
+        score = f"{r.score:g}/{r.max_score:g}" if r.status in ("graded", "unchanged") else "-"
+        table.add_row(r.student, r.status, score, "; ".join(r.notes))
+    graded = sum(r.status in ("graded", "unchanged") for r in results)
+    table.caption = f"{graded} graded, {len(results) - graded} not graded (see notes)"
+    return table
 
 
-def feedback_chapter(chapter, students=None, root=ROOT):
+def feedback_chapter(chapter, students=None, root=ROOT, db_url=None):
     """Write ``feedback/<id>/<chapter>/*.html``; return ``(written, problems)``."""
-    api = nbgrader_api(root)
+    api = nbgrader_api(root, db_url)
     autograded = Path(root) / "autograded"
     students = students or sorted(d.parent.name for d in autograded.glob(f"*/{chapter}") if d.is_dir())
     written, problems = [], []
@@ -202,7 +318,7 @@ def feedback_chapter(chapter, students=None, root=ROOT):
         result = api.generate_feedback(chapter, student, force=True)
         folder = Path(root) / "feedback" / student / chapter
         if not result["success"]:
-            problems.append(f"{student}: nbgrader could not write feedback: {_last_error(result)}")
+            problems.append(f"{student}: nbgrader could not write feedback: {worker._last_error(result)}")
             continue
         found = leaks.scan_tree(folder, hidden_tests_only=True)
         if found:
@@ -211,14 +327,3 @@ def feedback_chapter(chapter, students=None, root=ROOT):
             continue
         written.append(folder)
     return written, problems
-
-
-def export_grades(path, root=ROOT):
-    """Write nbgrader's CSV of all grades to ``path``."""
-    from nbgrader.plugins import CsvExportPlugin
-
-    api = nbgrader_api(root)
-    with api.gradebook as gb:
-        CsvExportPlugin(to=str(path)).export(gb)
-    return Path(path)
-

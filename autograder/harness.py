@@ -1,40 +1,19 @@
-"""The hidden tests' engine: runs inside the grading kernel, next to the student's code.
+"""The hidden tests' declarative form, and how one returned result is judged.
 
-A chapter notebook's hidden test cell calls ``grade("sigmoid")``. That looks the
-student's ``sigmoid`` up in the notebook's namespace, checks that it was written
-in the notebook, runs it on the exercise's seeded cases (see
-``autograder.hidden_tests``), compares each result with the reference in
-``solutions`` and prints one line per failed case saying what input, what was
-expected, what came back and, where known, the usual mistake. It returns the
-points earned as a plain Python ``float``, the value nbgrader reads as the
-cell's partial score.
+A chapter's hidden tests (``autograder.hidden_tests.<chapter>``) are data:
+:class:`Exercise` objects holding seeded :class:`Case` objects, tolerances
+and diagnoses. This module turns a case into its arguments, computes the
+reference's answer, and judges what the student's function returned (as read
+back from the probe's files) against it: a sentence saying what is wrong, and
+the hint of the first diagnosis that names the mistake.
 
-Defences, because student code runs in this same process:
-
-* the student's function must be a ``def``/``lambda`` whose globals are the
-  notebook's namespace (not imported from ``solutions`` or any module), and
-  neither it nor the notebook functions it calls may refer to ``solutions`` or
-  ``autograder``; while it runs, importing those packages fails;
-* NumPy's and the builtins' attributes are snapshotted when this module is
-  imported (by the chapter's first, locked cell) and restored before every
-  comparison, so replacing ``np.allclose`` and friends changes nothing;
-* printed output, stderr and warnings from the student's function are
-  swallowed, so a correct answer that warns keeps its points;
-* nothing raises out of :func:`grade` (an interrupted infinite loop included),
-  so the feedback never shows a traceback into this file.
-
-Integrity problems are printed on lines starting with ``⚠`` so that the
-instructor's summary can pick them up.
+Everything here runs in the grader's own process. The student's code never
+shares a process with it, the reference or the expected values (see
+:mod:`autograder.execute`).
 """
 
-import builtins
-import contextlib
 import copy
-import importlib.abc
-import io
-import sys
-import types
-import warnings
+import inspect
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -42,22 +21,9 @@ from typing import Callable, Optional
 import numpy as np
 
 from coursekit import testing as _testing
-from coursekit.probing import materialize as _materialize
+from coursekit.probing import Fn, Opaque, Rng, materialize
 
-__all__ = ["Case", "Exercise", "grade"]
-
-_PROTECTED_PACKAGES = ("solutions", "autograder")
-# Builtins the comparisons rely on (IPython adds and removes others on every cell).
-_BUILTINS_USED = (
-    "abs", "all", "any", "bool", "callable", "dict", "enumerate", "float", "getattr", "int", "isinstance",
-    "len", "list", "max", "min", "print", "range", "repr", "round", "set", "sorted", "str", "sum", "tuple",
-    "type", "vars", "zip",
-)
-_PRISTINE = [
-    (np, {k: v for k, v in vars(np).items() if not k.startswith("__")}),
-    (builtins, {k: vars(builtins)[k] for k in _BUILTINS_USED}),
-    (_testing, {k: v for k, v in vars(_testing).items() if not k.startswith("__")}),
-]
+__all__ = ["Case", "Exercise", "arguments", "expected_result", "judge", "diagnose", "report"]
 
 
 @dataclass
@@ -104,89 +70,36 @@ class Exercise:
     diagnoses: list = field(default_factory=list)
 
 
-def _registry():
-    from .hidden_tests import EXERCISES
-
-    return EXERCISES
+# ---------------------------------------------------------------- inputs and the reference
 
 
-# ---------------------------------------------------------------- defences
+def _seed(exercise, index):
+    return zlib.crc32(f"{exercise}:{index}".encode())
 
 
-class _BlockReference(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in _PROTECTED_PACKAGES:
-            raise ImportError(f"{name} cannot be imported by code under test")
-        return None
+def arguments(exercise, index):
+    """The arguments of case ``index`` as data (specs, not live functions): a tuple."""
+    case = exercise.cases[index]
+    args = case.make_args(np.random.default_rng(_seed(exercise.name, index)))
+    if not isinstance(args, tuple):
+        raise TypeError(f"{exercise.name}, case {case.label!r}: make_args must return a tuple")
+    return args
 
 
-@contextlib.contextmanager
-def _reference_out_of_reach():
-    """While student code runs, ``solutions``/``autograder`` cannot be imported or found."""
-    hidden = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] in _PROTECTED_PACKAGES}
-    blocker = _BlockReference()
-    sys.meta_path.insert(0, blocker)
-    try:
-        yield
-    finally:
-        sys.meta_path.remove(blocker)
-        sys.modules.update(hidden)
+def _call(case, func, args):
+    args = materialize(copy.deepcopy(args))
+    return case.driver(func, *args) if case.driver is not None else func(*args)
 
 
-def _restore_pristine():
-    """Put back any NumPy/builtins attribute the notebook replaced; return their names."""
-    replaced = []
-    for module, snapshot in _PRISTINE:
-        current = vars(module)
-        for key, value in snapshot.items():
-            if current.get(key) is not value:
-                setattr(module, key, value)
-                replaced.append(f"{module.__name__}.{key}")
-    return replaced
+_EXPECTED = {}
 
 
-def _notebook_namespace():
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is always there in a kernel
-        get_ipython = None
-    shell = get_ipython() if get_ipython else None
-    return shell.user_ns if shell is not None else vars(sys.modules["__main__"])
-
-
-def _is_protected(value):
-    module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
-    return isinstance(module, str) and module.split(".")[0] in _PROTECTED_PACKAGES
-
-
-def _code_names(code):
-    names = set(code.co_names) | {c for c in code.co_consts if isinstance(c, str)}
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _code_names(const)
-    return names
-
-
-def _origin_problem(name, func, namespace, seen=None):
-    """Why ``func`` does not count as the student's own work, or ``None``."""
-    if not isinstance(func, types.FunctionType):
-        where = getattr(func, "__module__", None) or type(func).__module__
-        return f"`{name}` is {type(func).__name__} from {where}, not a function written in this notebook"
-    if func.__globals__ is not namespace:
-        return f"`{name}` is imported from {func.__module__}, not written in this notebook"
-    seen = set() if seen is None else seen
-    seen.add(func)
-    for used in sorted(_code_names(func.__code__)):
-        if used.split(".")[0] in _PROTECTED_PACKAGES:
-            return f"`{name}` refers to `{used}` (the reference code), which is not allowed"
-        value = namespace.get(used)
-        if value is not None and _is_protected(value):
-            return f"`{name}` uses `{used}`, which comes from the reference code"
-        if isinstance(value, types.FunctionType) and value not in seen and value.__globals__ is namespace:
-            problem = _origin_problem(used, value, namespace, seen)
-            if problem:
-                return problem
-    return None
+def expected_result(exercise, index, args):
+    """The reference's answer to case ``index`` (computed once per process)."""
+    key = (exercise.name, index, id(exercise.reference))
+    if key not in _EXPECTED:
+        _EXPECTED[key] = _call(exercise.cases[index], exercise.reference, args)
+    return copy.deepcopy(_EXPECTED[key])
 
 
 # ---------------------------------------------------------------- comparison
@@ -198,6 +111,8 @@ def _is_number(value):
 
 def _compare(got, expected, what, rtol, atol):
     """A sentence describing the first difference between ``got`` and ``expected``."""
+    if isinstance(got, Opaque):
+        return f"{what} is a {got.type_name} ({got.text}), which cannot be compared with the expected value"
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return f"{what} should be a dict but is a {type(got).__name__}"
@@ -225,66 +140,54 @@ def _compare(got, expected, what, rtol, atol):
     return f"{what} {problem}" if problem else None
 
 
-def _describe_args(args):
-    parts = []
-    for value in args:
-        if isinstance(value, np.ndarray):
-            parts.append(f"shape {value.shape}" if value.size > 6 else np.array2string(value, separator=", "))
-        elif callable(value):
-            parts.append(getattr(value, "__name__", "a function"))
-        elif isinstance(value, (list, tuple)) and value and isinstance(value[0], tuple):
-            parts.append(f"{len(value)} (W, b) layers")
-        else:
-            parts.append(repr(value))
-    return ", ".join(parts)
+def _same_data(before, after):
+    """Whether an argument still holds what it held before the call (specs are not compared)."""
+    if isinstance(before, (Fn, Rng)):
+        return True
+    if isinstance(before, np.ndarray):
+        return (isinstance(after, np.ndarray) and after.shape == before.shape and after.dtype == before.dtype
+                and np.array_equal(after, before, equal_nan=True))
+    if isinstance(before, (list, tuple)):
+        return (isinstance(after, (list, tuple)) and len(after) == len(before)
+                and all(_same_data(b, a) for b, a in zip(before, after)))
+    if isinstance(before, dict):
+        return isinstance(after, dict) and set(after) == set(before) and all(
+            _same_data(before[k], after[k]) for k in before)
+    return type(after) is type(before) and after == before
 
 
-def _seed(exercise, index):
-    return zlib.crc32(f"{exercise}:{index}".encode())
+def _argument_names(exercise, case, count):
+    if case.driver is None:
+        try:
+            names = list(inspect.signature(exercise.reference).parameters)
+            if len(names) >= count:
+                return names[:count]
+        except (TypeError, ValueError):
+            pass
+    return [f"argument {i + 1}" for i in range(count)]
 
 
-def _call_quietly(func, args):
-    """Call student code with output, warnings and the reference out of reach."""
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
-        stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
-        stack.enter_context(warnings.catch_warnings())
-        warnings.simplefilter("ignore")
-        stack.enter_context(np.errstate(all="ignore"))
-        stack.enter_context(_reference_out_of_reach())
-        return func(*args)
+def judge(exercise, case, args, outcome, expected):
+    """``None`` if the outcome of case ``args`` is right, else a sentence saying what is wrong.
 
-
-def _call(case, func, args):
-    """``func`` on the materialized ``args`` (through the case's driver, if any)."""
-    args = _materialize(args)
-    return case.driver(func, *args) if case.driver is not None else func(*args)
-
-
-def _run_case(exercise, case, index, student):
-    """``None`` if the student passes this case, otherwise the failure text."""
-    args = case.make_args(np.random.default_rng(_seed(exercise.name, index)))
-    expected = _call(case, exercise.reference, copy.deepcopy(args))
-    student_args = copy.deepcopy(args)
-    try:
-        got = _call_quietly(lambda *a: _call(case, student, a), student_args)
-    except Exception as error:  # the student's code raised: report it, keep grading
-        return f"raised {type(error).__name__}: {error}"
-    finally:
-        _restore_pristine()
-    try:
-        return _judge(exercise, case, student, student_args, args, got, expected)
-    except Exception as error:  # a result so odd that the comparison itself failed
-        return f"returned {type(got).__name__}, which could not be checked ({type(error).__name__}: {error})"
-
-
-def _judge(exercise, case, student, student_args, args, got, expected):
-    """Compare the student's result (and arguments after the call) with the expectation."""
-    changed = _testing.modified_arguments(student, student_args, {}, (args, {}))
+    ``outcome`` is what the probe sent back: ``{"status": "returned", "result",
+    "args_after"}``, ``{"status": "raised", "error", "message"}`` or
+    ``{"status": "unsendable", "message"}``.
+    """
+    status = outcome.get("status")
+    if status == "raised":
+        return f"raised {outcome.get('error', 'an exception')}: {outcome.get('message', '')}".rstrip(": ")
+    if status != "returned":
+        return f"returned something that could not be sent back for checking ({outcome.get('message', status)})"
+    got, after = outcome.get("result"), outcome.get("args_after")
+    if not isinstance(after, list) or len(after) != len(args):
+        return "the probe's report is incomplete"
+    names = _argument_names(exercise, case, len(args))
+    changed = [name for name, b, a in zip(names, args, after) if not _same_data(b, a)]
     if changed:
         return f"modified its input {', '.join(changed)} in place (work on a copy)"
     if case.check is not None:
-        return case.check(got, _materialize(copy.deepcopy(args)), expected)
+        return case.check(got, materialize(copy.deepcopy(args)), expected)
     if exercise.outputs:
         if not isinstance(got, (tuple, list)) or len(got) != len(exercise.outputs):
             return f"should return a tuple ({', '.join(exercise.outputs)}) but returned {type(got).__name__}"
@@ -296,67 +199,36 @@ def _judge(exercise, case, student, student_args, args, got, expected):
     return _compare(got, expected, "the result", case.rtol, case.atol)
 
 
-def _diagnose(exercise, case, index, student):
-    """The hint of the first diagnosis that matches this failure, if any.
+def diagnose(exercise, args, outcome, expected):
+    """The hint of the first diagnosis that matches a failed case, or ``None``.
 
-    A predicate that raises on an odd result counts as not matching, and the
-    next one is tried.
+    Only a returned result is diagnosed; a predicate that raises on an odd
+    result counts as not matching, and the next one is tried.
     """
-    args = case.make_args(np.random.default_rng(_seed(exercise.name, index)))
-    try:
-        got = _call_quietly(lambda *a: _call(case, student, a), copy.deepcopy(args))
-    except Exception:
+    if outcome.get("status") != "returned":
         return None
-    finally:
-        _restore_pristine()
-    expected = _call(case, exercise.reference, copy.deepcopy(args))
-    args = _materialize(copy.deepcopy(args))
+    got, live_args = outcome.get("result"), materialize(copy.deepcopy(args))
+    import warnings
+
     for predicate, hint in exercise.diagnoses:
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                if predicate(got, expected, args):
+                if predicate(got, expected, live_args):
                     return hint
-        except Exception:
+        except Exception:  # noqa: BLE001 - an odd result may break any predicate
             continue
     return None
 
 
-# ---------------------------------------------------------------- entry point
-
-
-def grade(name):
-    """Grade the notebook's function ``name``; print a report; return the points as a float."""
-    exercise = _registry()[name]
-    points = float(exercise.points)
-    try:
-        replaced = _restore_pristine()
-        if replaced:
-            print(f"⚠ the notebook replaced {', '.join(replaced)}; restored before grading {name}")
-        namespace = _notebook_namespace()
-        if name not in namespace:
-            print(f"✗ {name}: not defined. Run its exercise cell, and keep the function's name.")
-            return 0.0
-        problem = _origin_problem(name, namespace[name], namespace)
-        if problem:
-            print(f"⚠ {name}: {problem}. Scored 0 for this exercise.")
-            return 0.0
-        student = namespace[name]
-        failures = []
-        for index, case in enumerate(exercise.cases):
-            problem = _run_case(exercise, case, index, student)
-            if problem:
-                hint = case.hint or _diagnose(exercise, case, index, student)
-                failures.append((case, problem, hint))
-        passed = len(exercise.cases) - len(failures)
-        score = round(points * passed / len(exercise.cases), 2)
-        mark = "✓" if not failures else "✗"
-        print(f"{mark} {name}: {passed} of {len(exercise.cases)} hidden checks passed, {score:g} of {points:g} points")
-        for case, problem, hint in failures:
-            print(f"  ✗ {case.label}: {problem}")
-            if hint:
-                print(f"    Hint: {hint}")
-        return float(score)
-    except KeyboardInterrupt:
-        print(f"✗ {name}: stopped after the time limit (an endless loop?). Scored 0 for this exercise.")
-        return 0.0
+def report(name, points, failures, total):
+    """The lines shown to the student, and the score (a plain float)."""
+    passed = total - len(failures)
+    score = round(float(points) * passed / total, 2) if total else 0.0
+    mark = "✓" if not failures else "✗"
+    lines = [f"{mark} {name}: {passed} of {total} hidden checks passed, {score:g} of {float(points):g} points"]
+    for label, problem, hint in failures:
+        lines.append(f"  ✗ {label}: {problem}")
+        if hint:
+            lines.append(f"    Hint: {hint}")
+    return lines, score

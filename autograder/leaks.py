@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-HIDDEN_TEST_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "_grade_hidden", "autograder.harness")
+HIDDEN_TEST_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "_probe_hidden")
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION") + HIDDEN_TEST_MARKERS
 PACKAGE_MENTION = re.compile(r"\b(import|from)\s+(solutions|autograder)\b|\bsolutions\.[a-z_]+\(")
 TEXT_SUFFIXES = {".html", ".ipynb", ".js", ".json", ".md", ".py", ".txt", ".csv", ".inv", ".css", ".svg"}

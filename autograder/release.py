@@ -18,10 +18,10 @@ class ReleaseError(RuntimeError):
     """The student version of a chapter could not be made safely."""
 
 
-def release(chapters, root=ROOT, log=print):
+def release(chapters, root=ROOT, log=print, db_url=None):
     """Write ``release/<chapter>/`` for each chapter; return the folders written."""
     root = Path(root)
-    api = nbgrader_api(root)
+    api = nbgrader_api(root, db_url)
     solution_lines = leaks.solution_lines()
     written = []
     for chapter in chapters:
@@ -30,6 +30,8 @@ def release(chapters, root=ROOT, log=print):
             raise ReleaseError(f"{chapter}: nbgrader could not make the student version:\n"
                                f"{result.get('log', '')}\n{result.get('error', '')}")
         dest = root / "release" / chapter
+        if not any(dest.glob("*.ipynb")):  # the release step of nbgrader_config.py deleted a leaking release
+            raise ReleaseError(f"{chapter}: no student notebook in {dest} (see the messages above)")
         shutil.copytree(COURSEKIT_DIR, dest / "coursekit", dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         found = leaks.scan_tree(dest, solution_lines)

@@ -12,7 +12,7 @@ import re
 
 PATTERNS = [
     (re.compile(r"\b(solutions|autograder)\b"), "mentions the reference or grader package"),
-    (re.compile(r"_grade_hidden|\bharness\b"), "mentions the hidden-test machinery"),
+    (re.compile(r"_probe_hidden|\bharness\b|coursekit\.probing"), "mentions the hidden-test machinery"),
     (re.compile(r"sys\.modules|importlib|__import__"), "manipulates imports"),
     (re.compile(r"^\s*(np|numpy)(\.\w+)+\s*=[^=]"), "replaces part of NumPy"),
     (re.compile(r"setattr\(\s*(np|numpy|builtins)\b|\bbuiltins\b|__builtins__"), "replaces builtins or NumPy"),

@@ -132,7 +132,7 @@ def leaky_relu_grad(z, alpha=0.01):
 
 
 def relu_interpolant(xs, ys):
-    """One-hidden-layer ReLU network that draws the piecewise-linear curve through points.
+    """One-hidden-layer ReLU network: the piecewise-linear curve through the points.
 
     Sort the points so x₀ < x₁ < … < x_{K−1} and let mₖ = (yₖ₊₁ − yₖ) / (xₖ₊₁ − xₖ)
     be the slope of segment k, with m₋₁ = m_{K−1} = 0 (flat outside). Then

@@ -14,15 +14,16 @@ __all__ = [
 def xor_forward(X, W, U):
     """Forward pass of the 2-2-1 sigmoid network, one row of weights per unit.
 
-    Each unit's weights are one row, bias LAST (the input gets an extra 1):
+    Each unit's weights are one row with its bias LAST, and each input gets
+    an extra 1 at the end to meet that bias:
         H = σ([X, 1] Wᵀ),   y = σ([H, 1] U),   σ(z) = 1 / (1 + e^(−z)).
-    In the batch-first form X @ W' + b of later chapters this is
-    W' = W[:, :2].T, b = W[:, 2] for the hidden layer and U[:2], U[2] for the output.
+    In the batch-first form X @ W1 + b1 of the other chapters this is
+    W1 = W[:, :2].T, b1 = W[:, 2] (hidden) and W2 = U[:2], b2 = U[2] (output).
 
     Parameters
     ----------
     X : ndarray, shape (N, 2)
-        Inputs, one per row.
+        Inputs, one sample per row, N ≥ 1 (integer arrays are fine).
     W : ndarray, shape (2, 3)
         Hidden layer: row j = (w_j1, w_j2, bias_j) of hidden unit j.
     U : ndarray, shape (3,)
@@ -31,13 +32,14 @@ def xor_forward(X, W, U):
     Returns
     -------
     H : ndarray, shape (N, 2), float64
-        Hidden activations.
+        Hidden activations: H[n, j] is unit j's output for sample n.
     y : ndarray, shape (N,), float64
-        Network outputs in (0, 1).
+        Network outputs, one number in (0, 1) per sample.
     """
     X, W, U = (np.asarray(a, dtype=float) for a in (X, W, U))
     if X.ndim != 2 or X.shape[1] != 2 or W.shape != (2, 3) or U.shape != (3,):
-        raise ValueError(f"need X (N, 2), W (2, 3), U (3,); got {X.shape}, {W.shape}, {U.shape}")
+        raise ValueError(f"need X (N, 2), W (2, 3), U (3,); "
+                         f"got {X.shape}, {W.shape}, {U.shape}")
     ones = np.ones((X.shape[0], 1))
     # σ(z) written as (1 + tanh(z/2)) / 2: the same function, and it never overflows
     H = 0.5 * (1.0 + np.tanh(0.5 * (np.hstack([X, ones]) @ W.T)))
@@ -46,7 +48,7 @@ def xor_forward(X, W, U):
 
 
 def half_squared_error(y, t):
-    """Half the SUM of squared errors, as in the hand-worked XOR example.
+    """Half the SUM of squared errors over the samples.
 
     Parameters
     ----------
@@ -58,25 +60,29 @@ def half_squared_error(y, t):
     Returns
     -------
     E : float
-        E = ½ Σₙ (tₙ − yₙ)²   (a sum, not a mean: the learning rate must be
-        chosen for that)
+        E = ½ Σₙ (tₙ − yₙ)². A sum, not a mean (this chapter's exception
+        to the course convention), so the learning rate must be chosen
+        for N samples; the ½ cancels the 2 of the derivative.
     """
     y, t = np.asarray(y, dtype=float), np.asarray(t, dtype=float)
     if y.shape != t.shape:
-        raise ValueError(f"y and t must have the same shape, got {y.shape} and {t.shape}")
+        raise ValueError(f"y and t must have the same shape, "
+                         f"got {y.shape} and {t.shape}")
     return float(0.5 * np.sum((t - y) ** 2))
 
 
 def xor_gradients(X, t, W, U):
-    """Gradients of half_squared_error(xor_forward(X, W, U)[1], t) by backpropagation.
+    """Gradients of E = half_squared_error(xor_forward(X, W, U)[1], t).
 
-    With δₙ = (yₙ − tₙ) yₙ (1 − yₙ) at the output (σ' = σ(1 − σ)) and
-    δₙⱼ = δₙ uⱼ Hₙⱼ (1 − Hₙⱼ) at hidden unit j:
-        ∂E/∂U = Σₙ δₙ [Hₙ, 1],   ∂E/∂Wⱼ = Σₙ δₙⱼ [Xₙ, 1].
+    With the output delta δₙ = (yₙ − tₙ) yₙ (1 − yₙ) (σ' = σ(1 − σ)) and the
+    hidden deltas δₙⱼ = δₙ uⱼ Hₙⱼ (1 − Hₙⱼ) for j = 1, 2:
+        ∂E/∂U = Σₙ δₙ [Hₙ, 1],     ∂E/∂W[j] = Σₙ δₙⱼ [Xₙ, 1]
+    (sums over the samples, because E is a sum).
 
     Parameters
     ----------
     X : ndarray, shape (N, 2)
+        Inputs, one sample per row.
     t : ndarray, shape (N,)
         Targets.
     W : ndarray, shape (2, 3)
@@ -87,7 +93,9 @@ def xor_gradients(X, t, W, U):
     Returns
     -------
     dW : ndarray, shape (2, 3), float64
+        ∂E/∂W, laid out like W (bias column last).
     dU : ndarray, shape (3,), float64
+        ∂E/∂U, laid out like U (bias last).
     """
     H, y = xor_forward(X, W, U)
     if np.shape(t) != y.shape:
@@ -106,16 +114,19 @@ def numerical_gradient(f, x, h=1e-5):
     Parameters
     ----------
     f : callable
-        f(x) -> float.
+        f(x) -> float, for an array x shaped like the one given.
     x : ndarray, any shape
-        Point of evaluation; a copy is perturbed, x itself is left unchanged.
+        Point of evaluation (integer arrays are fine). Perturb a float
+        copy: x itself must be left exactly as it was.
     h : float
-        Step size > 0.
+        Step size, h > 0.
 
     Returns
     -------
     grad : ndarray, same shape as x, float64
-        grad[i] = (f(x + h eᵢ) − f(x − h eᵢ)) / (2h) for every entry i.
+        grad[i] = (f(x + h eᵢ) − f(x − h eᵢ)) / (2h) for every entry i,
+        where eᵢ is 1 at entry i and 0 elsewhere. Where f has a kink, this
+        is the average of the slopes on the two sides.
     """
     if h <= 0:
         raise ValueError(f"h must be > 0, got {h}")
@@ -152,9 +163,11 @@ def train_xor(X, t, W, U, lr, epochs):
     -------
     W : ndarray, shape (2, 3), float64
     U : ndarray, shape (3,), float64
-        Weights after the updates W ← W − η ∂E/∂W, U ← U − η ∂E/∂U.
+        Weights after the updates W ← W − η ∂E/∂W, U ← U − η ∂E/∂U. Both
+        gradients of an update are taken at the weights before it.
     losses : list of float, length epochs
-        losses[i] is E before update i + 1 (losses[0] is E at the initial weights).
+        losses[i] is E before update i + 1 (losses[0] is E at the initial
+        weights), with E = half_squared_error.
     """
     if lr <= 0:
         raise ValueError(f"lr must be > 0, got {lr}")

@@ -1,4 +1,5 @@
-"""Chapter 5 — layers as modules: forward gives (out, cache), backward maps dout to gradients."""
+"""Chapter 5 — layers as modules: forward gives (out, cache), backward maps dout
+to gradients."""
 
 import numpy as np
 
@@ -18,20 +19,23 @@ def affine_forward(X, W, b):
     Parameters
     ----------
     X : ndarray, shape (N, D)
-        One sample per row.
+        Inputs, one sample per row.
     W : ndarray, shape (D, M)
+        Weights, one column per output unit.
     b : ndarray, shape (M,)
+        Biases, added to every row.
 
     Returns
     -------
     out : ndarray, shape (N, M), float64
         out = X @ W + b
     cache : tuple (X, W)
-        What affine_backward needs.
+        Exactly the pair (X, W), in this order: what affine_backward needs.
     """
     X, W, b = (np.asarray(a, dtype=float) for a in (X, W, b))
-    if X.ndim != 2 or W.ndim != 2 or b.shape != (W.shape[1],) or X.shape[1] != W.shape[0]:
-        raise ValueError(f"need X (N, D), W (D, M), b (M,); got {X.shape}, {W.shape}, {b.shape}")
+    if X.ndim != 2 or W.ndim != 2 or X.shape[1] != W.shape[0] or b.shape != W.shape[1:]:
+        raise ValueError(f"need X (N, D), W (D, M), b (M,); "
+                         f"got {X.shape}, {W.shape}, {b.shape}")
     return X @ W + b, (X, W)
 
 
@@ -41,9 +45,9 @@ def affine_backward(dout, cache):
     Parameters
     ----------
     dout : ndarray, shape (N, M)
-        ∂L/∂out, the upstream gradient.
+        ∂L/∂out, the upstream gradient (any 1/N of a mean loss is already in it).
     cache : tuple (X, W)
-        From affine_forward.
+        From affine_forward: X of shape (N, D), W of shape (D, M).
 
     Returns
     -------
@@ -52,11 +56,12 @@ def affine_backward(dout, cache):
     dW : ndarray, shape (D, M)
         ∂L/∂W = Xᵀ @ dout
     db : ndarray, shape (M,)
-        ∂L/∂b = Σₙ doutₙ (sum over the rows: b was added to every row)
+        ∂L/∂b = Σₙ doutₙ (the sum over the rows: b was added to every row)
     """
     X, W = cache
     if np.shape(dout) != (X.shape[0], W.shape[1]):
-        raise ValueError(f"dout must have shape {(X.shape[0], W.shape[1])}, got {np.shape(dout)}")
+        raise ValueError(f"dout must have shape {(X.shape[0], W.shape[1])}, "
+                         f"got {np.shape(dout)}")
     return dout @ W.T, X.T @ dout, np.sum(dout, axis=0)
 
 
@@ -71,9 +76,9 @@ def relu_forward(Z):
     Returns
     -------
     out : ndarray, same shape as Z, float64
-        out = max(0, Z)
+        out = max(0, Z), entry by entry
     cache : ndarray
-        Z itself, for relu_backward.
+        Z itself (the input, not the output), for relu_backward.
     """
     Z = np.asarray(Z, dtype=float)
     return np.maximum(Z, 0.0), Z
@@ -85,15 +90,15 @@ def relu_backward(dout, cache):
     Parameters
     ----------
     dout : ndarray, same shape as Z
-        ∂L/∂out.
+        ∂L/∂out, the upstream gradient.
     cache : ndarray
-        Z from relu_forward.
+        Z, the input of relu_forward (negative where a unit was off).
 
     Returns
     -------
     dZ : ndarray, same shape as Z, float64
         dZ = dout ⊙ [Z > 0]: the gradient passes where the unit was active
-        and is blocked elsewhere (also at exactly Z = 0).
+        and is blocked elsewhere, also at exactly Z = 0 (ReLU'(0) = 0).
     """
     Z = cache
     if np.shape(dout) != Z.shape:
@@ -102,18 +107,20 @@ def relu_backward(dout, cache):
 
 
 def mse_loss(pred, target):
-    """Squared-error loss, summed over outputs and averaged over samples.
+    """Squared error, SUMMED over the outputs and AVERAGED over the samples.
 
     Parameters
     ----------
     pred : ndarray, shape (N, K)
-        Predictions, one row per sample.
+        Predictions, one row of K outputs per sample.
     target : ndarray, shape (N, K)
+        Targets.
 
     Returns
     -------
     loss : float
         loss = (1/N) Σₙ Σₖ (predₙₖ − targetₙₖ)²
+        (divided by N, the number of rows, not by N·K as np.mean would)
     dpred : ndarray, shape (N, K), float64
         ∂loss/∂pred = 2 (pred − target) / N
     """
@@ -129,15 +136,18 @@ def mse_loss(pred, target):
 def two_layer_mse(params, X, T):
     """Loss and gradients of an affine–ReLU–affine network under mse_loss.
 
-    Forward:  Z = X W₁ + b₁,  H = relu(Z),  P = H W₂ + b₂,  loss = mse_loss(P, T).
-    Backward runs the same modules in reverse order, each turning the
-    gradient of its output into gradients of its inputs and parameters.
+    Forward:   Z = X W₁ + b₁,   H = relu(Z),   pred = H W₂ + b₂,
+               loss = mse_loss(pred, T).
+    Backward:  the same modules in reverse order, each turning the gradient
+               of its output into the gradients of its inputs and parameters,
+               using the cache its own forward call returned.
 
     Parameters
     ----------
     params : list [(W1, b1), (W2, b2)]
         W1 (D, M), b1 (M,), W2 (M, K), b2 (K,) for M hidden units.
     X : ndarray, shape (N, D)
+        Inputs.
     T : ndarray, shape (N, K)
         Targets.
 
@@ -145,16 +155,17 @@ def two_layer_mse(params, X, T):
     -------
     loss : float
     grads : list [(dW1, db1), (dW2, db2)]
-        Same structure and shapes as params.
+        Same structure and shapes as params, first layer first.
     """
     if len(params) != 2:
-        raise ValueError(f"params must be [(W1, b1), (W2, b2)], got {len(params)} layers")
+        raise ValueError(f"params must be [(W1, b1), (W2, b2)], "
+                         f"got {len(params)} layers")
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
-    P, cache2 = affine_forward(H, W2, b2)
-    loss, dP = mse_loss(P, T)
-    dH, dW2, db2 = affine_backward(dP, cache2)
+    pred, cache2 = affine_forward(H, W2, b2)
+    loss, dpred = mse_loss(pred, T)
+    dH, dW2, db2 = affine_backward(dpred, cache2)
     dZ = relu_backward(dH, relu_cache)
     _, dW1, db1 = affine_backward(dZ, cache1)
     return loss, [(dW1, db1), (dW2, db2)]

@@ -17,18 +17,21 @@ def softmax(scores):
     Parameters
     ----------
     scores : ndarray, shape (N, C)
-        Class scores, one row per sample.
+        Class scores, one row per sample (any real numbers, possibly
+        integers, possibly as large as ±1e4). Not modified.
 
     Returns
     -------
     P : ndarray, shape (N, C), float64
-        Pₙₖ = e^(sₙₖ − mₙ) / Σⱼ e^(sₙⱼ − mₙ) with mₙ = maxⱼ sₙⱼ. Subtracting the
-        row maximum does not change the result but keeps every exponent ≤ 0,
-        so nothing overflows; each row is a probability vector.
+        Pₙₖ = e^(sₙₖ − mₙ) / Σⱼ e^(sₙⱼ − mₙ), where mₙ = maxⱼ sₙⱼ is the
+        maximum of row n (its own row, not of the whole array). Subtracting
+        it leaves P unchanged but makes every exponent ≤ 0, so nothing
+        overflows and each denominator is at least 1. Every row of P is a
+        probability vector: entries in [0, 1] that sum to 1.
     """
     scores = np.asarray(scores, dtype=float)
     if scores.ndim != 2:
-        raise ValueError(f"scores must be 2-D with shape (N, C), got shape {scores.shape}")
+        raise ValueError(f"scores must be 2-D, shape (N, C); got shape {scores.shape}")
     e = np.exp(scores - scores.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
@@ -39,20 +42,22 @@ def one_hot(y, num_classes):
     Parameters
     ----------
     y : ndarray of int, shape (N,)
-        Labels in 0 … num_classes − 1.
+        Labels in 0 … num_classes − 1 (not every class need occur).
     num_classes : int
-        Number of classes C.
+        Number of classes C: the number of columns, whatever labels y holds.
 
     Returns
     -------
     Y : ndarray, shape (N, C), float64
-        Yₙₖ = 1 if yₙ = k else 0.
+        Yₙₖ = 1.0 if yₙ = k else 0.0: one row per sample, with a single 1.
     """
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must be a 1-D array of integer labels, got {y.shape}, {y.dtype}")
+        raise ValueError(f"y must be a 1-D array of integer labels, "
+                         f"got {y.shape}, {y.dtype}")
     if np.any(y < 0) or np.any(y >= num_classes):
-        raise ValueError(f"y must hold labels in [0, {num_classes}), got {y.min()}…{y.max()}")
+        raise ValueError(f"y must hold labels in [0, {num_classes}), "
+                         f"got {y.min()}…{y.max()}")
     Y = np.zeros((y.size, num_classes))
     Y[np.arange(y.size), y] = 1.0
     return Y
@@ -64,39 +69,45 @@ def cross_entropy(scores, y):
     Parameters
     ----------
     scores : ndarray, shape (N, C)
-        Class scores.
+        Class scores (not modified).
     y : ndarray of int, shape (N,)
-        True labels.
+        True labels in 0 … C − 1.
 
     Returns
     -------
     loss : float
-        loss = −(1/N) Σₙ log Pₙ,yₙ, computed as
-        log Pₙₖ = sₙₖ − mₙ − log Σⱼ e^(sₙⱼ − mₙ)   (log-sum-exp, mₙ = row max),
-        which stays finite and accurate even where Pₙₖ itself rounds to 0.
+        loss = −(1/N) Σₙ log Pₙ,yₙ with P = softmax(scores): a mean over the
+        N samples. Compute log P with log-sum-exp,
+            log Pₙₖ = (sₙₖ − mₙ) − log Σⱼ e^(sₙⱼ − mₙ),   mₙ = maxⱼ sₙⱼ,
+        never as log(softmax(scores)): Pₙₖ can round to 0 (log 0 = −inf)
+        where log Pₙₖ itself is an ordinary number such as −1000.
     """
     scores = np.asarray(scores, dtype=float)
     if scores.ndim != 2 or np.shape(y) != scores.shape[:1]:
-        raise ValueError(f"need scores (N, C) and y (N,), got {scores.shape}, {np.shape(y)}")
+        raise ValueError(f"need scores (N, C) and y (N,), "
+                         f"got {scores.shape}, {np.shape(y)}")
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_P = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     return float(-np.sum(one_hot(y, scores.shape[1]) * log_P) / scores.shape[0])
 
 
 def softmax_cross_entropy(scores, y):
-    """Mean cross-entropy of softmax(scores) and its gradient with respect to the scores.
+    """Mean cross-entropy of softmax(scores) and its gradient with respect to scores.
 
     Parameters
     ----------
     scores : ndarray, shape (N, C)
+        Class scores (not modified).
     y : ndarray of int, shape (N,)
+        True labels in 0 … C − 1.
 
     Returns
     -------
     loss : float
-        cross_entropy(scores, y)
+        cross_entropy(scores, y), a mean over the N samples.
     dscores : ndarray, shape (N, C), float64
-        ∂loss/∂scores = (P − Y) / N with P = softmax(scores), Y = one_hot(y, C).
+        ∂loss/∂scores = (P − Y) / N with P = softmax(scores) and
+        Y = one_hot(y, C); the 1/N comes from the mean.
     """
     loss = cross_entropy(scores, y)
     P = softmax(scores)
@@ -106,29 +117,37 @@ def softmax_cross_entropy(scores, y):
 def softmax_regression_loss(W, b, X, y, reg):
     """Loss and gradients of L2-regularised softmax regression.
 
+    The scores are S = X W + b; no argument is modified.
+
     Parameters
     ----------
     W : ndarray, shape (D, C)
     b : ndarray, shape (C,)
     X : ndarray, shape (N, D)
+        Inputs, one sample per row (possibly integers).
     y : ndarray of int, shape (N,)
+        True labels in 0 … C − 1.
     reg : float
         L2 strength λ ≥ 0 (weights only, not the bias).
 
     Returns
     -------
     loss : float
-        loss = (1/N) Σₙ CE(xₙ W + b, yₙ) + λ Σ W²
-    dW : ndarray, shape (D, C)
+        loss = (1/N) Σₙ CEₙ + λ Σᵢⱼ Wᵢⱼ², where CEₙ = −log Pₙ,yₙ is the
+        cross-entropy of sample n and P = softmax(S).
+    dW : ndarray, shape (D, C), float64
         dW = Xᵀ (P − Y) / N + 2λW
-    db : ndarray, shape (C,)
-        db = Σₙ (Pₙ − Yₙ) / N
+    db : ndarray, shape (C,), float64
+        db = Σₙ (Pₙ − Yₙ) / N   (no penalty on b)
     """
     if reg < 0:
         raise ValueError(f"reg must be >= 0, got {reg}")
     X, W, b = (np.asarray(a, dtype=float) for a in (X, W, b))
-    if X.ndim != 2 or W.ndim != 2 or X.shape[1] != W.shape[0] or b.shape != (W.shape[1],):
-        raise ValueError(f"need X (N, D), W (D, C), b (C,); got {X.shape}, {W.shape}, {b.shape}")
+    shapes_ok = (X.ndim == 2 and W.ndim == 2 and X.shape[1] == W.shape[0]
+                 and b.shape == (W.shape[1],))
+    if not shapes_ok:
+        raise ValueError(f"need X (N, D), W (D, C), b (C,); "
+                         f"got {X.shape}, {W.shape}, {b.shape}")
     loss, dscores = softmax_cross_entropy(X @ W + b, y)
     loss += reg * np.sum(W ** 2)
     return float(loss), X.T @ dscores + 2 * reg * W, np.sum(dscores, axis=0)

@@ -19,6 +19,11 @@ __all__ = [
 def iterate_minibatches(num_samples, batch_size, rng):
     """Index arrays of the minibatches of one epoch, in random order.
 
+    One call is one epoch: draw ONE new random permutation of 0 … N−1 from
+    rng, then cut it into consecutive pieces of length B. Calling it again
+    with the same rng gives the next epoch a new order. How the permutation
+    is drawn from rng is up to you (rng.permutation, rng.shuffle, ...).
+
     Parameters
     ----------
     num_samples : int
@@ -31,14 +36,16 @@ def iterate_minibatches(num_samples, batch_size, rng):
     Returns
     -------
     batches : list of ndarray of int
-        A random permutation of 0 … N−1 cut into consecutive pieces of length B;
-        the last piece is shorter when B does not divide N. Together the
-        batches hold every index exactly once.
+        ⌈N / B⌉ index arrays; all have length B except the last, which is
+        shorter when B does not divide N (it is kept, not dropped).
+        Together the batches hold every index exactly once.
     """
     if num_samples < 1 or batch_size < 1:
-        raise ValueError(f"num_samples, batch_size must be >= 1, got {num_samples}, {batch_size}")
+        raise ValueError(f"num_samples, batch_size must be >= 1, "
+                         f"got {num_samples}, {batch_size}")
     order = rng.permutation(num_samples)
-    return [order[start:start + batch_size] for start in range(0, num_samples, batch_size)]
+    return [order[start:start + batch_size]
+            for start in range(0, num_samples, batch_size)]
 
 
 def sgd_step(w, grad, lr):
@@ -47,16 +54,17 @@ def sgd_step(w, grad, lr):
     Parameters
     ----------
     w : ndarray
-        Parameters.
+        Parameters, any shape (a vector, a weight matrix, ...).
     grad : ndarray, same shape as w
-        Gradient of the (minibatch) loss at w.
+        Gradient of the loss at w: of the whole data set (gradient descent)
+        or of a minibatch (SGD), the mean over its samples.
     lr : float
         Learning rate η > 0.
 
     Returns
     -------
     w_new : ndarray, float64
-        w_new = w − η g
+        w_new = w − η g   (a new array; w is not modified)
     """
     if lr <= 0:
         raise ValueError(f"lr must be > 0, got {lr}")
@@ -81,20 +89,23 @@ def momentum_step(w, grad, velocity, lr, gamma=0.9):
     -------
     w_new : ndarray, float64
     velocity_new : ndarray, float64
-        v ← γ v + η g,   w ← w − v
+        v ← γ v + η g,   w ← w − v   (with the new v).
+        The velocity includes η and points uphill, like g.
     """
     if lr <= 0 or not 0 <= gamma < 1:
-        raise ValueError(f"need lr > 0 and gamma in [0, 1), got lr={lr}, gamma={gamma}")
+        raise ValueError(f"need lr > 0 and gamma in [0, 1), "
+                         f"got lr={lr}, gamma={gamma}")
     v = gamma * velocity + lr * grad
     return w - v, v
 
 
 def nesterov_step(w, grad, velocity, lr, gamma=0.9):
-    """One step of Nesterov momentum (the form that keeps w, not the look-ahead point).
+    """One step of Nesterov momentum (the form that keeps the look-ahead point).
 
     Parameters
     ----------
     w : ndarray
+        The point where grad was evaluated.
     grad : ndarray, same shape as w
     velocity : ndarray, same shape as w
         Previous velocity v (zeros before the first step).
@@ -108,10 +119,11 @@ def nesterov_step(w, grad, velocity, lr, gamma=0.9):
     w_new : ndarray, float64
     velocity_new : ndarray, float64
         v ← γ v + η g,   w ← w − (γ v + η g) with the NEW v: the step looks
-        one momentum update further ahead than plain momentum.
+        one momentum update further ahead than plain momentum (w − v).
     """
     if lr <= 0 or not 0 <= gamma < 1:
-        raise ValueError(f"need lr > 0 and gamma in [0, 1), got lr={lr}, gamma={gamma}")
+        raise ValueError(f"need lr > 0 and gamma in [0, 1), "
+                         f"got lr={lr}, gamma={gamma}")
     v = gamma * velocity + lr * grad
     return w - (gamma * v + lr * grad), v
 
@@ -136,10 +148,12 @@ def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
     -------
     w_new : ndarray, float64
     cache_new : ndarray, float64
-        c ← ρ c + (1 − ρ) g²,   w ← w − η g / (√c + ε)   (elementwise)
+        c ← ρ c + (1 − ρ) g²,   w ← w − η g / (√c + ε)   (elementwise,
+        with the NEW c; ε is added after the square root, not inside it)
     """
     if lr <= 0 or not 0 <= decay < 1:
-        raise ValueError(f"need lr > 0 and decay in [0, 1), got lr={lr}, decay={decay}")
+        raise ValueError(f"need lr > 0 and decay in [0, 1), "
+                         f"got lr={lr}, decay={decay}")
     c = decay * cache + (1 - decay) * grad ** 2
     return w - lr * grad / (np.sqrt(c) + eps), c
 
@@ -160,7 +174,7 @@ def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     lr : float
         Learning rate η > 0.
     beta1, beta2 : float
-        Decay rates β₁, β₂ in [0, 1).
+        Decay rates β₁ (for m), β₂ (for v) in [0, 1).
     eps : float
         ε > 0.
 
@@ -170,13 +184,15 @@ def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_new : ndarray, float64
     v_new : ndarray, float64
         m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²,
-        m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ),   w ← w − η m̂ / (√v̂ + ε).
+        m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ),   w ← w − η m̂ / (√v̂ + ε),
+        with the NEW m and v; m_new and v_new are returned uncorrected.
         On step 1, m̂ = g and v̂ = g², so every coordinate moves by ≈ η·sign(g).
     """
     if t < 1:
         raise ValueError(f"t must be >= 1 (the number of this step), got {t}")
     if lr <= 0 or not (0 <= beta1 < 1 and 0 <= beta2 < 1):
-        raise ValueError(f"need lr > 0 and beta1, beta2 in [0, 1), got {lr}, {beta1}, {beta2}")
+        raise ValueError(f"need lr > 0 and beta1, beta2 in [0, 1), "
+                         f"got {lr}, {beta1}, {beta2}")
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad ** 2
     m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)

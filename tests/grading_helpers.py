@@ -1,8 +1,7 @@
 """Grade one exercise of source code written as a student would write it, in this process.
 
-Tests of hidden cases and hints use :func:`grade_source`; it hides which
-grading engine is behind it, so such tests keep working when the engine
-changes.
+Tests of hidden cases and hints use :func:`grade_source`; it hides how the
+grading engine is wired, so such tests keep working when the engine changes.
 
     score, report = grade_source("accuracy", "def accuracy(y_pred, y_true):\\n    return 0.5\\n")
 
@@ -10,18 +9,26 @@ Every other exercise of the chapter is defined from the reference's own
 source first (as a diligent student's notebook would), so an exercise that
 calls another one gets a correct helper unless ``others`` replaces it. So are
 the functions of other chapters that the chapter's exercises call, which its
-notebook defines in a cell of its own (chapter 8 builds on chapters 5-7).
+notebook defines in a cell of its own (chapter 8 builds on chapters 5-7). The
+function is probed and scored with the grader's own code
+(``coursekit.probing.probe`` in a forked child, ``autograder.probes.score``);
+only the sandboxed kernel is left out.
 """
 
+import contextlib
 import inspect
+import io
 import sys
+import tempfile
 import types
+from pathlib import Path
 
 import numpy as np
 
-from autograder import harness
+from autograder import probes
 from autograder.course import ROOT
 from autograder.hidden_tests import CHAPTERS, EXERCISES
+from coursekit import probing
 
 sys.path.insert(0, str(ROOT / "tools"))
 from sync_exercises import exercise_source  # noqa: E402
@@ -54,7 +61,8 @@ def earlier_chapter_source(chapter):
 
 
 def notebook_namespace(chapter, sources):
-    """The chapter's exercise functions defined from ``sources`` (reference source by default)."""
+    """The chapter's exercise functions defined from ``sources`` (reference source by default),
+    after the functions of earlier chapters they call, as the chapter's notebook defines them."""
     namespace = {"np": np, "__name__": "__main__"}
     exec(earlier_chapter_source(chapter), namespace)
     for exercise in CHAPTERS[chapter]:
@@ -62,25 +70,37 @@ def notebook_namespace(chapter, sources):
     return namespace
 
 
-def grade_source(name, source=None, others=None):
-    """``(points, report)`` for exercise ``name`` written as ``source`` (the reference's if None)."""
-    import contextlib
-    import io
+def grade_namespace(name, namespace, seconds=10.0):
+    """``(points, report)`` for the function ``name`` found in ``namespace``."""
+    exercise = EXERCISES[name]
+    with tempfile.TemporaryDirectory() as folder:
+        inputs = probes.write_inputs([exercise], Path(folder) / "in", seconds)
+        with contextlib.redirect_stdout(io.StringIO()):
+            probing.probe(name, namespace=namespace, folder=folder)
+        lines, score = probes.score(exercise, inputs[name], Path(folder) / "out")
+    return score, "\n".join(lines) + "\n"
 
+
+def grade_source(name, source=None, others=None, seconds=10.0):
+    """``(points, report)`` for exercise ``name`` written as ``source`` (the reference's if None)."""
     sources = dict(others or {})
     if source is not None:
         sources[name] = source
-    namespace = notebook_namespace(chapter_of(name), sources)
-    original = harness._notebook_namespace
-    harness._notebook_namespace = lambda: namespace
-    out = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out):
-            score = harness.grade(name)
-    finally:
-        harness._notebook_namespace = original
-    return score, out.getvalue()
+    return grade_namespace(name, notebook_namespace(chapter_of(name), sources), seconds)
 
 
 def max_points(name):
     return float(EXERCISES[name].points)
+
+
+def points_failing(name, labels):
+    """The points of exercise ``name`` when exactly its cases labelled ``labels`` fail."""
+    known = [case.label for case in EXERCISES[name].cases]
+    unknown = set(labels) - set(known)
+    assert not unknown, f"{name} has no hidden case labelled {sorted(unknown)}; its cases: {known}"
+    return round(EXERCISES[name].points * (len(known) - len(set(labels))) / len(known), 2)
+
+
+def diagnosis_hints(chapter):
+    """``(exercise name, hint)`` of every diagnosis of the chapter's hidden tests."""
+    return [(exercise.name, hint) for exercise in CHAPTERS[chapter] for _, hint in exercise.diagnoses]

@@ -1,20 +1,31 @@
 """The book builds strictly and shows students' view, never the reference.
 
 Builds into the checkout's own `_build/html` (as `make build` does), so a
-second run reuses the executed notebooks.
+second run reuses the executed notebooks. The checks of `tools/book_checks.py`
+are tested here on every chapter and on examples they must reject.
 """
 
 import json
 import re
 import subprocess
 import sys
+import zipfile
 
+import nbformat
 import pytest
 
 from autograder import leaks
 from autograder.course import ROOT, chapters
 
+sys.path.insert(0, str(ROOT / "tools"))
+import book_checks  # noqa: E402
+import build_book  # noqa: E402
+
 HTML = ROOT / "_build" / "html"
+
+
+def _source(chapter):
+    return nbformat.read(ROOT / "chapters" / chapter / f"{chapter}.ipynb", as_version=4)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +39,7 @@ def book():
 def test_nothing_of_the_reference_reaches_the_html(book):
     assert leaks.scan_tree(book) == {}
     search = (book / "searchindex.js").read_text()
-    assert "BEGIN SOLUTION" not in search and "_grade_hidden" not in search
+    assert "BEGIN SOLUTION" not in search and "_probe_hidden" not in search
 
 
 @pytest.mark.parametrize("chapter", chapters())
@@ -59,10 +70,107 @@ def test_math_is_rendered_by_a_bundled_mathjax(book):
 
 
 @pytest.mark.parametrize("chapter", chapters())
-def test_downloadable_notebook_is_the_student_version(book, chapter):
-    nb = json.loads((book / "_sources" / "book" / f"{chapter}.ipynb").read_text())
+def test_chapter_download_is_the_runnable_student_version(book, chapter):
+    page = (book / "book" / f"{chapter}.html").read_text()
+    links = re.findall(r'href="([^"]+\.zip)"', page)
+    assert len(set(links)) == 1 and links[0].endswith(f"/{chapter}.zip")  # one download per page
+    archive = (book / "book" / links[0]).resolve()
+    with zipfile.ZipFile(archive) as zf:
+        names = set(zf.namelist())
+        nb = json.loads(zf.read(f"{chapter}/{chapter}.ipynb"))
+    assert {f"{chapter}/coursekit/__init__.py", f"{chapter}/coursekit/glue.py"} <= names
     solution_cells = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
     assert solution_cells
     for cell in solution_cells:
-        assert "raise NotImplementedError()" in "".join(cell["source"])
-    assert not (book / "_sources" / "chapters").exists()
+        assert "raise NotImplementedError(" in "".join(cell["source"])
+    assert build_book.scan_zip(archive) == {}
+    assert not (book / "_sources").exists()  # no second, incomplete download
+    assert "download-notebook-button" not in page
+
+
+def test_executed_solutions_stay_outside_build(book):
+    assert not (ROOT / "_build" / "executed").exists()
+    assert sorted(p.stem for p in build_book.EXECUTED.glob("*.ipynb")) == chapters()
+    assert "_build" not in build_book.EXECUTED.relative_to(ROOT).parts
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_every_prose_number_is_glued_and_the_book_stands_alone(chapter):
+    assert book_checks.prose_problems(_source(chapter), chapter) == []
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_sections_and_figures_are_numbered_per_chapter(book, chapter):
+    number = build_book.chapter_number(chapter)
+    assert book_checks.numbering_problems(_source(chapter), number) == []
+    page = (book / "book" / f"{chapter}.html").read_text()
+    sections = re.findall(r'<h2><span class="section-number">([\d.]+) </span>', page)
+    assert sections == [f"{number}.{k}." for k in range(1, len(sections) + 1)] and sections
+    figures = re.findall(r'<span class="caption-number">Fig\. ([\d.]+) </span>', page)
+    assert figures == [f"{number}.{k}" for k in range(1, len(figures) + 1)] and figures
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_no_line_a_reader_sees_is_wider_than_the_page(book, chapter):
+    page_nb = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
+    assert book_checks.line_problems(page_nb) == []
+    assert book_checks.figure_problems(_source(chapter), chapter) == []
+
+
+def test_glossary_terms_are_defined_and_indexed(book):
+    glossary = (book / "docs" / "glossary.html").read_text()
+    index = (book / "genindex.html").read_text()
+    for term in ("bias trick", "dead unit", "vanishing gradient"):
+        anchor = "term-" + term.replace(" ", "-")
+        assert f'id="{anchor}"' in glossary
+        assert re.search(rf"{term}.{{0,400}}book/ch0\d_\w+\.html#index-", index, re.S), term
+
+
+def test_checks_catch_what_they_are_meant_to_catch():
+    md = nbformat.v4.new_markdown_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        md("# Chapter 7: Title\n\n## 7.1 First\n\nThe loss is about 0.25 and 40% of the units die."),
+        md("## 7.3 Skipped a number\n\nAs one of the readings says, see section 7.1 and $10^{-3}$."),
+        md("Glued: {glue:text}`ch07-loss:.2f` and {glue:text}`ch07-share:.0%`; code `lr = 0.1`."),
+    ])
+    problems = book_checks.prose_problems(nb, "ch07_test")
+    assert [p.split("number ")[-1].split(" ")[0] for p in problems if "not glued" in p] == ["'0.25'", "'40%'"]
+    assert any("one of the readings" in p for p in problems)
+    assert book_checks.numbering_problems(nb, 7) == [
+        "section 2 must start '## 7.2 ', found '## 7.3 Skipped a number'"]
+    code = nbformat.v4.new_code_cell("x = 1  # " + "y" * 90)
+    code.outputs = [nbformat.v4.new_output("stream", text="z" * 89 + "\n")]
+    assert len(book_checks.line_problems(nbformat.v4.new_notebook(cells=[code]))) == 2
+    figure = nbformat.v4.new_code_cell("plt.show()")
+    figure.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "", "text/plain": ""})]
+    figure.metadata["mystnb"] = {"figure": {"caption": "A caption of 2.5 units, long enough", "name": "fig-x"}}
+    found = book_checks.figure_problems(nbformat.v4.new_notebook(cells=[figure]), "ch07_test")
+    assert len(found) == 2  # the name lacks the chapter, there is no alt text
+    assert book_checks.prose_problems(nbformat.v4.new_notebook(cells=[figure]), "ch07_test")
+
+
+def test_publish_pushes_the_book_and_nothing_else(book, tmp_path):
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    run = subprocess.run(["make", "-s", "publish", f"REMOTE={remote}"], cwd=ROOT, capture_output=True,
+                         text=True, env={**__import__("os").environ, **env})
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    files = subprocess.run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=remote, check=True,
+                           capture_output=True, text=True).stdout.split()
+    assert "index.html" in files and ".nojekyll" in files
+    assert all(f"book/{chapter}.html" in files for chapter in chapters())
+    assert not any(name.endswith(".ipynb") or name.startswith(("solutions/", "chapters/", ".cache/"))
+                   for name in files)
+    for name in files:
+        if name.endswith((".html", ".js", ".txt")):
+            text = subprocess.run(["git", "show", f"gh-pages:{name}"], cwd=remote, check=True,
+                                  capture_output=True, text=True).stdout
+            assert leaks.scan_text(text, leaks.solution_lines()) == [], name
+    # a second publish adds a commit on top (history kept, no force needed)
+    assert subprocess.run(["make", "-s", "publish", f"REMOTE={remote}"], cwd=ROOT, capture_output=True,
+                          env={**__import__("os").environ, **env}).returncode == 0
+    log = subprocess.run(["git", "log", "--oneline", "gh-pages"], cwd=remote, check=True, capture_output=True,
+                         text=True).stdout.splitlines()
+    assert len(log) == 2

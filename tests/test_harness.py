@@ -1,115 +1,121 @@
-"""The hidden-test engine, run in-process on functions defined as a notebook would define them."""
+"""The hidden-test engine on its own: probe (in a forked child) and score (here), no kernel.
 
-import sys
+``grading_helpers`` runs the grader's own probe and scoring code on functions
+defined as a notebook would define them; the sandboxed kernel around them is
+tested in ``test_sandbox.py`` and end to end in ``test_grading_pipeline.py``.
+"""
 
 import numpy as np
 import pytest
 
-from autograder import harness
+from autograder import harness, probes
 from autograder.hidden_tests import CHAPTERS
-
-sys.path.insert(0, str(harness.__file__).rsplit("/autograder/", 1)[0] + "/tools")
-from sync_exercises import exercise_source  # noqa: E402
-from grading_helpers import earlier_chapter_source  # noqa: E402
-
-
-def notebook_namespace(chapter, **replacements):
-    """The chapter's exercise functions defined from their cell sources, as in a kernel."""
-    namespace = {"np": np, "__name__": "__main__"}
-    exec(earlier_chapter_source(chapter), namespace)  # what the notebook takes from earlier chapters
-    for exercise in CHAPTERS[chapter]:
-        exec(replacements.get(exercise.name, exercise_source(exercise.name)), namespace)
-    return namespace
-
-
-@pytest.fixture
-def grade(monkeypatch, capsys):
-    """Grade one exercise against a namespace; return (points, printed report)."""
-    def run(name, namespace):
-        monkeypatch.setattr(harness, "_notebook_namespace", lambda: namespace)
-        score = harness.grade(name)
-        return score, capsys.readouterr().out
-    return run
+from coursekit import probing
+from grading_helpers import grade_namespace, grade_source, notebook_namespace
 
 
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
-def test_reference_code_written_in_a_notebook_gets_full_marks(chapter, grade):
-    namespace = notebook_namespace(chapter)
+def test_reference_code_written_in_a_notebook_gets_full_marks(chapter):
     for exercise in CHAPTERS[chapter]:
-        score, out = grade(exercise.name, namespace)
+        score, out = grade_source(exercise.name)
         assert type(score) is float and score == exercise.points, out
 
 
-def test_partial_credit_is_a_plain_float_with_a_message(grade):
-    count = "def accuracy(y_pred, y_true):\n    return np.sum(y_pred == y_true)\n"
-    score, out = grade("accuracy", notebook_namespace("ch01_linear_classifiers", accuracy=count))
-    assert type(score) is float and score == 0.67
-    assert "✗ accuracy: 1 of 3 hidden checks passed, 0.67 of 2 points" in out
-    assert "Hint: divide the number of matches by N" in out
+def test_partial_credit_is_a_plain_float_with_a_message():
+    last_on_ties = "def predict_labels(scores):\n    return scores.shape[1] - 1 - np.argmax(scores[:, ::-1], axis=1)\n"
+    score, out = grade_source("predict_labels", last_on_ties)
+    assert type(score) is float and score == 1.5
+    assert "✗ predict_labels: 3 of 4 hidden checks passed, 1.5 of 2 points" in out
+    assert "Hint: on ties the FIRST (lowest) class wins" in out
 
 
-def test_warnings_and_output_of_a_correct_function_cost_nothing(grade):
+def test_warnings_and_output_of_a_correct_function_cost_nothing():
     noisy = ("import sys, warnings\n"
              "def relu(z):\n"
              "    warnings.warn('careful', RuntimeWarning)\n"
              "    print('debug', file=sys.stderr)\n"
+             "    print('more output')\n"
              "    np.exp(np.array([1e4]))\n"
              "    return np.maximum(z, 0.0)\n")
-    score, out = grade("relu", notebook_namespace("ch03_activations", relu=noisy))
-    assert score == 2.0 and "debug" not in out
+    score, out = grade_source("relu", noisy)
+    assert score == 2.0 and "debug" not in out and "more output" not in out
 
 
-def test_a_result_that_breaks_the_comparison_is_a_failed_case(grade):
+def test_a_result_that_cannot_be_sent_back_is_a_failed_case():
     odd = "class Odd:\n    def __float__(self):\n        raise RuntimeError('no')\ndef accuracy(y_pred, y_true):\n    return Odd()\n"
-    score, out = grade("accuracy", notebook_namespace("ch01_linear_classifiers", accuracy=odd))
+    score, out = grade_source("accuracy", odd)
     assert score == 0.0
-    assert "✗ none correct: returned Odd, which could not be checked (RuntimeError: no)" in out
+    assert "✗ 20 labels in 0..3, 7 of them right: the result is a Odd (" in out and "cannot be compared" in out
 
 
-def test_imported_functions_score_zero_and_are_reported(grade):
-    namespace = notebook_namespace("ch03_activations")
+def test_functions_not_written_in_the_notebook_score_zero():
+    namespace = notebook_namespace("ch03_activations", {})
+    namespace["relu"] = np.maximum  # not even a Python function
+    score, out = grade_namespace("relu", namespace)
+    assert score == 0.0 and "⚠ relu: `relu` is a ufunc from numpy, not a function written in this notebook" in out
     import solutions
 
     namespace["relu"] = solutions.relu
-    score, out = grade("relu", namespace)
-    assert score == 0.0 and "⚠ relu: `relu` is imported from solutions.ch3_activations" in out
-    namespace["relu"] = np.maximum  # not even a Python function
-    score, out = grade("relu", namespace)
-    assert score == 0.0 and "not a function written in this notebook" in out
+    score, out = grade_namespace("relu", namespace)
+    assert score == 0.0 and "`relu` is imported from solutions.ch3_activations" in out
 
 
-def test_notebook_functions_that_reach_the_reference_score_zero(grade):
-    wrapped = "import solutions as ref\ndef relu(z):\n    return ref.relu(z)\n"
-    score, out = grade("relu", notebook_namespace("ch03_activations", relu=wrapped))
-    assert score == 0.0 and "uses `ref`, which comes from the reference code" in out
-    hidden_import = "def relu(z):\n    m = __import__(''.join(['sol', 'utions']))\n    return m.relu(z)\n"
-    score, out = grade("relu", notebook_namespace("ch03_activations", relu=hidden_import))
-    assert score == 0.0 and "raised ImportError: solutions cannot be imported by code under test" in out
-    assert "solutions" in sys.modules  # put back for the grader afterwards
+def test_imports_of_an_exercise_name_are_found_in_the_notebook_text():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from sklearn.metrics import accuracy_score as accuracy"),
+        nbformat.v4.new_code_cell("relu = np.maximum"),
+        nbformat.v4.new_code_cell("sigmoid = lambda z: 1 / (1 + np.exp(-z))"),
+    ])
+    problems = probes.import_problems(nb, {"accuracy", "relu", "sigmoid"})
+    assert problems == {"accuracy": "`accuracy` is imported from sklearn.metrics, not written in this notebook",
+                        "relu": "`relu` is assigned, not written with def, in this notebook"}
 
 
-def test_patched_numpy_is_restored_before_comparing(grade):
+def test_patched_numpy_is_undone_and_reported():
     wrong = "np.allclose = lambda *a, **k: True\ndef relu(z):\n    return z\n"
     original = np.allclose
-    score, out = grade("relu", notebook_namespace("ch03_activations", relu=wrong))
-    assert np.allclose is original
-    assert score == 0.0 and "⚠ the notebook replaced numpy.allclose" in out
+    try:
+        score, out = grade_source("relu", wrong)
+    finally:
+        np.allclose = original
+    assert score == 0.0 and "⚠ the notebook replaced numpy.allclose; restored before grading relu" in out
 
 
-def test_an_interrupted_endless_loop_scores_zero_without_a_traceback(grade):
-    interrupted = "def relu(z):\n    raise KeyboardInterrupt\n"
-    score, out = grade("relu", notebook_namespace("ch03_activations", relu=interrupted))
-    assert score == 0.0 and "stopped after the time limit" in out
+def test_an_endless_loop_costs_only_the_time_limit():
+    loop = "def relu(z):\n    while True:\n        try:\n            pass\n        except BaseException:\n            pass\n"
+    score, out = grade_source("relu", loop, seconds=0.5)
+    assert score == 0.0 and "did not finish within the time limit (0.5 s for all cases)" in out
 
 
-def test_an_undefined_function_scores_zero(grade):
-    namespace = notebook_namespace("ch03_activations")
+def test_exits_and_crashes_score_zero_with_a_reason():
+    score, out = grade_source("relu", "import os\ndef relu(z):\n    os._exit(0)\n")
+    assert score == 0.0 and "ended before returning (exit code 0)" in out
+    score, out = grade_source("relu", "import sys\ndef relu(z):\n    sys.exit(2.0)\n")
+    assert score == 0.0 and "raised SystemExit: 2.0" in out
+    score, out = grade_source("relu", "def relu(z):\n    raise KeyboardInterrupt\n")
+    assert score == 0.0 and "raised KeyboardInterrupt" in out
+
+
+def test_an_undefined_function_scores_zero():
+    namespace = notebook_namespace("ch03_activations", {})
     del namespace["relu"]
-    score, out = grade("relu", namespace)
+    score, out = grade_namespace("relu", namespace)
     assert score == 0.0 and "✗ relu: not defined" in out
 
 
-def test_a_diagnosis_that_raises_does_not_hide_the_next_one(grade, monkeypatch):
+def test_the_stub_gets_a_hint_to_write_the_body():
+    score, out = grade_source("relu", "def relu(z):\n    raise NotImplementedError()\n")
+    assert score == 0.0 and "Hint: `relu` still holds the stub" in out
+
+
+def test_inputs_modified_in_place_are_reported():
+    score, out = grade_source("relu", "def relu(z):\n    z[z < 0] = 0.0\n    return z\n")
+    assert score == 0.0 and "modified its input z in place" in out
+
+
+def test_a_diagnosis_that_raises_does_not_hide_the_next_one():
     def raises(got, expected, args):
         raise IndexError("odd result")
 
@@ -118,8 +124,29 @@ def test_a_diagnosis_that_raises_does_not_hide_the_next_one(grade, monkeypatch):
         cases=[harness.Case("x of shape (3,)", lambda rng: (rng.standard_normal(3),))],
         diagnoses=[(raises, "never shown"), (lambda got, exp, args: np.allclose(got, args[0]), "multiply by 2")],
     )
-    monkeypatch.setattr(harness, "_registry", lambda: {"double": exercise})
-    namespace = {"np": np}
-    exec("def double(x):\n    return x.copy()\n", namespace)
-    score, out = grade("double", namespace)
-    assert score == 0.0 and "Hint: multiply by 2" in out and "never shown" not in out
+    args = harness.arguments(exercise, 0)
+    outcome = {"status": "returned", "result": args[0].copy(), "args_after": list(args)}
+    expected = harness.expected_result(exercise, 0, args)
+    assert harness.judge(exercise, exercise.cases[0], args, outcome, expected).startswith("the result differs")
+    assert harness.diagnose(exercise, args, outcome, expected) == "multiply by 2"
+
+
+def test_values_survive_the_trip_through_files_without_pickles(tmp_path):
+    value = {"tuple": (np.arange(6).reshape(2, 3), np.float64(0.5), np.int64(3), [1, 2.5, None, "x", True]),
+             "spec": probing.Fn("coursekit.functions:bowl", scale=np.ones(2), target=np.zeros(2)),
+             "rng": probing.Rng(7), "nan": float("nan"), "object": object()}
+    probing.save(str(tmp_path / "v"), value)
+    back = probing.load(str(tmp_path / "v"))
+    arr, half, three, items = back["tuple"]
+    assert arr.dtype == np.int64 and arr.shape == (2, 3) and type(half) is np.float64 and half == 0.5
+    assert type(three) is np.int64 and items == [1, 2.5, None, "x", True]
+    assert back["spec"] == value["spec"] and back["rng"] == value["rng"] and np.isnan(back["nan"])
+    assert isinstance(back["object"], probing.Opaque) and back["object"].type_name == "object"
+    (tmp_path / "bad.json").write_text('{"pickle": "cos\\nsystem\\n"}')
+    np.savez(tmp_path / "bad.npz")
+    with pytest.raises(probing.Unreadable):
+        probing.load(str(tmp_path / "bad"))
+    (tmp_path / "obj.json").write_text('{"array": "a0"}')
+    np.savez(tmp_path / "obj.npz", a0=np.array([object()], dtype=object))
+    with pytest.raises(probing.Unreadable):
+        probing.load(str(tmp_path / "obj"))  # object arrays need pickles: refused

@@ -34,12 +34,15 @@ def test_released_notebook_with_correct_answers_passes_its_visible_tests(release
     student.cells.append(nbformat.v4.new_code_cell("import coursekit\nprint(coursekit.__file__)"))
     nbformat.write(student, folder / "answered.ipynb")
 
-    done = execute(folder / "answered.ipynb")  # raises on the first error
+    done = execute(folder / "answered.ipynb", glue=False)  # as in a student's Jupyter; raises on an error
 
     def printed(cell):
         return "".join(output.get("text", "") for output in cell.outputs)
 
     tests = {grade_id(c): printed(c) for c in done.cells if (grade_id(c) or "").endswith("_tests")}
+    # Nothing Jupyter could not render ("No renderer could be found"): glued numbers stay in the book.
+    assert not [key for c in done.cells for o in c.get("outputs", []) for key in o.get("data", {})
+                if key.startswith("application/papermill")]
     for name in answers:
         assert f"✓ {name}: all visible tests passed" in tests[f"{name}_tests"]
     assert printed(done.cells[-1]).startswith(str(folder / "coursekit"))  # the shipped copy, not the installed one
@@ -52,4 +55,21 @@ def test_blank_release_fails_visible_tests_with_not_implemented(released, chapte
     nb.cells = nb.cells[: nb.cells.index(first) + 1]
     nbformat.write(nb, released / chapter / "blank.ipynb")
     with pytest.raises(Exception, match="NotImplementedError"):
-        execute(released / chapter / "blank.ipynb")
+        execute(released / chapter / "blank.ipynb", glue=False)
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_student_notebook_shows_numbers_not_myst_roles(released, chapter):
+    """Jupyter shows `{glue:text}` and `{term}` as raw text: the release holds what they stand for."""
+    import re
+
+    nb = nbformat.read(released / chapter / f"{chapter}.ipynb", as_version=4)
+    source = nbformat.read(ROOT / "chapters" / chapter / f"{chapter}.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert re.findall(r"\{(?:glue|term|numref)[a-z:]*\}`", text) == []
+    from autograder.release_steps import glued_values
+
+    glued = glued_values(source)
+    used = {m.group(1) for c in source.cells if c.cell_type == "markdown"
+            for m in re.finditer(r"\{glue:text\}`([^`:]+)", c.source)}
+    assert used <= set(glued), f"glued names without a stored value: {sorted(used - set(glued))}"

@@ -7,13 +7,14 @@ measured in the same run, so the ratio says how much of the time is the
 course's own:
 
 * notebook execution vs. an empty notebook (kernel start-up alone);
-* autograding vs. executing the same notebook without nbgrader;
+* autograding in the sandbox vs. the same grading without the sandbox;
 * an unchanged rebuild vs. the first (cold) build.
 
     python tools/benchmark.py [--runs 3]
 """
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from autograder import grading  # noqa: E402
+from autograder import grading, sandbox  # noqa: E402
 from autograder.course import chapters  # noqa: E402
 from autograder.release import release  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
@@ -67,7 +68,8 @@ def main(argv=None):
             executed[chapter] = median_time(lambda: execute(path), runs)
             row(chapter, executed[chapter], 15, "empty notebook", kernel)
 
-        print("\nAutograding one student's notebook (nbgrader, in-process API)")
+        print("\nAutograding one student's notebook (nbgrader, in-process API), sandbox on,\n"
+              "against the same grading with the sandbox off")
         course = Path(tmp) / "course"
         shutil.copytree(ROOT / "chapters", course / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
         release(chapters(), course, log=lambda *_: None)
@@ -77,7 +79,12 @@ def main(argv=None):
             target.mkdir(parents=True)
             shutil.copy(ROOT / "chapters" / chapter / f"{chapter}.ipynb", target)
             seconds = median_time(lambda: grading.grade_student(api, chapter, "student", course), runs)
-            row(chapter, seconds, 4, "plain execution", executed[chapter])
+            os.environ[sandbox.UNSANDBOXED_ENV] = "1"
+            try:
+                bare = median_time(lambda: grading.grade_student(api, chapter, "student", course), runs)
+            finally:
+                del os.environ[sandbox.UNSANDBOXED_ENV]
+            row(chapter, seconds, 4, "unsandboxed", bare)
 
     print("\nBook")
     build = [sys.executable, str(ROOT / "tools" / "build_book.py")]

@@ -8,6 +8,7 @@ and leaves the notebook file unchanged.
     python tools/execute_notebooks.py [chapters/ch01_.../ch01_....ipynb ...]
 """
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,13 +19,19 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def execute(path, timeout=60):
-    """Run the notebook at ``path``; return the executed notebook (file untouched)."""
+def execute(path, timeout=60, glue=True):
+    """Run the notebook at ``path``; return the executed notebook (file untouched).
+
+    With ``glue`` the kernel records the chapter's glued numbers for the book
+    (``NNFS_GLUE=1``, see coursekit/glue.py); without it, it runs as a
+    student's Jupyter does.
+    """
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # ipykernel 7's TCP notice
                             resources={"metadata": {"path": str(Path(path).parent)}})
-    client.execute()
+    env = dict(os.environ, NNFS_GLUE="1" if glue else "0")
+    client.execute(env=env)
     return nb
 
 

@@ -10,8 +10,10 @@ version) has, per graded function ``name``:
 * a hidden test cell (``grade_id == name + "_hidden"``) worth the points given
   in ``autograder.hidden_tests``; inserted after the visible tests if missing.
 
-The first code cell (``grade_id == "setup"``) imports the harness in a hidden
-region, before any student code runs. Run ``python tools/sync_exercises.py`` to
+The first code cell (``grade_id == "setup"``) imports ``coursekit.probing`` in
+a hidden region, before any student code runs. A hidden-test cell only
+probes: it calls the student's function on the grader's inputs; scores are
+computed outside the kernel (``autograder.execute``). Run ``python tools/sync_exercises.py`` to
 rewrite these cells, ``--check`` to fail if any is out of date.
 """
 
@@ -33,7 +35,8 @@ from autograder.hidden_tests import CHAPTERS  # noqa: E402
 
 SETUP_HIDDEN = (
     "### BEGIN HIDDEN TESTS\n"
-    "import autograder.harness  # loaded before any student code: snapshots NumPy for the hidden tests\n"
+    "# Before any student code: snapshot NumPy, the builtins and coursekit for the probes.\n"
+    "from coursekit.probing import probe as _probe_hidden, restore_modules as _restore_hidden\n"
     "### END HIDDEN TESTS"
 )
 
@@ -58,12 +61,12 @@ def exercise_source(name):
 
 
 def hidden_source(exercise):
+    """The hidden-test cell: it probes the student's function; the grader scores it outside."""
     return (
-        f"# Hidden tests, run by the grader: more checks of your `{exercise.name}` on other inputs,\n"
-        f"# shapes and edge cases. {exercise.points} points.\n"
+        f"# Hidden tests, run by the grader: more checks of `{exercise.name}`\n"
+        f"# on other inputs, shapes and edge cases. {exercise.points} points.\n"
         "### BEGIN HIDDEN TESTS\n"
-        "from autograder.harness import grade as _grade_hidden\n"
-        f'_grade_hidden("{exercise.name}")\n'
+        f'_probe_hidden("{exercise.name}")\n'
         "### END HIDDEN TESTS"
     )
 

@@ -9,6 +9,7 @@ import numpy as np
 
 import solutions as ref
 from autograder.harness import Case, Exercise
+from autograder.hidden_tests.pairs import each_call, paired_case
 from coursekit import functions
 from coursekit.probing import Fn
 from coursekit.testing import describe_mismatch
@@ -47,8 +48,22 @@ def _ties(rng):
     return (np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0], [-1.0, -4.0, -1.0], [0.0, 5.0, 1.0]]),)
 
 
-def _labels_case(n, k):
-    return lambda rng: (rng.integers(0, k, n), rng.integers(0, k, n))
+def _labels_case(n, k, correct):
+    """N labels in 0..k-1 of which exactly ``correct`` are predicted right (0 < correct < N)."""
+    def make(rng):
+        y_true = rng.integers(0, k, n)
+        y_pred = (y_true + rng.integers(1, k, n)) % k  # every prediction wrong ...
+        right = rng.permutation(n)[:correct]
+        y_pred[right] = y_true[right]  # ... except these
+        return y_pred, y_true
+
+    return make
+
+
+def _no_penalty_and_some(rng):
+    # reg = 0 (no regularisation) gives 0 for every formula that multiplies by reg: pair it.
+    W = rng.standard_normal((3, 5))
+    return (W, 0.0), (W.copy(), 0.7)
 
 
 def _least_squares_problem(n, d):
@@ -57,12 +72,6 @@ def _least_squares_problem(n, d):
         return rng.standard_normal(d), X, X @ rng.standard_normal(d) + 0.1 * rng.standard_normal(n)
 
     return make
-
-
-def _perfect_fit(rng):
-    X = rng.standard_normal((6, 4))
-    w = rng.standard_normal(4)
-    return w, X, X @ w
 
 
 def _bias_problem(rng):
@@ -88,8 +97,18 @@ def _gd_matrix_problem(rng):
     return quadratic_bowl, rng.standard_normal((3, 2)), 0.2, 6
 
 
-def _gd_no_steps(rng):
-    return _gd_problem(4, 3, 0.1, 0)(rng)
+def _gd_no_steps_and_four(rng):
+    # No update at all, next to four updates from the same start: with zero steps
+    # alone, a step in the wrong direction (or none) would go unnoticed.
+    loss_and_grad, w0, lr, _ = _gd_problem(4, 3, 0.1, 0)(rng)
+    return (loss_and_grad, w0.copy(), lr, 0), (loss_and_grad, w0.copy(), lr, 4)
+
+
+def _gd_reference(args, **changes):
+    """The reference run on the case's arguments with some of them changed (``lr=1.0``)."""
+    loss_and_grad, w0, lr, num_steps = args
+    lr = changes.get("lr", lr)
+    return ref.gradient_descent(loss_and_grad, w0, lr, num_steps)
 
 
 EXERCISES = [
@@ -99,7 +118,7 @@ EXERCISES = [
         points=2,
         cases=[
             Case("X of shape (5, 3)", lambda rng: (_normal(rng, 5, 3),)),
-            Case("X of shape (1, 7)", lambda rng: (_normal(rng, 1, 7),)),
+            Case("X with a single feature, shape (7, 1)", lambda rng: (_normal(rng, 7, 1),)),
             Case("integer-valued X of shape (4, 2)", lambda rng: (rng.integers(-5, 5, (4, 2)).astype(float),)),
             Case("X with integer dtype, shape (3, 5)", lambda rng: (rng.integers(-9, 9, (3, 5)),),
                  check=_float64_result),
@@ -108,8 +127,13 @@ EXERCISES = [
             (lambda got, exp, args: _same_shape(got, exp) and np.allclose(got[:, 0], 1.0)
              and not np.allclose(got[:, -1], 1.0),
              "the column of ones goes LAST (the bias weight is the last row of W)"),
+            (lambda got, exp, args: _same_shape(got, exp) and np.allclose(got[:, :-1], exp[:, :-1])
+             and not np.allclose(got[:, -1], 1.0),
+             "the new last column holds ONES: the input that multiplies the bias is always 1"),
             (lambda got, exp, args: np.shape(got) == (exp.shape[0] + 1, exp.shape[1] - 1),
              "append a column (axis=1), not a row"),
+            (lambda got, exp, args: np.ndim(got) == 1,
+             "keep X 2-D: np.append without an axis flattens it; use np.hstack([X, np.ones((N, 1))])"),
             (lambda got, exp, args: np.shape(got) == args[0].shape,
              "the result needs one more column than X: (N, D) becomes (N, D + 1)"),
             (lambda got, exp, args: isinstance(got, np.ndarray) and got.dtype.kind in "iub",
@@ -142,11 +166,15 @@ EXERCISES = [
             Case("scores of shape (8, 3)", _scores_case(8, 3)),
             Case("scores of shape (5, 10)", _scores_case(5, 10)),
             Case("ties within a row", _ties),
-            Case("a single sample, scores of shape (1, 4)", _scores_case(1, 4)),
+            Case("two classes, scores of shape (7, 2)", _scores_case(7, 2)),
         ],
         diagnoses=[
             (lambda got, exp, args: np.shape(got) == (args[0].shape[1],),
              "take the maximum over classes (axis=1), one label per row"),
+            (lambda got, exp, args: np.ndim(got) == 0,
+             "np.argmax without axis= gives one index into the flattened array: use axis=1, one label per row"),
+            (lambda got, exp, args: np.shape(got) == exp.shape + (1,),
+             "return a 1-D array of shape (N,), not (N, 1): drop keepdims"),
             (lambda got, exp, args: np.shape(got) == exp.shape
              and np.allclose(np.asarray(got, dtype=float), np.max(args[0], axis=1)),
              "return the index of the largest score (argmax), not the score itself"),
@@ -165,18 +193,20 @@ EXERCISES = [
         reference=ref.accuracy,
         points=2,
         cases=[
-            Case("20 labels in 0..3", _labels_case(20, 4)),
-            Case("all correct", lambda rng: (np.arange(7) % 3, np.arange(7) % 3)),
-            Case("none correct", lambda rng: (np.zeros(5, dtype=int), np.ones(5, dtype=int))),
+            Case("20 labels in 0..3, 7 of them right", _labels_case(20, 4, 7)),
+            Case("9 labels in 0..2, 8 of them right", _labels_case(9, 3, 8)),
+            Case("13 labels in 0..1, 2 of them right", _labels_case(13, 2, 2)),
         ],
         diagnoses=[
             (lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,
              "return one number (the mean of the matches), not an array"),
-            (lambda got, exp, args: exp > 0 and np.isclose(_as_float(got), 100 * exp),
+            (lambda got, exp, args: np.isclose(_as_float(got), 100 * exp),
              "return a fraction in [0, 1], not a percentage"),
-            (lambda got, exp, args: len(args[0]) > 1 and exp > 0 and np.isclose(_as_float(got), exp * len(args[0])),
+            (lambda got, exp, args: np.isclose(_as_float(got), exp * len(args[0])),
              "divide the number of matches by N: accuracy is a fraction in [0, 1]"),
-            (lambda got, exp, args: exp != 0.5 and np.isclose(_as_float(got), 1.0 - exp),
+            (lambda got, exp, args: 0 < exp < 1 and _as_float(got) == 0.0,
+             "the fraction was rounded down to 0: divide with /, not // (floor division)"),
+            (lambda got, exp, args: np.isclose(_as_float(got), 1.0 - exp),
              "that is the error rate: accuracy counts the labels that are EQUAL"),
         ],
     ),
@@ -187,11 +217,14 @@ EXERCISES = [
         cases=[
             Case("W of shape (4, 3), reg=0.1", lambda rng: (_normal(rng, 4, 3), 0.1)),
             Case("W of shape (7, 2), reg=2.5", lambda rng: (_normal(rng, 7, 2), 2.5)),
-            Case("reg=0", lambda rng: (_normal(rng, 3, 5), 0.0)),
-            Case("a weight vector of shape (6,), reg=0.3", lambda rng: (_normal(rng, 6), 0.3)),
+            Case("W of shape (6, 5), reg=0.003", lambda rng: (_normal(rng, 6, 5), 0.003)),
             Case("W of shape (2, 3, 4), reg=0.05", lambda rng: (_normal(rng, 2, 3, 4), 0.05)),
+            paired_case("reg=0 and reg=0.7 on the same W of shape (3, 5)", _no_penalty_and_some,
+                        ("reg=0", "reg=0.7")),
         ],
-        diagnoses=[
+        diagnoses=[(each_call(predicate), hint) for predicate, hint in [
+            (lambda got, exp, args: _same_shape(got, args[0]) and np.allclose(got, 2 * args[1] * args[0]),
+             "that is the GRADIENT 2·reg·W; the penalty is the number reg * sum(W**2)"),
             (lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,
              "return one number: sum over all entries (no axis argument)"),
             (lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sqrt(np.sum(args[0] ** 2))),
@@ -200,11 +233,13 @@ EXERCISES = [
              "no factor 1/2 in this course's convention: reg * sum(W**2)"),
             (lambda got, exp, args: np.isclose(_as_float(got), exp / args[0].size),
              "sum the squares, do not average them: reg * sum(W**2)"),
-            (lambda got, exp, args: args[1] != 1 and np.isclose(_as_float(got), np.sum(args[0] ** 2)),
+            (lambda got, exp, args: np.isclose(_as_float(got), np.sum(args[0] ** 2)),
              "multiply by the strength reg"),
             (lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sum(np.abs(args[0]))),
              "that is the L1 penalty (absolute values); L2 squares the entries"),
-        ],
+            (lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sum(args[0]) ** 2),
+             "square every entry, then sum: reg * sum(W**2), not reg * sum(W)**2"),
+        ]],
     ),
     Exercise(
         name="least_squares_loss_and_grad",
@@ -215,7 +250,7 @@ EXERCISES = [
             Case("N=8, D=3", _least_squares_problem(8, 3)),
             Case("N=5, D=6", _least_squares_problem(5, 6)),
             Case("N=30, D=2", _least_squares_problem(30, 2)),
-            Case("a perfect fit, X @ w == t (N=6, D=4)", _perfect_fit, atol=1e-8),
+            Case("N=12, D=5", _least_squares_problem(12, 5)),
             Case("X with a bias column and targets ±1 (N=9, D=3)", _bias_problem),
         ],
         diagnoses=[
@@ -225,6 +260,9 @@ EXERCISES = [
              "the loss is a mean over the N samples: divide by N"),
             (lambda got, exp, args: np.isclose(_as_float(got[0]), exp[0] * 2 * len(args[2])),
              "the loss is ||Xw − t||² / (2N): divide the sum of squares by 2N"),
+            (lambda got, exp, args: np.isclose(_as_float(got[0]),
+                                               np.linalg.norm(args[1] @ args[0] - args[2]) / (2 * len(args[2]))),
+             "square the norm: the loss is ||Xw − t||² / (2N), the SUM of squared residuals over 2N"),
             (lambda got, exp, args: _same_shape(got[1], exp[1]) and np.allclose(got[1], -exp[1]),
              "the gradient has the wrong sign: with r = X @ w − t it is X.T @ r / N (not t − X @ w)"),
             (lambda got, exp, args: _same_shape(got[1], exp[1]) and np.allclose(got[1], exp[1] * len(args[2])),
@@ -243,11 +281,14 @@ EXERCISES = [
         cases=[
             Case("least squares N=10, D=3, lr=0.1, 25 steps", _gd_problem(10, 3, 0.1, 25)),
             Case("least squares N=6, D=4, lr=0.05, 7 steps", _gd_problem(6, 4, 0.05, 7)),
-            Case("a single step", _gd_problem(5, 2, 0.3, 1)),
+            Case("a single step, lr=0.3", _gd_problem(5, 2, 0.3, 1)),
             Case("weights that are a (3, 2) matrix, 6 steps", _gd_matrix_problem),
-            Case("num_steps=0", _gd_no_steps),
+            paired_case("num_steps=0, and 4 steps from the same w0 (lr=0.1)", _gd_no_steps_and_four,
+                        ("num_steps=0", "num_steps=4"), outputs=("w", "losses")),
         ],
-        diagnoses=[
+        diagnoses=[(each_call(predicate), hint) for predicate, hint in [
+            (lambda got, exp, args: args[3] == 0,
+             "with num_steps=0 there is no update: return w0's values (a copy is fine) and an empty list"),
             (lambda got, exp, args: len(got[1]) == len(exp[1]) > 0
              and np.allclose(got[1], list(exp[1][1:]) + [args[0](exp[0])[0]]),
              "record the loss BEFORE each update: losses[0] is the loss at w0"),
@@ -263,10 +304,10 @@ EXERCISES = [
              "the step goes AGAINST the gradient: w = w - lr * grad (a + climbs the loss)"),
             (lambda got, exp, args: len(got[1]) == len(exp[1]) > 1 and got[1][-1] > got[1][0] > exp[1][-1],
              "the loss grows: step against the gradient, w = w - lr * grad"),
-            (lambda got, exp, args: args[3] == 0,
-             "with num_steps=0 there is no update: return w0's values (a copy is fine) and an empty list"),
+            (lambda got, exp, args: args[3] > 0 and np.allclose(got[0], _gd_reference(args, lr=1.0)[0]),
+             "multiply the gradient by the learning rate: w = w - lr * grad"),
             (lambda got, exp, args: np.shape(got[0]) != np.shape(exp[0]),
              "return w with the same shape as w0 (here possibly a matrix): do not flatten or reshape it"),
-        ],
+        ]],
     ),
 ]

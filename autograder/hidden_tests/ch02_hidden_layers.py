@@ -4,6 +4,7 @@ import numpy as np
 
 import solutions as ref
 from autograder.harness import Case, Exercise
+from autograder.hidden_tests.pairs import each_call, paired_case
 from coursekit import functions
 from coursekit.probing import Fn
 from coursekit.data import XOR_INPUTS, XOR_TARGETS
@@ -14,7 +15,8 @@ def _identity(z):
 
 
 # Activations passed to the student's mlp_forward: described by data, built in coursekit.
-RELU, TANH, IDENTITY = Fn(functions.rectifier), Fn(functions.hyperbolic_tangent), Fn(functions.identity)
+# (The ReLU is an exercise of chapter 3, so the other activation here is a softsign.)
+SOFTSIGN, TANH = Fn(functions.softsign), Fn(functions.hyperbolic_tangent)
 
 
 def _params(rng, sizes, scale=1.0):
@@ -23,15 +25,42 @@ def _params(rng, sizes, scale=1.0):
             for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 
 
-def _forward_case(n, sizes, activation):
+def _forward_calls(n, sizes, first):
+    """The same inputs through the network ``sizes`` with softsign and with tanh (``first`` first).
+
+    Every case calls both activations, so an activation written into the
+    function instead of the one passed in (relu, tanh) fails every case.
+    """
+    second = TANH if first is SOFTSIGN else SOFTSIGN
+
     def make(rng):
-        return rng.standard_normal((n, sizes[0])), _params(rng, sizes), activation
+        X = rng.standard_normal((n, sizes[0]))
+        params = _params(rng, sizes)
+        return (X, params, first), (X.copy(), params, second)
 
     return make
 
 
+def _names(first):
+    return (first, "tanh" if first == "softsign" else "softsign")
+
+
+def _one_layer_calls(rng):
+    # One layer has no hidden layer, so no activation is applied at all: a forward pass
+    # that never calls the activation gets it right. Pair it with a hidden layer, run
+    # with softsign and with tanh.
+    X = rng.standard_normal((5, 3))
+    one, two = _params(rng, [3, 4]), _params(rng, [3, 6, 4])
+    return (X, one, SOFTSIGN), (X.copy(), two, SOFTSIGN), (X.copy(), two, TANH)
+
+
 def _collapse_case(sizes):
     return lambda rng: (_params(rng, sizes),)
+
+
+def _collapse_one_and_three(rng):
+    # A single layer is its own collapse, whatever is done with the biases: pair it.
+    return (_params(rng, [4, 3]),), (_params(rng, [4, 6, 2, 3]),)
 
 
 # ------------------------------------------------------------ mlp_forward
@@ -39,6 +68,12 @@ def _collapse_case(sizes):
 def _wrong_but_shaped(got, exp):
     """``got`` has the expected shape but other values (so a diagnosis can name why)."""
     return isinstance(got, np.ndarray) and got.shape == exp.shape and not np.allclose(got, exp)
+
+
+def _hard_coded_activation(got, exp, args):
+    X, params, activation = args
+    return _wrong_but_shaped(got, exp) and any(
+        np.allclose(got, ref.mlp_forward(X, params, fixed)) for fixed in (_relu, np.tanh))
 
 
 def _activation_on_last_layer(got, exp, args):
@@ -73,14 +108,20 @@ _forward = Exercise(
     reference=ref.mlp_forward,
     points=3,
     cases=[
-        Case("one layer (N=5, D=3, C=4), relu: no activation at all", _forward_case(5, [3, 4], RELU)),
-        Case("two layers 4-6-3, N=7, relu", _forward_case(7, [4, 6, 3], RELU)),
-        Case("three layers 5-8-3-2, N=6, tanh", _forward_case(6, [5, 8, 3, 2], TANH)),
-        Case("four layers 3-7-5-9-4, N=11, relu", _forward_case(11, [3, 7, 5, 9, 4], RELU)),
-        Case("a single sample (N=1), layers 6-2-5, tanh", _forward_case(1, [6, 2, 5], TANH)),
-        Case("two layers 2-9-1 with the identity as activation", _forward_case(8, [2, 9, 1], IDENTITY)),
+        paired_case("one layer (N=5, D=3, C=4): no activation at all; and layers 3-6-4 with softsign and tanh",
+                    _one_layer_calls, ("one layer", "layers 3-6-4 and softsign", "layers 3-6-4 and tanh")),
+        paired_case("two layers 4-6-3, N=7, with softsign and with tanh", _forward_calls(7, [4, 6, 3], SOFTSIGN),
+                    _names("softsign")),
+        paired_case("three layers 5-8-3-2, N=6, with tanh and with softsign",
+                    _forward_calls(6, [5, 8, 3, 2], TANH), _names("tanh")),
+        paired_case("four layers 3-7-5-9-4, N=11, with softsign and with tanh",
+                    _forward_calls(11, [3, 7, 5, 9, 4], SOFTSIGN), _names("softsign")),
+        paired_case("a single sample (N=1), layers 6-2-5, with tanh and with softsign",
+                    _forward_calls(1, [6, 2, 5], TANH), _names("tanh")),
+        paired_case("two layers 2-9-1 (one output), N=8, with tanh and with relu",
+                    _forward_calls(8, [2, 9, 1], TANH), _names("tanh")),
     ],
-    diagnoses=[
+    diagnoses=[(each_call(predicate), hint) for predicate, hint in [
         (_transposed,
          "return one row per sample: scores of shape (N, C), computed as h @ W + b (not W @ h)"),
         (_activation_on_last_layer,
@@ -89,10 +130,12 @@ _forward = Exercise(
         (_no_activation,
          "apply the activation passed in (the third argument) after every hidden layer; "
          "without it the network is a single affine map"),
+        (_hard_coded_activation,
+         "call the activation passed in as the third argument; do not write relu or tanh into the function"),
         (_no_biases, "add each layer's bias: h @ W + b"),
         (_activation_on_input,
          "the activation comes AFTER each affine map: h = f(h @ W + b), and never on the input X"),
-    ],
+    ]],
 )
 
 
@@ -120,13 +163,14 @@ _collapse = Exercise(
     points=3,
     outputs=("W", "b"),
     cases=[
-        Case("one layer 4-3: the layer itself", _collapse_case([4, 3])),
-        Case("two layers 3-5-2", _collapse_case([3, 5, 2])),
+        paired_case("one layer 4-3 (the layer itself), and three layers 4-6-2-3", _collapse_one_and_three,
+                    ("one layer 4-3", "three layers 4-6-2-3"), outputs=("W", "b")),
+        Case("three layers 3-5-2-4", _collapse_case([3, 5, 2, 4])),
         Case("three layers 4-6-3-7", _collapse_case([4, 6, 3, 7])),
         Case("four layers 2-5-3-6-4", _collapse_case([2, 5, 3, 6, 4])),
-        Case("a one-unit bottleneck 5-1-3", _collapse_case([5, 1, 3])),
+        Case("a one-unit bottleneck 5-1-3-2", _collapse_case([5, 1, 3, 2])),
     ],
-    diagnoses=[
+    diagnoses=[(each_call(predicate), hint) for predicate, hint in [
         (_collapsed_w_transposed,
          "W must have shape (D, C), one row per input: multiply first layer first, W1 @ W2 @ ... @ WL"),
         (_only_last_bias,
@@ -134,7 +178,7 @@ _collapse = Exercise(
         (_w_right_b_wrong,
          "W is right; the bias is not. Fold one layer at a time: (X @ W + b) @ Wn + bn = "
          "X @ (W @ Wn) + (b @ Wn + bn), so every earlier bias is multiplied by all later weights"),
-    ],
+    ]],
 )
 
 
@@ -169,13 +213,17 @@ _count = Exercise(
         Case("layer_sizes [3, 11, 6, 2]", lambda rng: ([3, 11, 6, 2],), check=_count_check),
         Case("layer_sizes (64, 30, 10) given as a tuple", lambda rng: ((64, 30, 10),), check=_count_check),
         Case("layer_sizes [9, 8, 7, 6, 5, 1]", lambda rng: ([9, 8, 7, 6, 5, 1],), check=_count_check),
-        Case("layer_sizes [2, 1]", lambda rng: ([2, 1],), check=_count_check),
+        Case("layer_sizes [2, 7]", lambda rng: ([2, 7],), check=_count_check),
     ],
     diagnoses=[
+        (lambda got, exp, args: isinstance(got, (float, np.floating)) and got == exp,
+         "the number is right but it is a float: return an int (a sum of int products is an int)"),
         (lambda got, exp, args: got != exp and got == sum(a * b for a, b in _pairs(args)),
          "you counted the weights only: every unit after the input also has a bias, (n_in + 1) * n_out per layer"),
         (lambda got, exp, args: got != exp and (got == sum(a * (b + 1) for a, b in _pairs(args))),
          "the biases belong to the receiving layer: n_out of them per layer, (n_in + 1) * n_out in all"),
+        (lambda got, exp, args: got != exp and (got == sum(a * b + 1 for a, b in _pairs(args))),
+         "every unit has its own bias: n_out biases per layer, not one per layer"),
         (lambda got, exp, args: got != exp and (got == sum(a * b for a, b in _pairs(args)) + sum(_sizes(args))),
          "the input layer has no biases: count n_out biases per layer, not one per unit of every layer"),
         (lambda got, exp, args: got != exp and (got == int(np.prod(_sizes(args))) or got == sum(_sizes(args))),
@@ -223,16 +271,16 @@ def _xor_outputs(params, X):
         return None, f"mlp_forward(X, xor_network(), relu) raised {type(error).__name__}: {error}"
 
 
+# The corners in another order, each twice: the network must compute XOR row by row.
+_SHUFFLED = np.array([3, 0, 2, 1, 1, 3, 0, 2])
+
+
 def _xor_check(which):
     def check(got, args, expected):
         problem = _structure_problem(got)
         if problem:
             return problem
-        if which == "structure":
-            return None
-        if which == "corners":
-            X, targets, what = XOR_INPUTS, XOR_TARGETS, "on XOR_INPUTS (0,0), (0,1), (1,0), (1,1)"
-        else:  # each corner alone, as a batch of one row
+        if which == "single":  # each corner alone, as a batch of one row
             for x, t in zip(XOR_INPUTS, XOR_TARGETS):
                 out, problem = _xor_outputs(got, x[None, :])
                 if problem:
@@ -241,11 +289,16 @@ def _xor_check(which):
                     return (f"for the single input {x.tolist()} (a batch of one row) the network gives "
                             f"{out.ravel().tolist()}, expected exactly [{float(t)}]")
             return None
+        if which == "corners":
+            X, targets, what = XOR_INPUTS, XOR_TARGETS, "on XOR_INPUTS (0,0), (0,1), (1,0), (1,1)"
+        else:
+            X, targets = XOR_INPUTS[_SHUFFLED], XOR_TARGETS[_SHUFFLED]
+            what = f"on the rows {X.astype(int).tolist()}"
         out, problem = _xor_outputs(got, X)
         if problem:
             return problem
-        if out.shape != (4, 1):
-            return f"mlp_forward(XOR_INPUTS, xor_network(), relu) has shape {out.shape}, expected (4, 1)"
+        if out.shape != (len(X), 1):
+            return f"mlp_forward(X, xor_network(), relu) has shape {out.shape}, expected ({len(X)}, 1)"
         want = targets.astype(np.float64)
         if not np.array_equal(out[:, 0], want):
             values = ", ".join(repr(float(v)) for v in out[:, 0])
@@ -278,12 +331,12 @@ _xor = Exercise(
     reference=ref.xor_network,
     points=3,
     cases=[
-        Case("the returned params: a list of (W, b) pairs, 2 inputs, shapes chained, 1 output",
-             lambda rng: (), check=_xor_check("structure")),
         Case("mlp_forward(XOR_INPUTS, params, relu) is exactly [[0], [1], [1], [0]]",
              lambda rng: (), check=_xor_check("corners")),
         Case("each corner as a batch of one row gives exactly its XOR value",
              lambda rng: (), check=_xor_check("single")),
+        Case("the corners in another order, each twice (a batch of 8 rows), give exactly their XOR values",
+             lambda rng: (), check=_xor_check("shuffled")),
     ],
     diagnoses=[
         (lambda got, exp, args: isinstance(got, (list, tuple)) and len(got) == 1,

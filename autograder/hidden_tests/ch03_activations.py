@@ -4,6 +4,8 @@ import numpy as np
 
 import solutions as ref
 from autograder.harness import Case, Exercise
+from autograder.hidden_tests.pairs import each_call, paired_case
+from coursekit.testing import describe_mismatch
 
 
 # ---------------------------------------------------------------- inputs
@@ -39,11 +41,48 @@ def _alpha_case(shape, alpha):
     return lambda rng: (2.0 * rng.standard_normal(shape), alpha)
 
 
+def _default_and_other_alpha(shape, other, zeros=False):
+    """The same z with the default alpha (no second argument) and with ``alpha=other``.
+
+    Alone, the default-alpha call is passed by an alpha written into the
+    function as 0.01; alpha = 0 alone is passed by a plain ReLU.
+    """
+    def make(rng):
+        z = _with_zeros(shape)(rng)[0] if zeros else 2.0 * rng.standard_normal(shape)
+        return (z,), (z.copy(), other)
+
+    return make
+
+
+def _zero_and_other_alpha(shape, other, zeros=False):
+    """The same z with alpha = 0 (the plain ReLU) and with ``alpha=other``."""
+    def make(rng):
+        z = _with_zeros(shape)(rng)[0] if zeros else 2.0 * rng.standard_normal(shape)
+        return (z, 0.0), (z.copy(), other)
+
+    return make
+
+
+def _integers(shape):
+    return lambda rng: (rng.integers(-6, 7, shape),)
+
+
+def _float64_values(got, args, expected):
+    """Values as the reference AND dtype float64 (an integer z must not give an integer result)."""
+    if isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype != np.float64:
+        return f"the result has dtype {got.dtype}, expected float64 (z held integers)"
+    problem = describe_mismatch(got, expected, rtol=1e-6, atol=1e-9)
+    return f"the result {problem}" if problem else None
+
+
 # ---------------------------------------------------------------- diagnoses
 
 
-def _has_nan(got, expected, args):
-    return np.isnan(np.asarray(got, dtype=float)).any()
+def _nan_where_exp_overflows(got, expected, args):
+    """NaN somewhere, and right wherever it is not NaN: the formula is right but overflows."""
+    got = np.asarray(got, dtype=float)
+    nan = np.isnan(got)
+    return got.shape == np.shape(expected) and nan.any() and np.allclose(got[~nan], expected[~nan])
 
 
 def _close(got, value):
@@ -93,11 +132,22 @@ def _points(k, lo, hi, order="shuffled", y_scale=2.0):
 
 
 def _even_points(k, lo, hi):
+    """k evenly spaced x positions in [lo, hi], given in a shuffled order (never sorted)."""
     def make(rng):
         xs = np.linspace(lo, hi, k)
+        order = rng.permutation(k)
+        while np.all(np.diff(order) > 0):
+            order = rng.permutation(k)
+        xs = xs[order]
         return xs, np.sin(xs) + 0.3 * rng.standard_normal(k)
 
     return make
+
+
+def _two_and_four_points(rng):
+    # With one segment the slope change at the first point equals the slope itself:
+    # output weights that are the slopes draw the right line. Pair it.
+    return _points(2, 0.5, 1.7, order="descending")(rng), _points(4, -1.0, 2.5)(rng)
 
 
 def _net_output(params, x):
@@ -224,7 +274,7 @@ EXERCISES = [
             Case("integer-valued z (dtype int64) of shape (3, 4)", lambda rng: (rng.integers(-6, 7, (3, 4)),)),
         ],
         diagnoses=[
-            (_has_nan, NAN_HINT_SIGMOID),
+            (_nan_where_exp_overflows, NAN_HINT_SIGMOID),
             (_shape_differs, SHAPE_HINT),
             (lambda got, exp, args: _close(got, 1.0 - exp),
              "you computed 1 − σ(z) = σ(−z): the sign in the exponent is e^(−z), σ(z) = 1 / (1 + e^(−z))"),
@@ -233,6 +283,8 @@ EXERCISES = [
              "an output made with np.empty_like(z) or np.zeros_like(z) keeps an integer z's integer dtype"),
             (lambda got, exp, args: _close(got, np.exp(-np.abs(args[0])) / (1.0 + np.exp(-np.abs(args[0])))),
              "you return e/(1+e) for every z: that is σ(−|z|), right only for z < 0; use 1/(1+e) where z ≥ 0"),
+            (lambda got, exp, args: _close(got, 1.0 / (1.0 + np.exp(-np.abs(args[0])))),
+             "you return 1/(1+e) for every z: that is σ(|z|), right only for z ≥ 0; use e/(1+e) where z < 0"),
         ],
     ),
     Exercise(
@@ -246,7 +298,7 @@ EXERCISES = [
             Case("z = ±1e4, ±800, ±40, ±1, 0 (σ' is exactly 0 at ±1e4, 1/4 at 0)", _extremes),
         ],
         diagnoses=[
-            (_has_nan, "NaN for huge |z|: a formula like e^(−z) / (1 + e^(−z))² overflows (inf/inf). "
+            (_nan_where_exp_overflows, "NaN for huge |z|: a formula like e^(−z) / (1 + e^(−z))² overflows (inf/inf). "
                        "Write σ'(z) = σ(z)(1 − σ(z)) with your stable sigmoid"),
             (_shape_differs, SHAPE_HINT),
             (lambda got, exp, args: _close(got, args[0] * (1.0 - args[0])),
@@ -268,7 +320,7 @@ EXERCISES = [
             Case("z = ±1e4, ±800, ±40, ±1, 0 (tanh' is exactly 0 at ±1e4, 1 at 0)", _extremes),
         ],
         diagnoses=[
-            (_has_nan, "NaN for huge |z|: if you build tanh from exponentials, e^z overflows (inf/inf). "
+            (_nan_where_exp_overflows, "NaN for huge |z|: if you build tanh from exponentials, e^z overflows (inf/inf). "
                        "Use np.tanh, which is accurate everywhere: tanh'(z) = 1 − tanh(z)²"),
             (_shape_differs, SHAPE_HINT),
             (lambda got, exp, args: _close(got, 1.0 - args[0] ** 2),
@@ -277,6 +329,10 @@ EXERCISES = [
              "square the tanh: tanh'(z) = 1 − tanh(z)²"),
             (lambda got, exp, args: _close(got, -exp),
              "the sign is flipped: 1 − tanh(z)², not tanh(z)² − 1 (the slope of tanh is positive)"),
+            (lambda got, exp, args: _close(got, (1.0 - np.tanh(args[0])) ** 2),
+             "square tanh(z) alone: 1 − tanh(z)², not (1 − tanh(z))²"),
+            (lambda got, exp, args: _close(got, np.tanh(args[0])),
+             "you returned tanh(z) itself; its derivative is 1 − tanh(z)²"),
         ],
     ),
     Exercise(
@@ -287,7 +343,7 @@ EXERCISES = [
             Case("z of shape (8,)", _normal((8,))),
             Case("z of shape (5, 3)", _normal((5, 3))),
             Case("z of shape (2, 6, 4) with exact zeros", _with_zeros((2, 6, 4))),
-            Case("all-negative z of shape (4, 9)", lambda rng: (-rng.uniform(0.1, 5.0, (4, 9)),)),
+            Case("z with integer dtype, shape (4, 9) (float64 out)", _integers((4, 9)), check=_float64_values),
         ],
         diagnoses=[
             (_shape_differs, SHAPE_HINT),
@@ -297,6 +353,11 @@ EXERCISES = [
              "keep the positive part: max(0, z), not min(0, z)"),
             (lambda got, exp, args: _close(got, np.abs(args[0])),
              "negative inputs become 0, not |z|"),
+            (lambda got, exp, args: _close(got, np.where(args[0] > 0, args[0], 0.01 * args[0])),
+             "that is the leaky ReLU (0.01·z for z < 0); the ReLU sets negative inputs to exactly 0"),
+            (lambda got, exp, args: isinstance(got, np.ndarray) and got.dtype.kind in "iub",
+             "return float64 even for an integer z: np.maximum(z, 0.0) with a float 0.0, "
+             "or convert first with np.asarray(z, dtype=float)"),
         ],
     ),
     Exercise(
@@ -316,6 +377,8 @@ EXERCISES = [
              "you returned relu(z); the derivative is the slope: 1 where z > 0, else 0"),
             (lambda got, exp, args: _close(got, 1.0 - exp),
              "the 1s and 0s are swapped: the slope is 1 for positive z (where the ReLU is the identity)"),
+            (lambda got, exp, args: _close(got, np.sign(args[0])),
+             "the slope for z < 0 is 0, not −1: the ReLU is flat there (np.sign gives −1)"),
         ],
     ),
     Exercise(
@@ -323,12 +386,14 @@ EXERCISES = [
         reference=ref.leaky_relu,
         points=2,
         cases=[
-            Case("default alpha (0.01), z of shape (7,)", _normal((7,))),
+            paired_case("default alpha (0.01) and alpha=0.3, the same z of shape (7,)",
+                        _default_and_other_alpha((7,), 0.3), ("the default alpha", "alpha=0.3")),
             Case("alpha=0.2, z of shape (3, 8)", _alpha_case((3, 8), 0.2)),
             Case("alpha=0.05, z of shape (2, 5, 3) with exact zeros", _with_zeros((2, 5, 3), 0.05)),
-            Case("alpha=0 (plain ReLU), z of shape (6, 4)", _alpha_case((6, 4), 0.0)),
+            paired_case("alpha=0 (plain ReLU) and alpha=0.1, the same z of shape (6, 4)",
+                        _zero_and_other_alpha((6, 4), 0.1), ("alpha=0", "alpha=0.1")),
         ],
-        diagnoses=[
+        diagnoses=[(each_call(predicate), hint) for predicate, hint in [
             (_shape_differs, SHAPE_HINT),
             (lambda got, exp, args: len(args) > 1 and _close(got, ref.leaky_relu(args[0], 0.01)),
              "use the alpha argument; do not hard-code 0.01 (that is only its default)"),
@@ -336,20 +401,23 @@ EXERCISES = [
              "for z ≤ 0 return α·z (a line with slope α), not the constant α"),
             (lambda got, exp, args: _close(got, ref.relu(args[0])),
              "negative inputs give α·z, not 0 — otherwise it is the plain ReLU"),
-        ],
+        ]],
     ),
     Exercise(
         name="leaky_relu_grad",
         reference=ref.leaky_relu_grad,
         points=2,
         cases=[
-            Case("default alpha (0.01), z of shape (9,) with exact zeros", _with_zeros((9,))),
+            paired_case("default alpha (0.01) and alpha=0.3, the same z of shape (9,) with exact zeros",
+                        _default_and_other_alpha((9,), 0.3, zeros=True), ("the default alpha", "alpha=0.3")),
             Case("alpha=0.2, z of shape (4, 6) with exact zeros", _with_zeros((4, 6), 0.2)),
             Case("alpha=0.05, z of shape (2, 3, 5)", _alpha_case((2, 3, 5), 0.05)),
-            Case("alpha=0 (plain ReLU) with exact zeros, shape (5, 2)", _with_zeros((5, 2), 0.0)),
+            paired_case("alpha=0 (plain ReLU) and alpha=0.25, the same z of shape (5, 2) with exact zeros",
+                        _zero_and_other_alpha((5, 2), 0.25, zeros=True), ("alpha=0", "alpha=0.25")),
         ],
-        diagnoses=[
-            (_nonzero_at_kink, "at exactly z = 0 use the left slope α (test z > 0, not z >= 0), as relu_grad does"),
+        diagnoses=[(each_call(predicate), hint) for predicate, hint in [
+            (lambda got, exp, args: _nonzero_at_kink(got, exp, args),
+             "at exactly z = 0 use the left slope α (test z > 0, not z >= 0), as relu_grad does"),
             (_shape_differs, "return an array of the same shape as z; np.where(z > 0, 1.0, alpha) broadcasts "
                              "the scalars to z's shape"),
             (lambda got, exp, args: len(args) > 1 and _close(got, ref.leaky_relu_grad(args[0], 0.01)),
@@ -359,25 +427,27 @@ EXERCISES = [
              "the slope for z ≤ 0 is the constant α, not α·z (that is the function's value)"),
             (lambda got, exp, args: _close(got, ref.leaky_relu(args[0], args[1] if len(args) > 1 else 0.01)),
              "you returned leaky_relu(z); the derivative is 1 where z > 0 and α elsewhere"),
-        ],
+            (lambda got, exp, args: _close(got, ref.relu_grad(args[0])),
+             "for z ≤ 0 the slope is α, not 0 (that is relu_grad)"),
+        ]],
     ),
     Exercise(
         name="relu_interpolant",
         reference=ref.relu_interpolant,
         points=4,
         cases=[
-            Case("5 sorted, evenly spaced points on [-2, 2]", _even_points(5, -2.0, 2.0),
+            Case("5 evenly spaced points on [-2, 2], shuffled", _even_points(5, -2.0, 2.0),
                  check=_check_interpolant),
             Case("7 shuffled, unevenly spaced points on [-3, 4]", _points(7, -3.0, 4.0),
                  check=_check_interpolant),
-            Case("2 points (a single segment), descending order", _points(2, 0.5, 1.7, order="descending"),
-                 check=_check_interpolant),
+            paired_case("2 points (a single segment) in descending order, and 4 shuffled points",
+                        _two_and_four_points, ("2 points", "4 points"), check=_check_interpolant),
             Case("12 shuffled, unevenly spaced points on [0, 100]", _points(12, 0.0, 100.0, y_scale=10.0),
                  check=_check_interpolant),
             Case("6 points in descending order on [-9, -4]", _points(6, -9.0, -4.0, order="descending"),
                  check=_check_interpolant),
         ],
-        diagnoses=[
+        diagnoses=[(each_call(predicate, check=_check_interpolant), hint) for predicate, hint in [
             (_forgot_sorting, "sort the points by x first (np.argsort(xs), applied to xs AND ys): the segments "
                               "join neighbours along the x axis, not in the order the points were given"),
             (_constant_offset, "the curve has the right shape but is shifted by a constant: the output bias must "
@@ -385,6 +455,6 @@ EXERCISES = [
             (_slopes_not_changes, "the output weights are the CHANGES of slope at each point, mₖ − mₖ₋₁ "
                                   "(with m₋₁ = 0), not the slopes mₖ themselves: every unit adds its weight "
                                   "to the slope of everything to its right"),
-        ],
+        ]],
     ),
 ]

@@ -4,10 +4,15 @@ Each check raises :class:`CheckFailed` with a sentence that says *what* is wrong
 (which call, which entry, expected versus got) and, where we know the usual
 mistake, *why*. A cell that runs to the end without an error means the visible
 tests passed; the grader runs more tests of the same kind on other inputs.
+
+In Jupyter (any IPython shell) a failed check shows its message only: the
+lines of this module it passes through say nothing about your code. Plain
+Python keeps the full traceback.
 """
 
 import copy
 import inspect
+import sys
 
 import numpy as np
 
@@ -190,3 +195,20 @@ def call_unchanged(func, *args, **kwargs):
 def passed(name):
     """Print the line that tells the student a test cell passed."""
     print(f"✓ {name}: all visible tests passed")
+
+
+def _show_message_only(shell, etype, value, tb, tb_offset=None):
+    """IPython's display of a :class:`CheckFailed`: ``CheckFailed: <message>``, without frames."""
+    lines = [f"{etype.__name__}: {value}"]
+    shell._showtraceback(etype, value, lines)  # what IPython's own showtraceback ends with
+    return lines
+
+
+def _register_in_ipython():
+    ipython = sys.modules.get("IPython")  # imported already in a kernel; not worth importing elsewhere
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None and hasattr(shell, "set_custom_exc"):
+        shell.set_custom_exc((CheckFailed,), _show_message_only)
+
+
+_register_in_ipython()

@@ -3,4 +3,5 @@
 WRONG = {
     "relu_grad": "def relu_grad(z):\n    return (np.asarray(z) >= 0).astype(float)\n",
 }
+# An edge slip: it fails the three hidden cases with exact zeros, passes the one without.
 LOST = {"relu_grad": 1.5}

@@ -1,0 +1,357 @@
+"""Submissions that try to get marks without the work, or to break the grader, get nothing.
+
+Every attack is a generic snippet that replaces an exercise cell, so every
+exercise of every chapter (present and future) meets every attack:
+
+* attacks that act when the function is called meet every exercise of every
+  chapter in the sandbox, through the grader's own probe and scoring, with
+  half of the exercises attacked and half holding the reference code (the
+  Jupyter kernel around it is left out, to keep the suite fast);
+* attacks on the kernel itself (killing it, hanging it, flooding it,
+  replacing NumPy or the builtins, printing a score), and the function
+  attacks as the visible tests meet them inside the kernel, are graded
+  through the whole pipeline, next to an honest student.
+
+Attacked exercises must score 0, the others full marks (unless they call an
+attacked function: then they fail with it, as they would for a student),
+other students must keep their grades, and nothing in the course may change.
+"""
+
+import ast
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import grading, probes, sandbox
+from autograder.course import ROOT, chapters, grade_id
+from autograder.hidden_tests import CHAPTERS
+
+sys.path.insert(0, str(ROOT / "tools"))
+from sync_exercises import exercise_source  # noqa: E402
+
+# Each attack: code put at the top of the exercise cell's function (``{body}``)
+# and code run at the cell's top level after the ``def`` (``{after}``).
+# ``{name}`` is the exercise, ``{root}`` the course folder being graded.
+ATTACKS = {
+    "steal": dict(body='''
+    import gc, glob, importlib, os, sys
+    frame = sys._getframe()
+    while frame is not None:  # the caller's frames: an expected value, a reference function
+        for scope in (frame.f_locals, frame.f_globals):
+            for key, value in list(scope.items()):
+                if key in ("expected", "reference", "want", "answer") and value is not None:
+                    return value
+        frame = frame.f_back
+    for obj in gc.get_objects():  # a function of that name that is not this notebook's
+        try:
+            module = getattr(obj, "__module__", None) or ""
+            if callable(obj) and getattr(obj, "__name__", "") == "{name}" and module != "__main__":
+                return obj(*args, **kwargs)
+        except Exception:
+            pass
+    for module in ("sol" + "utions", "auto" + "grader.hidden_tests"):  # names built at run time
+        try:
+            return getattr(importlib.import_module(module), "{name}")(*args, **kwargs)
+        except Exception:
+            pass
+    patterns = ["{root}/solutions/*.py", "{real}/solutions/*.py", "/work/*/solutions/*.py",
+                "/root/**/solutions/*.py", "/home/**/solutions/*.py", "/tmp/**/solutions/*.py"]
+    patterns += [p + "/**/solutions/*.py" for p in sys.path if p]
+    for pattern in patterns:  # the reference's source on disk, run under another name
+        for path in glob.glob(pattern, recursive=True):
+            try:
+                source = open(path).read()
+                if "def {name}(" in source:
+                    scope = {{}}
+                    exec(compile(source, "copied", "exec"), scope)
+                    return scope["{name}"](*args, **kwargs)
+            except Exception:
+                pass
+    for path in glob.glob(os.environ.get("NNFS_PROBE_DIR", "/nowhere") + "/**/*", recursive=True):
+        if "expect" in path or "reference" in path:  # expected values left beside the inputs
+            return open(path).read()
+    raise RuntimeError("found nothing to steal")
+'''),
+    "print_score": dict(body='''
+    print(1.0)
+    print("✓ {name}: 9 of 9 hidden checks passed, 4 of 4 points")
+    return None
+''', after='''
+print(1.0)
+1.0
+'''),
+    "raise_score": dict(body='''
+    raise Exception(1.0)
+'''),
+    "sys_exit": dict(body='''
+    import sys
+    sys.exit(1.0)
+'''),
+    "os_exit": dict(body='''
+    import os
+    os._exit(0)
+'''),
+    "kill_kernel": dict(body='''
+    return None
+''', after='''
+import os
+os._exit(1)
+'''),
+    "endless_loop": dict(body='''
+    while True:
+        pass
+'''),
+    "hang_kernel": dict(body='''
+    return None
+''', after='''
+import time
+while True:
+    try:
+        time.sleep(0.05)
+    except BaseException:
+        pass
+'''),
+    "output_flood": dict(body='''
+    while True:
+        print("x" * 100_000)
+''', after='''
+for _ in range(300):
+    print("y" * 100_000)
+'''),
+    "fork_bomb": dict(body='''
+    import os
+    while True:
+        try:
+            os.fork()
+        except OSError:
+            pass
+'''),
+    "memory": dict(body='''
+    import numpy
+    hog = [bytearray(2**30) for _ in range(50)]
+    return numpy.ones(50 * 2**30 // 8)
+'''),
+    "files_and_network": dict(body='''
+    import glob, os, socket
+    targets = ["{root}/gradebook.db", "{root}/nbgrader_config.py", "{root}/solutions/__init__.py",
+               "{real}/solutions/__init__.py", "{real}/autograder/harness.py", "{real}/nbgrader_config.py"]
+    for folder in ("submitted", "autograded", "feedback", "release", "chapters"):
+        targets += glob.glob("{root}/" + folder + "/**/*", recursive=True)
+    for path in targets:
+        try:
+            with open(path, "a") as handle:
+                handle.write("TAMPERED")
+        except OSError:
+            pass
+    for folder in ("{root}", "{root}/submitted/honest", "{real}", "{real}/solutions", "/tmp", "/nnfs/probe/in"):
+        try:
+            with open(os.path.join(folder, "EVIL.txt"), "w") as handle:
+                handle.write("TAMPERED")
+        except OSError:
+            pass
+    for address in (("1.1.1.1", 53), ("127.0.0.1", 22), ("127.0.0.1", 8888)):
+        try:
+            socket.create_connection(address, timeout=0.5).send(b"TAMPERED")
+        except OSError:
+            pass
+    return None
+'''),
+    "patch_modules": dict(body='''
+    return None
+''', after='''
+import builtins, numpy
+import coursekit, coursekit.testing, coursekit.probing
+for attribute in ("allclose", "isclose", "array_equal", "asarray", "mean", "sum"):
+    setattr(numpy, attribute, lambda *args, **kwargs: True)
+for attribute in ("float", "isinstance", "abs", "round", "len"):
+    setattr(builtins, attribute, lambda *args, **kwargs: 1.0)
+for module in (coursekit.testing, coursekit.probing):
+    for attribute, value in list(vars(module).items()):
+        if callable(value) and not attribute.startswith("__"):
+            setattr(module, attribute, lambda *args, **kwargs: 1.0)
+'''),
+}
+
+
+def attack_source(attack, name, root):
+    spec = ATTACKS[attack]
+    fill = {"name": name, "root": str(root), "real": str(ROOT)}
+    body = spec["body"].format(**fill)
+    after = spec.get("after", "").format(**fill)
+    return f"def {name}(*args, **kwargs):{body}{after}"
+
+
+#: Attacks that act only when the function is called (the probe meets them in a child process).
+FUNCTION_ATTACKS = [name for name, spec in ATTACKS.items() if not spec.get("after")]
+#: Attacks on the kernel itself, run by the exercise cell when it is executed.
+CELL_ATTACKS = [name for name, spec in ATTACKS.items() if spec.get("after")]
+
+
+def dependents(chapter, attacked):
+    """Exercises of ``chapter`` that call an attacked exercise, directly or through others."""
+    names = {e.name for e in CHAPTERS[chapter]}
+    calls = {name: {n.id for n in ast.walk(ast.parse(exercise_source(name))) if isinstance(n, ast.Name)}
+             & (names - {name}) for name in names}
+    broken = set(attacked)
+    while True:
+        more = {name for name in names - broken if calls[name] & broken}
+        if not more:
+            return broken - set(attacked)
+        broken |= more
+
+
+def expected_score(chapter, attacked):
+    points = {e.name: float(e.points) for e in CHAPTERS[chapter]}
+    lost = set(attacked) | dependents(chapter, attacked)
+    return sum(points.values()) - sum(points[name] for name in lost)
+
+
+def tree_digest(folder):
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- every function attack, every exercise
+
+RUNNER = """
+import json, os, numpy
+from coursekit.probing import probe, restore_modules
+with open("/nnfs/probe/in/runs.json") as handle:
+    runs = json.load(handle)
+for number, (sources, attacked) in enumerate(runs):  # one notebook's cells after another
+    namespace = {"__name__": "__main__", "np": numpy}
+    for name, source in sources:
+        try:
+            exec(compile(source, name, "exec"), namespace)
+        except BaseException:
+            pass
+        restore_modules()
+    for name, _ in sources:  # an attack that loops costs 0.3 s here, not the usual limit
+        probe(name, namespace=namespace, seconds=0.3 if name in attacked else None)
+    os.makedirs(f"/nnfs/probe/out/run{number}")
+    for name, _ in sources:
+        if os.path.isdir(f"/nnfs/probe/out/{name}"):
+            os.rename(f"/nnfs/probe/out/{name}", f"/nnfs/probe/out/run{number}/{name}")
+"""
+
+
+def sandboxed_scores(chapter, runs):
+    """Probe the exercises of ``chapter`` as each run's sources define them, all in one sandboxed
+    Python process (the kernel's part, without Jupyter), and score them here.
+
+    ``runs`` is a list of ``(sources, attacked)``; attacked exercises get a short time limit.
+    Returns one ``{name: points}`` per run.
+    """
+    exercises = CHAPTERS[chapter]
+    with sandbox.Session(sandbox.find_bwrap()) as session:
+        inputs = probes.write_inputs(exercises, session.scratch.probe_in, 10.0)
+        (session.scratch.probe_in / "runs.json").write_text(json.dumps(
+            [([(e.name, sources[e.name]) for e in exercises], attacked) for sources, attacked in runs]))
+        subprocess.run(session.argv([sys.executable, "-c", RUNNER]), capture_output=True, timeout=900)
+        return [{e.name: probes.score(e, inputs[e.name], session.scratch.probe_out / f"run{number}")[1]
+                 for e in exercises} for number in range(len(runs))]
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_function_attacks_on_every_exercise_score_zero_and_spare_the_others(chapter, tmp_path):
+    names = [e.name for e in CHAPTERS[chapter]]
+    guarded = {"reference": ROOT / "solutions", "hidden tests": ROOT / "autograder", "chapters": ROOT / "chapters"}
+    before = {label: tree_digest(path) for label, path in guarded.items()}
+    runs, labels = [], []
+    for attack in FUNCTION_ATTACKS:
+        for parity in (0, 1):
+            attacked = names[parity::2]
+            sources = {name: attack_source(attack, name, tmp_path) if name in attacked else exercise_source(name)
+                       for name in names}
+            runs.append((sources, attacked))
+            labels.append((attack, parity))
+    for (attack, parity), (_, attacked), scores in zip(labels, runs, sandboxed_scores(chapter, runs)):
+        assert sum(scores.values()) == pytest.approx(expected_score(chapter, attacked), abs=1e-9), \
+            (attack, parity, scores)
+        assert all(scores[name] == 0.0 for name in attacked), (attack, scores)
+    assert {label: tree_digest(path) for label, path in guarded.items()} == before
+    assert not list(ROOT.glob("**/EVIL.txt"))
+
+
+# ---------------------------------------------------------------- the grading pipeline, kernel attacks
+
+def skeleton(released, source):
+    """The release with every exercise answered and every cell that is not nbgrader's removed."""
+    nb = nbformat.from_dict(released)
+    answers = {grade_id(c): c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    nb.cells = [c for c in nb.cells if grade_id(c)]
+    for cell in nb.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
+    limits = {"NNFS_CELL_TIMEOUT": "6", "NNFS_PROBE_TIMEOUT": "3"}
+    old = {key: os.environ.get(key) for key in limits}
+    os.environ.update(limits)
+    from autograder import cli
+
+    assert cli.main(["--course-dir", str(root), "release", CH1]) == 0
+    yield root
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key)
+        else:
+            os.environ[key] = value
+
+
+CH1 = "ch01_linear_classifiers"
+
+
+def test_kernel_attacks_in_a_graded_class_cost_only_their_exercise(course):
+    """Cell-level attacks, and function attacks met by the visible tests inside the kernel."""
+    released = nbformat.read(course / "release" / CH1 / f"{CH1}.ipynb", as_version=4)
+    base = skeleton(released, nbformat.read(ROOT / "chapters" / CH1 / f"{CH1}.ipynb", as_version=4))
+    names = [e.name for e in CHAPTERS[CH1]]
+    # Every attack once, on alternating exercises, in a few notebooks graded together.
+    plan = list(CELL_ATTACKS) + list(FUNCTION_ATTACKS)
+    notebooks, slots = {}, [names[0::2], names[1::2]]
+    for number, start in enumerate(range(0, len(plan), 3)):
+        targets = slots[number % 2]
+        notebooks[f"kernel{number}"] = dict(zip(targets, plan[start:start + 3]))
+    expected = {"honest": expected_score(CH1, [])}
+    for student, attacks in notebooks.items():
+        nb = nbformat.from_dict(base)
+        for cell in nb.cells:
+            if grade_id(cell) in attacks:
+                cell.source = attack_source(attacks[grade_id(cell)], grade_id(cell), course)
+        folder = course / "submitted" / student / CH1
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{CH1}.ipynb")
+        expected[student] = expected_score(CH1, list(attacks))
+    (course / "submitted" / "honest" / CH1).mkdir(parents=True)
+    nbformat.write(base, course / "submitted" / "honest" / CH1 / f"{CH1}.ipynb")
+    guarded = {"reference": ROOT / "solutions", "sources": course / "chapters", "release": course / "release",
+               "submissions": course / "submitted"}
+    before = {label: tree_digest(path) for label, path in guarded.items()}
+
+    results = {r.student: r for r in grading.grade_chapter(CH1, sorted(expected), course)}
+
+    scores = {student: (r.status, r.score) for student, r in results.items()}
+    assert scores == {student: ("graded", pytest.approx(score, abs=1e-9)) for student, score in expected.items()}, \
+        {s: r.notes for s, r in results.items()}
+    assert {label: tree_digest(path) for label, path in guarded.items()} == before
+    assert [p for p in course.rglob("EVIL.txt")] == []
+    assert [p for p in (course / "autograded" / "honest").rglob("*") if p.is_file() and b"TAMPERED" in p.read_bytes()] == []
+    # The honest student's grade, written before the attackers', is still there.
+    with grading.nbgrader_api(course).gradebook as gb:
+        assert gb.find_submission(CH1, "honest").score == expected["honest"]
