@@ -10,6 +10,7 @@
                                                      grades an LMS can take (no row or an empty
                                                      cell for what was not submitted)
     nnfs-grade run CHAPTER --from-zip FILE           collect, grade, feedback, export in one go
+    nnfs-grade similarity CHAPTER [--top N]          most similar pairs -> reports/<chapter>-similarity.html
 
 Run from anywhere; ``--course-dir`` picks the course folder (default: this
 checkout) and ``--db`` the gradebook (default: its gradebook.db; any SQLAlchemy
@@ -23,7 +24,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import collect, export, grading, release, sandbox
+from . import collect, export, grading, release, sandbox, similarity
 from .course import ROOT, check_chapter, chapters
 
 
@@ -84,6 +85,13 @@ def _parser():
     _add_source(p)
     _add_grading_options(p)
     _add_export_options(p)
+
+    p = commands.add_parser("similarity", help="compare students' code pairwise, write an HTML report")
+    p.add_argument("chapter")
+    p.add_argument("--top", type=int, default=similarity.TOP,
+                   help="pairs shown side by side (default: %(default)s); the ranking lists every "
+                        f"pair scoring {similarity.LOOK_AT} or more too")
+    p.add_argument("--out", type=Path, help="HTML report (default: reports/<chapter>-similarity.html)")
     return parser
 
 
@@ -152,8 +160,17 @@ def _run(args, root):
     return status
 
 
+def _similarity(args, root):
+    chapter = check_chapter(args.chapter, root)
+    result = similarity.similarity(chapter, root)
+    path = similarity.write_report(result, args.out or similarity.default_report_path(chapter, root), args.top)
+    print("\n".join(result.lines(args.top)))
+    print(f"report: {path}")
+    return 0
+
+
 COMMANDS = {"release": _release, "collect": _collect, "grade": _grade, "feedback": _feedback,
-            "export": _export, "run": _run}
+            "export": _export, "run": _run, "similarity": _similarity}
 
 
 def main(argv=None):

@@ -63,7 +63,8 @@ def test_readme_instructor_commands_leave_git_status_clean(tmp_path, monkeypatch
                     ["grade", CH1],
                     ["feedback", CH1],
                     ["export", "--to", "grades.csv"],
-                    ["run", CH1, "--from-zip", "lms.zip", "--to", "grades.csv"]):
+                    ["run", CH1, "--from-zip", "lms.zip", "--to", "grades.csv"],
+                    ["similarity", CH1]):
         assert cli.main(here + command) == 0, command
 
     # the stock route: an LMS zip where nbgrader's zip_collect looks for it, then its CSV export
@@ -75,7 +76,7 @@ def test_readme_instructor_commands_leave_git_status_clean(tmp_path, monkeypatch
         assert run.returncode == 0, run.stdout + run.stderr
 
     made = ["downloads", "downloaded", "submitted", "autograded", "feedback", "release", "gradebook.db",
-            "grades.csv", "lms.zip"]
+            "grades.csv", "lms.zip", "reports"]
     assert [name for name in made if not (course / name).exists()] == []
     assert nbformat.read(course / "submitted" / "alice" / CH1 / f"{CH1}.ipynb", as_version=4)
     assert git(course, "status", "--porcelain", "--untracked-files=all") == ""
