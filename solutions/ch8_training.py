@@ -31,46 +31,54 @@ def init_mlp(layer_sizes, rng):
     layer_sizes : sequence of int
         Units per layer, input first, e.g. [64, 128, 10].
     rng : numpy.random.Generator
-        Source of the random weights.
+        Source of the random weights (draw them in any order you like).
 
     Returns
     -------
     params : list of (W, b), float64
         One (W, b) per layer, first layer first: W of shape (fan_in, fan_out)
-        with entries ~ N(0, 2 / fan_in) (He: keeps the variance of ReLU
-        activations roughly constant from layer to layer), b = 0.
+        with independent entries ~ N(0, 2 / fan_in), i.e. standard deviation
+        sqrt(2 / fan_in) (He: keeps the scale of ReLU activations from layer
+        to layer), and b = 0 of shape (fan_out,).
     """
     if len(layer_sizes) < 2 or any(n < 1 for n in layer_sizes):
-        raise ValueError(f"layer_sizes needs >= 2 positive sizes, got {list(layer_sizes)}")
-    return [(rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out)), np.zeros(fan_out))
-            for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+        raise ValueError(f"layer_sizes needs >= 2 positive sizes, got {layer_sizes}")
+    params = []
+    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        W = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+        params.append((W, np.zeros(fan_out)))
+    return params
 
 
 def mlp_loss(params, X, y, reg=0.0):
     """Loss and gradients of a ReLU network with a softmax cross-entropy output.
 
-    Forward: H₀ = X, Hₗ = relu(Hₗ₋₁ Wₗ + bₗ) for the hidden layers, scores = H_{L−1} W_L + b_L.
-    Backward: the same modules in reverse, starting from ∂loss/∂scores = (P − Y) / N.
+    Forward:  H₀ = X,  Hₗ = relu(Hₗ₋₁ Wₗ + bₗ) for all layers but the last,
+              scores = H_{L−1} W_L + b_L (no ReLU on the scores).
+    Backward: the same modules in reverse order, starting from
+              ∂loss/∂scores = (P − Y) / N.
 
     Parameters
     ----------
     params : list of (W, b)
-        Layers, first layer first.
+        Layers, first layer first (one layer: softmax regression).
     X : ndarray, shape (N, D)
     y : ndarray of int, shape (N,)
-        Labels.
+        Labels in 0 … C−1.
     reg : float
-        L2 strength λ ≥ 0 on every weight matrix (not the biases).
+        L2 strength λ ≥ 0 on every weight matrix (never on the biases).
 
     Returns
     -------
     loss : float
         loss = (1/N) Σₙ CE(scoresₙ, yₙ) + λ Σₗ Σ Wₗ²
     grads : list of (dW, db)
-        Same structure and shapes as params; dWₗ includes the 2λWₗ term.
+        Same structure and shapes as params, first layer first, float64;
+        dWₗ includes the 2λWₗ of the penalty, db has no penalty term.
     """
     if reg < 0:
         raise ValueError(f"reg must be >= 0, got {reg}")
+    # Forward: affine and ReLU modules, keeping their caches for the way back.
     h, caches = X, []
     for W, b in params[:-1]:
         z, affine_cache = affine_forward(h, W, b)
@@ -78,14 +86,25 @@ def mlp_loss(params, X, y, reg=0.0):
         caches.append((affine_cache, relu_cache))
     scores, last_cache = affine_forward(h, *params[-1])
     loss, dscores = softmax_cross_entropy(scores, y)
-    loss += reg * sum(np.sum(W ** 2) for W, _ in params)
 
+    # Backward: the same modules in reverse order.
     dh, dW, db = affine_backward(dscores, last_cache)
-    grads = [(dW + 2 * reg * params[-1][0], db)]
-    for (W, _), (affine_cache, relu_cache) in zip(reversed(params[:-1]), reversed(caches)):
+    grads = [(dW, db)]
+    for affine_cache, relu_cache in reversed(caches[1:]):
         dh, dW, db = affine_backward(relu_backward(dh, relu_cache), affine_cache)
-        grads.append((dW + 2 * reg * W, db))
-    return float(loss), grads[::-1]
+        grads.append((dW, db))
+    if caches:
+        # The first layer: nothing needs ∂loss/∂X, so skip affine_backward's
+        # dX product (it costs as much as the layer's forward product).
+        (h0, _), relu_cache = caches[0]
+        dz = relu_backward(dh, relu_cache)
+        grads.append((h0.T @ dz, np.sum(dz, axis=0)))
+    grads.reverse()
+
+    if reg > 0:  # L2 on the weights only (nothing to do for reg = 0)
+        loss += reg * sum(np.sum(W * W) for W, _ in params)
+        grads = [(dW + 2 * reg * W, db) for (dW, db), (W, _) in zip(grads, params)]
+    return float(loss), grads
 
 
 def dropout_forward(X, p_drop, rng):
@@ -105,10 +124,12 @@ def dropout_forward(X, p_drop, rng):
     out : ndarray, same shape as X, float64
         out = X ⊙ mask
     mask : ndarray, same shape as X, float64
-        mask = [u ≥ p_drop] / (1 − p_drop) with u ~ Uniform[0, 1): each unit is
-        kept with probability 1 − p_drop and scaled up so E[out] = X. At test
-        time nothing is dropped or rescaled. The matrix products stay the same
-        size, so this regularises; it does not save computation.
+        mask = [u ≥ p_drop] / (1 − p_drop) with u ~ Uniform[0, 1), one u
+        per entry: each unit is kept with probability 1 − p_drop and scaled
+        up so that E[out] = X. Any way of drawing a mask with these
+        properties is fine. At test time nothing is dropped or rescaled.
+        The matrix products stay the same size: dropout regularises, it
+        does not save computation.
     """
     if not 0 <= p_drop < 1:
         raise ValueError(f"p_drop must be in [0, 1), got {p_drop}")
@@ -125,24 +146,27 @@ def dropout_backward(dout, mask):
     dout : ndarray, same shape as mask
         ∂L/∂out.
     mask : ndarray
-        From dropout_forward.
+        From dropout_forward (entries 0 or 1 / (1 − p_drop)).
 
     Returns
     -------
     dX : ndarray, same shape as mask, float64
-        dX = dout ⊙ mask (dropped units get no gradient).
+        dX = dout ⊙ mask: dropped units get no gradient, kept ones get the
+        same factor 1 / (1 − p_drop) as in the forward pass.
     """
     if np.shape(dout) != np.shape(mask):
-        raise ValueError(f"dout must have shape {np.shape(mask)} like mask, got {np.shape(dout)}")
+        raise ValueError(f"dout must have the shape of mask {np.shape(mask)}, "
+                         f"got {np.shape(dout)}")
     return dout * mask
 
 
 def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
     """Minibatch training of a ReLU / softmax network with a chosen optimizer.
 
-    Each epoch shuffles the data into minibatches (iterate_minibatches), and for
-    every minibatch computes mlp_loss and updates every W and b with the
-    optimizer's step function, each parameter keeping its own state.
+    Works on copies of the parameters. Each epoch draws its minibatches with
+    iterate_minibatches(N, batch_size, rng) and, for every minibatch, computes
+    mlp_loss on it and updates every W and b with the optimizer's step
+    function; each parameter array keeps its own optimizer state.
 
     Parameters
     ----------
@@ -153,14 +177,15 @@ def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
     epochs : int
         Passes over the data, ≥ 0.
     batch_size : int
-        Samples per minibatch.
+        Samples per minibatch (the last one is shorter if it does not divide N).
     lr : float
         Learning rate η > 0.
     optimizer : str
-        "sgd", "momentum", "nesterov", "rmsprop" or "adam" (default
-        hyper-parameters of the chapter 7 step functions otherwise).
+        "sgd", "momentum", "nesterov", "rmsprop" or "adam", with the default
+        hyper-parameters of the chapter 7 step functions. Adam's step number
+        t counts the updates from 1 over the whole run (not per epoch).
     reg : float
-        L2 strength λ ≥ 0.
+        L2 strength λ ≥ 0, passed to mlp_loss.
     rng : numpy.random.Generator
         Source of the shuffles.
 
@@ -169,15 +194,18 @@ def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
     params : list of (W, b), float64
         The trained parameters (new arrays).
     history : dict
-        "loss": list of float, per epoch the mean training loss over that
-        epoch's minibatches (weighted by batch size, regularisation included);
-        "train_accuracy": list of float, accuracy on (X, y) after each epoch.
+        "loss": list of float, one per epoch: the mean over the epoch's
+        samples of the minibatch losses, Σ_batches loss_b · len(batch_b) / N
+        (regularisation included, as mlp_loss returns it);
+        "train_accuracy": list of float, the accuracy of predict on all of
+        (X, y) after each epoch.
     """
     if optimizer not in ("sgd", "momentum", "nesterov", "rmsprop", "adam"):
-        raise ValueError(f"unknown optimizer {optimizer!r} (sgd, momentum, nesterov, rmsprop, adam)")
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
-    # One flat list [W1, b1, W2, b2, …] of copies, and two state arrays per parameter
-    # (velocity / cache / Adam's m, and Adam's v).
+        raise ValueError(f"unknown optimizer {optimizer!r} "
+                         "(sgd, momentum, nesterov, rmsprop, adam)")
+    X, y = np.ascontiguousarray(X, dtype=np.float64), np.asarray(y)
+    # One flat list [W1, b1, W2, b2, …] of copies, and two state arrays per
+    # parameter (velocity / cache / Adam's m, and Adam's v).
     flat = [np.array(p, dtype=float) for layer in params for p in layer]
     state1 = [np.zeros_like(p) for p in flat]
     state2 = [np.zeros_like(p) for p in flat]
@@ -200,11 +228,15 @@ def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
                 elif optimizer == "rmsprop":
                     flat[i], state1[i] = rmsprop_step(flat[i], g, state1[i], lr)
                 else:
-                    flat[i], state1[i], state2[i] = adam_step(flat[i], g, state1[i], state2[i],
-                                                              t, lr)
+                    flat[i], state1[i], state2[i] = adam_step(
+                        flat[i], g, state1[i], state2[i], t, lr)
             trained = list(zip(flat[0::2], flat[1::2]))
         history["loss"].append(epoch_loss / X.shape[0])
-        history["train_accuracy"].append(float(np.mean(predict(trained, X) == y)))
+        # Accuracy on (X, y), predicted in pieces of 256 rows: the arrays stay small
+        # (in the processor's cache) however large X is.
+        correct = sum(int(np.sum(predict(trained, X[i:i + 256]) == y[i:i + 256]))
+                      for i in range(0, X.shape[0], 256))
+        history["train_accuracy"].append(correct / X.shape[0])
     return trained, history
 
 
@@ -220,7 +252,8 @@ def predict(params, X):
     Returns
     -------
     y_pred : ndarray, shape (N,), int64
-        argmax over classes of the scores of the forward pass (no dropout).
+        argmax over classes of the scores of the forward pass, with ReLU
+        after every layer but the last and no dropout (test mode).
     """
     h = np.asarray(X, dtype=float)
     for W, b in params[:-1]:

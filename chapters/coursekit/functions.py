@@ -22,6 +22,7 @@ __all__ = [
     "rosenbrock_gradient",
     "wavy",
     "ramps",
+    "call_with_keywords",
 ]
 
 
@@ -126,3 +127,14 @@ def ramps(a, k):
         x = np.asarray(x, dtype=float)
         return float(np.sum(a * np.maximum(x - k, 0.0)))
     return f
+
+
+def call_with_keywords(func, *args):
+    """A driver: ``func(*args[:-1], **args[-1])``.
+
+    For graded functions with keyword-only parameters (``train_mlp``): the
+    hidden test passes the positional arguments followed by one dict of the
+    keyword arguments.
+    """
+    *positional, keywords = args
+    return func(*positional, **keywords)

