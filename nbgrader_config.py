@@ -76,7 +76,10 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# Feedback shows the hidden tests' messages, never their code or tracebacks.
+# Feedback shows the hidden tests' messages, never their code or tracebacks; then it is
+# finished to read anywhere: math as MathML (no CDN), exercises named in the score index, a
+# summary at the top, no paths of the grading machine (autograder/feedback.py).
+c.GenerateFeedback.post_convert_hook = "autograder.feedback.polish_hook"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "autograder.preprocessors.HideHiddenTestTracebacks",

@@ -41,6 +41,11 @@ RUNAWAY_FACTOR, RUNAWAY_FLOOR = 5.0, 5.0
 RUNAWAY_PROBE, PROBE_FLOOR = 20.0, 2.0
 #: The setup cell is the instructor's and only imports: a busy machine must not time it out.
 SETUP_TIMEOUT = 120
+#: A code cell of the chapter (not an exercise or test cell) whose first line starts so is a
+#: worked example: the grader does not run it. Worked examples (training runs, timings,
+#: figures) then cost nothing per submission; they must define nothing that an exercise or a
+#: test uses, which the authors' guide requires and the grading pipeline test checks.
+WORKED_EXAMPLE = "# Worked example"
 _SANDBOX_CHECKED = {}
 
 
@@ -209,6 +214,9 @@ class SandboxedExecute(Execute):
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
+            return cell, resources
+        if not grade_id(cell) and cell.source.lstrip().startswith(WORKED_EXAMPLE):
+            cell.outputs = []
             return cell, resources
         if _hidden_name(cell) in self._looping:
             self._stopped.add(_hidden_name(cell))  # probed below, then stubbed

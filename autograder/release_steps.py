@@ -44,17 +44,18 @@ class NameExerciseStubs(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and utils.is_solution(cell):
-            found = DEF.search(cell.source)
-            if found:
-                name = found.group("name")
+            source = cell.source
 
-                def named(match):
-                    indent = match.group("indent")
-                    return (f'{indent}raise NotImplementedError("{name} is not written yet: "\n'
-                            f'{indent}{" " * len("raise NotImplementedError(")}'
-                            f'"replace this line with your code")')
+            def named(match):
+                defs = list(DEF.finditer(source, 0, match.start()))  # the function this stub is in
+                if not defs:
+                    return match.group(0)
+                name, indent = defs[-1].group("name"), match.group("indent")
+                return (f'{indent}raise NotImplementedError("{name} is not written yet: "\n'
+                        f'{indent}{" " * len("raise NotImplementedError(")}'
+                        f'"replace this line with your code")')
 
-                cell.source = STUB.sub(named, cell.source)
+            cell.source = STUB.sub(named, source)
         return cell, resources
 
 

@@ -20,7 +20,6 @@ import inspect
 import io
 import sys
 import tempfile
-import types
 from pathlib import Path
 
 import numpy as np
@@ -31,33 +30,19 @@ from autograder.hidden_tests import CHAPTERS, EXERCISES
 from coursekit import probing
 
 sys.path.insert(0, str(ROOT / "tools"))
-from sync_exercises import exercise_source  # noqa: E402
+from sync_exercises import earlier_functions, exercise_source  # noqa: E402
 
 
 def chapter_of(name):
     return next(chapter for chapter, exercises in CHAPTERS.items() if any(e.name == name for e in exercises))
 
 
-def _names_used(code):
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _names_used(const)
-    return names
-
-
 def earlier_chapter_source(chapter):
-    """Source of the reference functions of other chapters that ``chapter``'s exercises call."""
+    """Source of the reference functions of other chapters that ``chapter``'s exercises call
+    (the notebook's ``earlier_functions`` cell, as a diligent student fills it in)."""
     import solutions
 
-    own = {exercise.name for exercise in CHAPTERS[chapter]}
-    needed, queue = set(), [exercise.reference for exercise in CHAPTERS[chapter]]
-    while queue:
-        for name in _names_used(queue.pop().__code__):
-            if name in solutions.__all__ and name not in own and name not in needed:
-                needed.add(name)
-                queue.append(getattr(solutions, name))
-    return "\n\n".join(inspect.getsource(getattr(solutions, name)) for name in sorted(needed))
+    return "\n\n".join(inspect.getsource(getattr(solutions, name)) for name in earlier_functions(chapter))
 
 
 def notebook_namespace(chapter, sources):

@@ -10,6 +10,11 @@ version) has, per graded function ``name``:
 * a hidden test cell (``grade_id == name + "_hidden"``) worth the points given
   in ``autograder.hidden_tests``; inserted after the visible tests if missing.
 
+A chapter whose exercises call functions of earlier chapters has one more
+generated cell (``grade_id == "earlier_functions"``), an ungraded exercise
+cell with those functions as stubs: students bring their own, so no chapter
+publishes an earlier chapter's answers.
+
 The first code cell (``grade_id == "setup"``) imports ``coursekit.probing`` in
 a hidden region, before any student code runs. A hidden-test cell only
 probes: it calls the student's function on the grader's inputs; scores are
@@ -22,6 +27,7 @@ import ast
 import inspect
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import nbformat
@@ -58,6 +64,69 @@ def exercise_source(name):
     indent = " " * func.body[0].col_offset
     head, body = lines[: first_body_line - 1], lines[first_body_line - 1:]
     return "\n".join(head + [f"{indent}### BEGIN SOLUTION"] + body + [f"{indent}### END SOLUTION"])
+
+
+#: The cell, in a chapter whose exercises call functions of earlier chapters, where those go.
+EARLIER = "earlier_functions"
+
+
+def _names_used(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names_used(const)
+    return names
+
+
+def _chapter_of_function(name):
+    return getattr(solutions, name).__module__.rsplit(".", 1)[-1]
+
+
+def earlier_functions(chapter, nb=None):
+    """Graded functions of other chapters that ``chapter`` needs, in the order of the chapters.
+
+    Those its exercises' references call (directly or through each other),
+    and those its notebook's own code cells use (``nb``, if given).
+    """
+    own = {exercise.name for exercise in CHAPTERS[chapter]}
+    needed, queue = set(), [exercise.reference for exercise in CHAPTERS[chapter]]
+    if nb is not None:  # names the notebook's cells use but never define
+        used, defined = set(), set(own)
+        for cell in nb.cells:
+            if cell.cell_type != "code" or grade_id(cell) == EARLIER:
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name):
+                    (defined if isinstance(node.ctx, ast.Store) else used).add(node.id)
+                elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    defined.add(node.name)
+                elif isinstance(node, ast.alias):
+                    defined.add(node.asname or node.name.split(".")[0])
+                elif isinstance(node, ast.arg):
+                    defined.add(node.arg)
+        queue += [getattr(solutions, n) for n in (used - defined) & set(solutions.__all__)]
+    while queue:
+        func = queue.pop()
+        if func.__name__ not in own:
+            needed.add(func.__name__)
+        for name in _names_used(func.__code__):
+            if name in solutions.__all__ and name not in own and name not in needed:
+                queue.append(getattr(solutions, name))
+    return sorted(needed, key=lambda name: (_chapter_of_function(name), solutions.__all__.index(name)))
+
+
+def earlier_source(names):
+    """The cell that holds the earlier chapters' functions: each body is the student's to paste."""
+    chapters_of = sorted({int(_chapter_of_function(n)[2:].split("_")[0]) for n in names})
+    listed = ", ".join(str(c) for c in chapters_of[:-1]) + (" and " if len(chapters_of) > 1 else "") \
+        + str(chapters_of[-1])
+    return (f"# Your functions from chapter{'s' if len(chapters_of) > 1 else ''} {listed}: paste each body\n"
+            "# from your own notebooks (or the versions your instructor hands out).\n\n\n"
+            + "\n\n\n".join(exercise_source(name) for name in names))
 
 
 def hidden_source(exercise):
@@ -110,8 +179,16 @@ def sync_notebook(nb, chapter):
                                                         points=exercise.points)
         hidden.metadata["editable"] = False
         hidden.metadata["deletable"] = False
+    earlier = earlier_functions(chapter, nb)
+    if earlier:
+        if EARLIER not in ids:
+            problems.append(f"no cell {EARLIER!r} for the functions of earlier chapters ({', '.join(earlier)})")
+        else:
+            cell = nb.cells[ids.index(EARLIER)]
+            cell.source = earlier_source(earlier)
+            cell.metadata["nbgrader"] = nbgrader_metadata(EARLIER, solution=True)
     unknown = {i for i in ids if i} - set(exercises) - {f"{n}_tests" for n in exercises} \
-        - {f"{n}_hidden" for n in exercises} - {"setup"}
+        - {f"{n}_hidden" for n in exercises} - {"setup"} - ({EARLIER} if earlier else set())
     problems.extend(f"cell {i!r} is not an exercise of {chapter}" for i in sorted(unknown))
     return problems
 
