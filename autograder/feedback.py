@@ -63,9 +63,14 @@ def convert_math(soup):
 
 
 def drop_mathjax(soup):
+    """Remove nbgrader's MathJax (a script from a CDN, its configuration and their comments)."""
+    from bs4 import Comment
+
     for script in soup.find_all("script"):
         if "mathjax" in (script.get("src") or "").lower() or "mathjax" in (script.get("type") or "").lower():
             script.decompose()
+    for comment in soup.find_all(string=lambda text: isinstance(text, Comment) and "mathjax" in text.lower()):
+        comment.extract()
 
 
 def name_exercises(soup):

@@ -232,6 +232,34 @@ def test_feedback_shows_messages_not_hidden_tests(course, graded):
         assert leaks.scan_text(html, hidden_tests_only=True) == []
 
 
+def test_feedback_reads_well_offline(course, graded):
+    """Math without a CDN, exercises named, a summary on top, no path of the grading machine."""
+    from bs4 import BeautifulSoup
+
+    import browser
+
+    assert cli.main(["--course-dir", str(course), "feedback", CH1, "--student", "carol"]) == 0
+    path = course / "feedback" / "carol" / CH1 / f"{CH1}.html"
+    html = path.read_text()
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find_all("script") == [] and "mathjax" not in html.lower()
+    assert len(soup.find_all("math")) > 50 and "$" not in soup.get_text()
+    order = [grade_id(c) for c in source_nb(CH1).cells if grade_id(c) in {e.name for e in CHAPTERS[CH1]}]
+    assert [a.get_text() for a in soup.select("#toc li a")] == order  # no setup cell, no "Test cell"
+    rows = {tr.find("td").get_text(): [td.get_text() for td in tr.find_all("td")[1:]]
+            for tr in soup.select("table.nnfs-summary tr") if tr.find("td")}
+    assert list(rows) == order
+    assert rows["linear_scores"][0] == "0 / 2" and rows["linear_scores"][2].startswith("the bias b is missing")
+    assert rows["accuracy"][0] == "0 / 2" and "divide the number of matches by N" in rows["accuracy"][2]
+    assert rows["predict_labels"] == ["2 / 2", "all checks passed", ""]
+    assert str(course) not in html and str(ROOT) not in html and "/tmp/nnfs-" not in html
+    with browser.visit(path) as seen:
+        drawn = seen.page.evaluate("() => [...document.querySelectorAll('math')]"
+                                   ".filter(m => m.getBoundingClientRect().width > 0).length")
+    assert drawn == len(soup.find_all("math"))  # MathML drawn by the browser itself
+    assert seen.errors == [] and seen.failed == [] and seen.requests == [path.as_uri()]
+
+
 def test_export_csv_and_regrading_is_stable(course, graded, tmp_path):
     first = tmp_path / "first.csv"
     assert cli.main(["--course-dir", str(course), "export", "--to", str(first)]) == 0

@@ -30,13 +30,11 @@ import pytest
 from autograder import class_report, cli, harness, hidden_reports, probes
 from autograder.course import ROOT, grade_id, nbgrader_api
 from autograder.hidden_tests import CHAPTERS, EXERCISES
+import browser
 from grading_helpers import grade_namespace, grade_source
 
 CH1 = "ch01_linear_classifiers"
 CH1_MAX = sum(exercise.points for exercise in CHAPTERS[CH1])
-CHROMIUM = "/usr/lib/chromium/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
 
 NO_BIAS = "def linear_scores(X, W, b):\n    return X @ W\n"
 COUNT = "def accuracy(y_pred, y_true):\n    return float(np.sum(y_pred == y_true))\n"
@@ -256,19 +254,9 @@ def test_a_chapter_nobody_submitted_lists_everyone_as_not_submitted(course, tmp_
 @pytest.fixture(scope="module")
 def page(report_file):
     """The report opened from disk in headless Chromium: what it shows, and its problems."""
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).is_file(), "install Debian's chromium (make os-packages)"
     url = report_file.as_uri()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors, failed, requests = [], [], []
-        tab.on("console", lambda msg: errors.append(msg.text) if msg.type in ("error", "warning") else None)
-        tab.on("pageerror", lambda exc: errors.append(str(exc)))
-        tab.on("requestfailed", lambda req: failed.append(f"{req.url} ({req.failure})"))
-        tab.on("request", lambda req: requests.append(req.url))
-        tab.goto(url, wait_until="load")
+    with browser.visit(report_file) as seen:
+        tab = seen.page
         tab.wait_for_load_state("networkidle")
         facts = tab.evaluate("""() => {
             const text = (el) => el ? el.innerText.trim() : null;
@@ -294,8 +282,7 @@ def page(report_file):
                                                                           el.getAttribute('src').slice(0, 22)),
             };
         }""")
-        browser.close()
-    facts.update(errors=errors, failed=failed, requests=requests, url=url)
+    facts.update(errors=seen.errors, failed=seen.failed, requests=seen.requests, url=url)
     return facts
 
 

@@ -22,16 +22,12 @@ import nbformat
 import numpy as np
 import pytest
 from copydetect import CodeFingerprint, compare_files
-from playwright.sync_api import sync_playwright
 
 from autograder import cli, similarity
 from autograder.course import ROOT, grade_id
+import browser
 
 CH1 = "ch01_linear_classifiers"
-CHROMIUM = "/usr/lib/chromium/chromium"
-# Headless Chromium as root needs --no-sandbox; the rest keeps it off the network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 #: The copied pair must score at least this (both shares) ...
 COPIED_AT_LEAST = 0.9
@@ -457,20 +453,11 @@ def test_the_command_prints_the_ranking_and_writes_the_report(course, capsys):
 
 
 def test_the_report_in_a_browser(result, tmp_path):
-    assert Path(CHROMIUM).is_file(), "needs Debian's chromium: make os-packages (README)"
     path = similarity.write_report(result, tmp_path / "report.html")
     text = path.read_text()
     assert "<script" not in text and "http://" not in text and "https://" not in text
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors, failed, requests = [], [], []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("requestfailed", lambda req: failed.append(f"{req.url} ({req.failure})"))
-        page.on("response", lambda resp: failed.append(resp.url) if resp.status >= 400 else None)
-        page.on("request", lambda req: requests.append(req.url))
-        page.goto(path.as_uri(), wait_until="load")
+    with browser.visit(path) as seen:
+        page = seen.page
 
         assert "evidence to look at, not a verdict" in page.locator("#how-to-read").inner_text()
         first = page.locator("table").first.locator("tr").nth(1).locator("td").all_inner_texts()
@@ -488,9 +475,8 @@ def test_the_report_in_a_browser(result, tmp_path):
             hit = side.locator(".line.hit", has_text=line)
             assert hit.count() == 1 and hit.is_visible(), line
             assert hit.locator("mark").all_inner_texts() == [line]  # the whole line marked
-        browser.close()
-    assert errors == [] and failed == []
-    assert requests == [path.as_uri()]
+    assert seen.errors == [] and seen.failed == []
+    assert seen.requests == [path.as_uri()]
 
 
 def test_a_run_written_twice_counts_in_both_places():
