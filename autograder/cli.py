@@ -92,7 +92,7 @@ def _parser():
     p.add_argument("--top", type=int, default=similarity.TOP,
                    help="pairs shown side by side (default: %(default)s); the ranking lists every "
                         f"pair scoring {similarity.LOOK_AT} or more too")
-    p.add_argument("--out", type=Path, help="HTML report (default: reports/<chapter>-similarity.html)")
+    p.add_argument("--to", type=Path, help="HTML report (default: reports/<chapter>-similarity.html)")
 
     p = commands.add_parser("report", help="write the class dashboard of a chapter (static HTML)")
     p.add_argument("chapter")
@@ -168,7 +168,7 @@ def _run(args, root):
 def _similarity(args, root):
     chapter = check_chapter(args.chapter, root)
     result = similarity.similarity(chapter, root)
-    path = similarity.write_report(result, args.out or similarity.default_report_path(chapter, root), args.top)
+    path = similarity.write_report(result, args.to or similarity.default_report_path(chapter, root), args.top)
     print("\n".join(result.lines(args.top)))
     print(f"report: {path}")
     return 0

@@ -62,7 +62,8 @@ def test_readme_instructor_commands_leave_git_status_clean(tmp_path, monkeypatch
                     ["collect", CH1, "--from-zip", "lms.zip"],
                     ["grade", CH1],
                     ["feedback", CH1],
-                    ["export", "--to", "grades.csv"],
+                    ["export", CH1, "--to", "grades.csv"],
+                    ["export", CH1, "--format", "canvas", "--to", "canvas.csv"],
                     ["run", CH1, "--from-zip", "lms.zip", "--to", "grades.csv"],
                     ["similarity", CH1],
                     ["report", CH1]):
