@@ -1,7 +1,7 @@
 # Neural networks from scratch in NumPy: build, test and grade from one place.
 #   make build      set up .venv, release every chapter, build the HTML book
 #   make test       set up .venv, run the whole test suite (what CI runs)
-#   make benchmark  print timing figures against the course's budgets
+#   make benchmark  print timing figures against the course's budgets (about half an hour)
 #   make notebooks  (authors) regenerate exercise cells and stored outputs
 #   make pdf        the book and its PDF (_build/html/nnfs-book.pdf); needs TeX Live (os-packages)
 #   make browser-test  the built book (and PDF) in headless Chromium; needs os-packages
@@ -55,8 +55,12 @@ publish: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest tests chapters/ch*/ch*.ipynb
 
+# Chapters, grading and the book against their budgets; one epoch of train_mlp against the
+# machine's matrix-product peak; a class of 100 graded serially, with 2 jobs and on Dask.
 benchmark: $(VENV)/.installed
 	$(BIN)/python tools/benchmark.py
+	$(BIN)/python tools/benchmark_training.py --runs 3
+	$(BIN)/python tools/benchmark_scale.py --students 100
 
 notebooks: $(VENV)/.installed
 	$(BIN)/python tools/sync_exercises.py
