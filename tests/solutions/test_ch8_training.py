@@ -191,26 +191,3 @@ def test_load_mnist_sample_is_mlxtends_sample_scaled():
     np.testing.assert_array_equal(X, X_ref / 255.0)
     np.testing.assert_array_equal(y, y_ref)
     assert np.bincount(y).tolist() == [500] * 10
-
-
-def test_the_notebook_defines_the_earlier_chapters_functions_as_in_solutions():
-    """Chapter 8's notebook carries the chapter 2, 5, 6 and 7 functions it uses: they must stay
-    the reference versions (copy the new source into that cell when one of them changes; lines
-    may be wrapped to fit the page)."""
-    import ast
-    import inspect
-    from pathlib import Path
-
-    import nbformat
-
-    import solutions
-
-    path = Path(__file__).resolve().parents[2] / "chapters" / "ch08_training" / "ch08_training.ipynb"
-    cell = next(c for c in nbformat.read(path, as_version=4).cells
-                if c.cell_type == "code" and "remove-input" in c.metadata.get("tags", []))
-    defined = {node.name: node for node in ast.parse(cell.source).body
-               if isinstance(node, ast.FunctionDef)}
-    assert defined, "no functions in the cell"
-    for name, node in defined.items():  # the same code, possibly wrapped to fit the page
-        reference = ast.parse(inspect.getsource(getattr(solutions, name))).body[0]
-        assert ast.dump(node) == ast.dump(reference), name
