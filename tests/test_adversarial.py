@@ -35,6 +35,7 @@ from autograder.hidden_tests import CHAPTERS
 
 sys.path.insert(0, str(ROOT / "tools"))
 from sync_exercises import exercise_source  # noqa: E402
+from grading_helpers import earlier_chapter_source  # noqa: E402
 
 # Each attack: code put at the top of the exercise cell's function (``{body}``)
 # and code run at the cell's top level after the ``def`` (``{after}``).
@@ -228,8 +229,9 @@ import json, os, numpy
 from coursekit.probing import probe, restore_modules
 with open("/nnfs/probe/in/runs.json") as handle:
     runs = json.load(handle)
-for number, (sources, attacked) in enumerate(runs):  # one notebook's cells after another
+for number, (prelude, sources, attacked) in enumerate(runs):  # one notebook's cells after another
     namespace = {"__name__": "__main__", "np": numpy}
+    exec(compile(prelude, "earlier_functions", "exec"), namespace)
     for name, source in sources:
         try:
             exec(compile(source, name, "exec"), namespace)
@@ -253,10 +255,11 @@ def sandboxed_scores(chapter, runs):
     Returns one ``{name: points}`` per run.
     """
     exercises = CHAPTERS[chapter]
+    prelude = earlier_chapter_source(chapter)  # what the notebook's earlier_functions cell holds
     with sandbox.Session(sandbox.find_bwrap()) as session:
         inputs = probes.write_inputs(exercises, session.scratch.probe_in, 10.0)
         (session.scratch.probe_in / "runs.json").write_text(json.dumps(
-            [([(e.name, sources[e.name]) for e in exercises], attacked) for sources, attacked in runs]))
+            [(prelude, [(e.name, sources[e.name]) for e in exercises], attacked) for sources, attacked in runs]))
         subprocess.run(session.argv([sys.executable, "-c", RUNNER]), capture_output=True, timeout=900)
         return [{e.name: probes.score(e, inputs[e.name], session.scratch.probe_out / f"run{number}")[1]
                  for e in exercises} for number in range(len(runs))]
