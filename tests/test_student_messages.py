@@ -51,9 +51,12 @@ def test_every_stub_names_the_function_to_write(released, chapter):
         tree = ast.parse(source)
         exec(compile(tree, "<exercise>", "exec"), namespace)
         for name in (node.name for node in tree.body if isinstance(node, ast.FunctionDef)):
-            arguments = [None] * namespace[name].__code__.co_argcount
+            code = namespace[name].__code__
+            arguments = [None] * code.co_argcount
+            keywords = dict.fromkeys(code.co_varnames[code.co_argcount:
+                                                      code.co_argcount + code.co_kwonlyargcount])
             with pytest.raises(NotImplementedError) as raised:
-                namespace[name](*arguments)
+                namespace[name](*arguments, **keywords)
             assert str(raised.value) == f"{name} is not written yet: replace this line with your code"
 
 
