@@ -90,9 +90,18 @@ def chapter_number(chapter):
 _TERM = re.compile(r"\{term\}`(?:[^`<]*<([^`>]+)>|([^`]+))`")
 
 
+def _glossary_spelling():
+    """Each glossary term by its lower-case form: the index entry must use the glossary's spelling."""
+    block = (ROOT / "docs" / "glossary.md").read_text().split("```{glossary}", 1)[1].split("```", 1)[0]
+    return {line.strip().lower(): line.strip() for line in block.splitlines()
+            if line.strip() and not line.startswith((" ", ":"))}
+
+
 def _index_terms(source):
     """The source with an index entry for each glossary term it marks (the index points here)."""
-    terms = sorted({(m.group(1) or m.group(2)).strip().lower() for m in _TERM.finditer(source)})
+    spelling = _glossary_spelling()
+    terms = sorted({spelling.get(name, name) for name in
+                    ((m.group(1) or m.group(2)).strip().lower() for m in _TERM.finditer(source))})
     if not terms:
         return source
     return "```{index} " + ", ".join(terms) + "\n```\n\n" + source
