@@ -229,7 +229,7 @@ import json, os, numpy
 from coursekit.probing import probe, restore_modules
 with open("/nnfs/probe/in/runs.json") as handle:
     runs = json.load(handle)
-for number, (prelude, sources, attacked) in enumerate(runs):  # one notebook's cells after another
+for number, (prelude, sources, short) in enumerate(runs):  # one notebook's cells after another
     namespace = {"__name__": "__main__", "np": numpy}
     exec(compile(prelude, "earlier_functions", "exec"), namespace)
     for name, source in sources:
@@ -239,7 +239,7 @@ for number, (prelude, sources, attacked) in enumerate(runs):  # one notebook's c
             pass
         restore_modules()
     for name, _ in sources:  # an attack that loops costs 0.3 s here, not the usual limit
-        probe(name, namespace=namespace, seconds=0.3 if name in attacked else None)
+        probe(name, namespace=namespace, seconds=0.3 if name in short else None)
     os.makedirs(f"/nnfs/probe/out/run{number}")
     for name, _ in sources:
         if os.path.isdir(f"/nnfs/probe/out/{name}"):
@@ -251,15 +251,16 @@ def sandboxed_scores(chapter, runs):
     """Probe the exercises of ``chapter`` as each run's sources define them, all in one sandboxed
     Python process (the kernel's part, without Jupyter), and score them here.
 
-    ``runs`` is a list of ``(sources, attacked)``; attacked exercises get a short time limit.
-    Returns one ``{name: points}`` per run.
+    ``runs`` is a list of ``(sources, attacked)``; attacked exercises, and those that call them
+    (which fail with them), get a short time limit. Returns one ``{name: points}`` per run.
     """
     exercises = CHAPTERS[chapter]
     prelude = earlier_chapter_source(chapter)  # what the notebook's earlier_functions cell holds
     with sandbox.Session(sandbox.find_bwrap()) as session:
         inputs = probes.write_inputs(exercises, session.scratch.probe_in, 10.0)
         (session.scratch.probe_in / "runs.json").write_text(json.dumps(
-            [(prelude, [(e.name, sources[e.name]) for e in exercises], attacked) for sources, attacked in runs]))
+            [(prelude, [(e.name, sources[e.name]) for e in exercises],
+              sorted(set(attacked) | dependents(chapter, attacked))) for sources, attacked in runs]))
         subprocess.run(session.argv([sys.executable, "-c", RUNNER]), capture_output=True, timeout=900)
         return [{e.name: probes.score(e, inputs[e.name], session.scratch.probe_out / f"run{number}")[1]
                  for e in exercises} for number in range(len(runs))]
