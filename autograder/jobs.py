@@ -18,6 +18,7 @@ grades are written once, by one writer, whatever ran the job.
 """
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -118,16 +119,22 @@ def released_gradebook(chapter, root=ROOT):
     """An SQLite gradebook holding only ``chapter``, released (made once per material, then cached).
 
     Jobs carry it, so a worker need not release the chapter itself (nbgrader
-    takes seconds to create a gradebook).
+    takes seconds to create a gradebook). The cache is the course's
+    ``.cache/grading`` folder, or ``$NNFS_GRADING_CACHE``: its files are named by
+    the digest of the chapter's material and the grader's code, so course
+    folders holding the same material can share one.
     """
     material, material_id = chapter_material(chapter, root)
-    cache = Path(root) / ".cache" / "grading" / f"{chapter}-{material_id}.db"
+    folder = os.environ.get("NNFS_GRADING_CACHE") or Path(root) / ".cache" / "grading"
+    cache = Path(folder) / f"{chapter}-{material_id}.db"
     if not cache.is_file():
         scratch = _course_folder(chapter, material)
         try:
             _release(scratch, chapter)
             cache.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(scratch / "gradebook.db", cache)
+            partial = cache.with_name(f"{cache.name}.{os.getpid()}")  # two graders may race here
+            shutil.copy(scratch / "gradebook.db", partial)
+            partial.replace(cache)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     return cache.read_bytes()

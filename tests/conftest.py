@@ -2,3 +2,14 @@
 
 pytest puts the folder of this file on ``sys.path`` because the file exists.
 """
+
+import atexit
+import os
+import shutil
+import tempfile
+
+# The released gradebook each chapter's grading jobs carry is made once for the whole run,
+# not once per temporary course folder (its name is the digest of the material it holds).
+if "NNFS_GRADING_CACHE" not in os.environ:
+    os.environ["NNFS_GRADING_CACHE"] = tempfile.mkdtemp(prefix="nnfs-grading-cache-")
+    atexit.register(shutil.rmtree, os.environ["NNFS_GRADING_CACHE"], True)

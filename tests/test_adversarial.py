@@ -348,7 +348,7 @@ def test_kernel_attacks_in_a_graded_class_cost_only_their_exercise(course):
                "submissions": course / "submitted"}
     before = {label: tree_digest(path) for label, path in guarded.items()}
 
-    results = {r.student: r for r in grading.grade_chapter(CH1, sorted(expected), course)}
+    results = {r.student: r for r in grading.grade_chapter(CH1, sorted(expected), course, jobs=2)}
 
     scores = {student: (r.status, r.score) for student, r in results.items()}
     assert scores == {student: ("graded", pytest.approx(score, abs=1e-9)) for student, score in expected.items()}, \

@@ -324,7 +324,7 @@ def test_every_chapter_grades_full_blank_and_partial_submissions(course, chapter
         target = course / "submitted" / f"{student}-{chapter}" / chapter
         target.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target / f"{chapter}.ipynb")
-    results = grading.grade_chapter(chapter, [f"{s}-{chapter}" for s in notebooks], course)
+    results = grading.grade_chapter(chapter, [f"{s}-{chapter}" for s in notebooks], course, jobs=2)
     full = sum(e.points for e in CHAPTERS[chapter])
     scores = {r.student.split("-")[0]: (r.status, r.score, r.max_score) for r in results}
     assert scores == {
