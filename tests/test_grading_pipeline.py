@@ -174,7 +174,7 @@ def graded(course, collected):
     # Folders the LMS step cannot produce but an instructor might create by hand.
     (course / "submitted" / "kate" / CH1).mkdir(parents=True)
     shutil.copytree(course / "submitted" / "alice", course / "submitted" / "lee smith")
-    results = grading.grade_chapter(CH1, root=course)
+    results = grading.grade_chapter(CH1, root=course, jobs=2)
     return {r.student: r for r in results}
 
 

@@ -76,7 +76,7 @@ def graded(semester):
     import os
 
     os.environ.update({"NNFS_CELL_TIMEOUT": "5", "NNFS_PROBE_TIMEOUT": "3"})
-    run(semester, "run", CH1, "--from-zip", str(semester / "lms.zip"), "--to", str(semester / "ch1.csv"), "--jobs", "1")
+    run(semester, "run", CH1, "--from-zip", str(semester / "lms.zip"), "--to", str(semester / "ch1.csv"), "--jobs", "2")
     run(semester, "run", CH2, "--from-zip", str(semester / "lms2.zip"), "--to", str(semester / "ch2.csv"), "--jobs", "1")
     return semester
 
