@@ -46,6 +46,8 @@ SETUP_TIMEOUT = 120
 #: figures) then cost nothing per submission; they must define nothing that an exercise or a
 #: test uses, which the authors' guide requires and the grading pipeline test checks.
 WORKED_EXAMPLE = "# Worked example"
+#: Cells of the chapter after its last hidden-test cell cannot change a score (student code
+#: there runs after every probe), so the grader does not run those that are not nbgrader's.
 _SANDBOX_CHECKED = {}
 
 
@@ -183,6 +185,8 @@ class SandboxedExecute(Execute):
         self._looping, self._stopped = set(), set()
         self._output_bytes = {}
         self._runaway, self._timings, self._exercise_list = False, self._source_timings(resources), exercises
+        hidden = [i for i, cell in enumerate(nb.cells) if _hidden_name(cell) in {e.name for e in exercises}]
+        self._last_scored = max(hidden, default=len(nb.cells))
         self.timeout_func = self._cell_timeout
         with sandbox.Session(getattr(self, "_bwrap", None), limits, sandboxed=self._sandboxed) as session:
             self._scratch = session.scratch
@@ -215,7 +219,7 @@ class SandboxedExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
-        if not grade_id(cell) and cell.source.lstrip().startswith(WORKED_EXAMPLE):
+        if not grade_id(cell) and (cell.source.lstrip().startswith(WORKED_EXAMPLE) or index > self._last_scored):
             cell.outputs = []
             return cell, resources
         if _hidden_name(cell) in self._looping:

@@ -222,6 +222,18 @@ def test_reports_name_the_integrity_problems(course, graded):
     assert "lost points: linear_scores 0/2, accuracy 0/2" in carol
 
 
+def test_cells_after_the_last_hidden_test_are_not_run(course, graded):
+    """Nothing after the last probe can change a score: the grader stops running the chapter's cells."""
+    nb = nbformat.read(course / "autograded" / "alice" / CH1 / f"{CH1}.ipynb", as_version=4)
+    last = max(i for i, cell in enumerate(nb.cells) if (grade_id(cell) or "").endswith("_hidden"))
+    after = [cell for cell in nb.cells[last + 1:] if cell.cell_type == "code"]
+    assert after and all(cell.outputs == [] for cell in after)
+    source = source_nb(CH1)  # the same cells carry outputs where the chapter shows them
+    assert any(cell.outputs for cell in source.cells[last + 1:] if cell.cell_type == "code")
+    before = [cell for cell in nb.cells[:last] if cell.cell_type == "code" and not grade_id(cell)]
+    assert any(cell.outputs for cell in before)
+
+
 def test_feedback_shows_messages_not_hidden_tests(course, graded):
     assert cli.main(["--course-dir", str(course), "feedback", CH1]) == 0
     carol = (course / "feedback" / "carol" / CH1 / f"{CH1}.html").read_text()
