@@ -46,8 +46,6 @@ SETUP_TIMEOUT = 120
 #: figures) then cost nothing per submission; they must define nothing that an exercise or a
 #: test uses, which the authors' guide requires and the grading pipeline test checks.
 WORKED_EXAMPLE = "# Worked example"
-#: Cells of the chapter after its last hidden-test cell cannot change a score (student code
-#: there runs after every probe), so the grader does not run those that are not nbgrader's.
 _SANDBOX_CHECKED = {}
 
 
@@ -185,6 +183,8 @@ class SandboxedExecute(Execute):
         self._looping, self._stopped = set(), set()
         self._output_bytes = {}
         self._runaway, self._timings, self._exercise_list = False, self._source_timings(resources), exercises
+        # Cells after the last hidden-test cell run after every probe, so they cannot change a
+        # score: those that are not nbgrader's are not run (the chapter's closing figures).
         hidden = [i for i, cell in enumerate(nb.cells) if _hidden_name(cell) in {e.name for e in exercises}]
         self._last_scored = max(hidden, default=len(nb.cells))
         self.timeout_func = self._cell_timeout
