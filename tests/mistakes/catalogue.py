@@ -22,6 +22,11 @@ source triggers: every hint the grader can give is shown by a test.
 from grading_helpers import diagnosis_hints, grade_source, max_points, points_failing
 
 
+def fn(signature, *body):
+    """The source of a function as a student writes it in the exercise cell."""
+    return f"def {signature}:\n" + "".join(f"    {line}\n" for line in body)
+
+
 def assert_scores_zero_with_hint(name, source, hint):
     score, report = grade_source(name, source)
     assert score == 0.0, report

@@ -2,14 +2,9 @@
 
 import pytest
 
-from catalogue import assert_full_marks, assert_scores_zero_with_hint, uncatalogued
+from catalogue import assert_full_marks, assert_scores_zero_with_hint, fn, uncatalogued
 
 CHAPTER = "ch02_hidden_layers"
-
-
-def fn(signature, *body):
-    """The source of a function as a student writes it in the exercise cell."""
-    return f"def {signature}:\n" + "".join(f"    {line}\n" for line in body)
 
 
 FORWARD = "mlp_forward(X, params, activation)"
