@@ -13,19 +13,25 @@ notebook defines in a cell of its own (chapter 8 builds on chapters 5-7). The
 function is probed and scored with the grader's own code
 (``coursekit.probing.probe`` in a forked child, ``autograder.probes.score``);
 only the sandboxed kernel is left out.
+
+Tests that grade whole classes share :func:`with_sources` (a submission made
+from a notebook by replacing cells) and :func:`time_limits` (short limits so
+that endless loops cost little).
 """
 
 import contextlib
 import inspect
 import io
+import os
 import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
 import numpy as np
 
 from autograder import probes
-from autograder.course import ROOT
+from autograder.course import ROOT, grade_id
 from autograder.hidden_tests import CHAPTERS, EXERCISES
 from coursekit import probing
 
@@ -89,3 +95,32 @@ def points_failing(name, labels):
 def diagnosis_hints(chapter):
     """``(exercise name, hint)`` of every diagnosis of the chapter's hidden tests."""
     return [(exercise.name, hint) for exercise in CHAPTERS[chapter] for _, hint in exercise.diagnoses]
+
+
+def with_sources(nb, **sources):
+    """A copy of notebook ``nb`` whose cells with grade ids ``name`` hold the given source."""
+    nb = nbformat.from_dict(nb)
+    ids = [grade_id(cell) for cell in nb.cells]
+    missing = sorted(set(sources) - set(ids))
+    assert not missing, f"the notebook has no cell with grade id {missing}"
+    for cell in nb.cells:
+        if grade_id(cell) in sources:
+            cell.source = sources[grade_id(cell)]
+    return nb
+
+
+@contextlib.contextmanager
+def time_limits(cell, probe):
+    """Grade with a time limit of ``cell`` seconds per cell and ``probe`` per exercise's probe
+    (short, so that endless loops in a test class cost little); the old limits come back after."""
+    limits = {"NNFS_CELL_TIMEOUT": str(cell), "NNFS_PROBE_TIMEOUT": str(probe)}
+    old = {key: os.environ.get(key) for key in limits}
+    os.environ.update(limits)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key)
+            else:
+                os.environ[key] = value

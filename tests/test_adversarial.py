@@ -20,7 +20,6 @@ other students must keep their grades, and nothing in the course may change.
 import ast
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from autograder.hidden_tests import CHAPTERS
 
 sys.path.insert(0, str(ROOT / "tools"))
 from sync_exercises import exercise_source  # noqa: E402
-from grading_helpers import earlier_chapter_source  # noqa: E402
+from grading_helpers import earlier_chapter_source, time_limits  # noqa: E402
 
 # Each attack: code put at the top of the exercise cell's function (``{body}``)
 # and code run at the cell's top level after the ``def`` (``{after}``).
@@ -304,18 +303,11 @@ def skeleton(released, source):
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
-    limits = {"NNFS_CELL_TIMEOUT": "6", "NNFS_PROBE_TIMEOUT": "3"}
-    old = {key: os.environ.get(key) for key in limits}
-    os.environ.update(limits)
     from autograder import cli
 
-    assert cli.main(["--course-dir", str(root), "release", CH1]) == 0
-    yield root
-    for key, value in old.items():
-        if value is None:
-            os.environ.pop(key)
-        else:
-            os.environ[key] = value
+    with time_limits(cell=6, probe=3):
+        assert cli.main(["--course-dir", str(root), "release", CH1]) == 0
+        yield root
 
 
 CH1 = "ch01_linear_classifiers"

@@ -22,6 +22,7 @@ import pytest
 from autograder import cli, export, grading
 from autograder.course import ROOT, grade_id
 from autograder.hidden_tests import CHAPTERS
+from grading_helpers import with_sources
 
 CH1 = "ch01_linear_classifiers"
 FULL = float(sum(e.points for e in CHAPTERS[CH1]))
@@ -29,14 +30,6 @@ LOOP = "def accuracy(y_pred, y_true):\n    while True:\n        pass\n"
 KILL = "import os\ndef accuracy(y_pred, y_true):\n    return float(np.mean(y_pred == y_true))\nos._exit(1)\n"
 NO_BIAS = "def linear_scores(X, W, b):\n    return X @ W\n"
 EXPECTED = {"full": FULL, "blank": 0.0, "partial": FULL - 2, "loop": FULL - 2, "killer": FULL - 2}
-
-
-def _with(nb, **sources):
-    nb = nbformat.from_dict(nb)
-    for cell in nb.cells:
-        if grade_id(cell) in sources:
-            cell.source = sources[grade_id(cell)]
-    return nb
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +41,9 @@ def template(tmp_path_factory):
     source = nbformat.read(ROOT / "chapters" / CH1 / f"{CH1}.ipynb", as_version=4)
     released = nbformat.read(root / "release" / CH1 / f"{CH1}.ipynb", as_version=4)
     answers = {grade_id(c): c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
-    full = _with(released, **answers)
-    notebooks = {"full": full, "blank": released, "partial": _with(full, linear_scores=NO_BIAS),
-                 "loop": _with(full, accuracy=LOOP), "killer": _with(full, accuracy=KILL)}
+    full = with_sources(released, **answers)
+    notebooks = {"full": full, "blank": released, "partial": with_sources(full, linear_scores=NO_BIAS),
+                 "loop": with_sources(full, accuracy=LOOP), "killer": with_sources(full, accuracy=KILL)}
     downloads = root / "downloads"
     for student, nb in notebooks.items():
         (downloads / student).mkdir(parents=True)

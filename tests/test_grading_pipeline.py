@@ -11,7 +11,6 @@ notebook, an unusable student id).
 import copy
 import csv
 import importlib
-import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -23,6 +22,7 @@ from autograder import cli, export, grading, jobs, leaks
 from autograder.collect import collect_folder
 from autograder.course import ROOT, chapters, grade_id
 from autograder.hidden_tests import CHAPTERS
+from grading_helpers import time_limits, with_sources
 
 CH1 = "ch01_linear_classifiers"
 CH1_MAX = sum(exercise.points for exercise in CHAPTERS[CH1])
@@ -33,18 +33,10 @@ def cell_index(nb, gid):
     return [grade_id(c) for c in nb.cells].index(gid)
 
 
-def with_code(nb, **sources):
-    """A copy of ``nb`` whose exercise cells ``name`` hold the given source."""
-    nb = copy.deepcopy(nb)
-    for name, source in sources.items():
-        nb.cells[cell_index(nb, name)].source = source
-    return nb
-
-
 def completed(released, source):
     """What a diligent student submits: the release with every exercise written."""
     names = [grade_id(c) for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")]
-    return with_code(released, **{name: source.cells[cell_index(source, name)].source for name in names})
+    return with_sources(released, **{name: source.cells[cell_index(source, name)].source for name in names})
 
 
 def without(nb, *gids):
@@ -57,16 +49,9 @@ def without(nb, *gids):
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
-    limits = {"NNFS_CELL_TIMEOUT": "4", "NNFS_PROBE_TIMEOUT": "3"}
-    old = {key: os.environ.get(key) for key in limits}
-    os.environ.update(limits)
-    assert cli.main(["--course-dir", str(root), "release"]) == 0
-    yield root
-    for key, value in old.items():
-        if value is None:
-            os.environ.pop(key)
-        else:
-            os.environ[key] = value
+    with time_limits(cell=4, probe=3):
+        assert cli.main(["--course-dir", str(root), "release"]) == 0
+        yield root
 
 
 def source_nb(chapter):
@@ -120,13 +105,13 @@ def class_folder(course, tmp_path_factory):
     notebooks = {
         "alice": source_nb(CH1),
         "bob": rel,
-        "carol": with_code(src, linear_scores=NO_BIAS, accuracy=COUNT_NOT_FRACTION),
-        "dan": with_code(src, accuracy=WARNS),
+        "carol": with_sources(src, linear_scores=NO_BIAS, accuracy=COUNT_NOT_FRACTION),
+        "dan": with_sources(src, accuracy=WARNS),
         "erin": edited,
         "frank": added,
-        "gina": with_code(src, accuracy=LOOP),
-        "hank": with_code(src, add_bias_column=IMPORTED, accuracy=FROM_SKLEARN, linear_scores=WRAPPED),
-        "ivan": with_code(src, predict_labels=PATCHED),
+        "gina": with_sources(src, accuracy=LOOP),
+        "hank": with_sources(src, add_bias_column=IMPORTED, accuracy=FROM_SKLEARN, linear_scores=WRAPPED),
+        "ivan": with_sources(src, predict_labels=PATCHED),
     }
     for student, nb in notebooks.items():
         (folder / student).mkdir()
@@ -330,7 +315,7 @@ def test_every_chapter_grades_full_blank_and_partial_submissions(course, chapter
     notebooks = {
         "instructor": source_nb(chapter),
         "blank": released,
-        "partial": with_code(completed(released, source_nb(chapter)), **partial.WRONG),
+        "partial": with_sources(completed(released, source_nb(chapter)), **partial.WRONG),
     }
     for student, nb in notebooks.items():
         target = course / "submitted" / f"{student}-{chapter}" / chapter

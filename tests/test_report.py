@@ -17,7 +17,6 @@ no request beyond itself and its embedded images, every figure has loaded
 and has alt text, and the page shows the numbers above.
 """
 
-import os
 import shutil
 import statistics
 import zipfile
@@ -31,7 +30,7 @@ from autograder import class_report, cli, harness, hidden_reports, probes
 from autograder.course import ROOT, grade_id, nbgrader_api
 from autograder.hidden_tests import CHAPTERS, EXERCISES
 import browser
-from grading_helpers import grade_namespace, grade_source
+from grading_helpers import grade_namespace, grade_source, time_limits, with_sources
 
 CH1 = "ch01_linear_classifiers"
 CH1_MAX = sum(exercise.points for exercise in CHAPTERS[CH1])
@@ -124,34 +123,23 @@ def test_the_structured_copy_keeps_a_students_message_from_passing_for_a_hint():
 # ---------------------------------------------------------------- a class, graded and reported
 
 
-def _with_code(nb, **sources):
-    nb = nbformat.from_dict(nb)
-    for cell in nb.cells:
-        if grade_id(cell) in sources:
-            cell.source = sources[grade_id(cell)]
-    return nb
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """Chapter 1 released, collected from an LMS zip and graded; zoe on the roster only."""
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
-    limits = {"NNFS_CELL_TIMEOUT": "4", "NNFS_PROBE_TIMEOUT": "3"}
-    old = {key: os.environ.get(key) for key in limits}
-    os.environ.update(limits)
-    try:
+    with time_limits(cell=4, probe=3):
         assert cli.main(["--course-dir", str(root), "release", CH1]) == 0
         source = nbformat.read(ROOT / "chapters" / CH1 / f"{CH1}.ipynb", as_version=4)
         released = nbformat.read(root / "release" / CH1 / f"{CH1}.ipynb", as_version=4)
-        written = _with_code(released, **{grade_id(c): c.source for c in source.cells
-                                          if c.metadata.get("nbgrader", {}).get("solution")})
+        written = with_sources(released, **{grade_id(c): c.source for c in source.cells
+                                            if c.metadata.get("nbgrader", {}).get("solution")})
         members = {
             f"alice/{CH1}.ipynb": source,
-            f"carol/{CH1}.ipynb": _with_code(written, linear_scores=NO_BIAS, accuracy=COUNT),
-            f"gina/{CH1}.ipynb": _with_code(written, accuracy=LOOP),
-            f"hank/{CH1}.ipynb": _with_code(written, add_bias_column=IMPORTED),
-            f"nora_LATE_1234_5678_{CH1}.ipynb": _with_code(written, linear_scores=NO_BIAS),
+            f"carol/{CH1}.ipynb": with_sources(written, linear_scores=NO_BIAS, accuracy=COUNT),
+            f"gina/{CH1}.ipynb": with_sources(written, accuracy=LOOP),
+            f"hank/{CH1}.ipynb": with_sources(written, add_bias_column=IMPORTED),
+            f"nora_LATE_1234_5678_{CH1}.ipynb": with_sources(written, linear_scores=NO_BIAS),
         }
         archive = root / "lms.zip"
         with zipfile.ZipFile(archive, "w") as zf:
@@ -162,12 +150,6 @@ def course(tmp_path_factory):
         with nbgrader_api(root).gradebook as gb:  # as `nbgrader db student add zoe` would
             gb.add_student("zoe")
         assert cli.main(["--course-dir", str(root), "grade", CH1]) == 0
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key)
-            else:
-                os.environ[key] = value
     return root
 
 
