@@ -13,6 +13,7 @@ shares a process with it, the reference or the expected values (see
 """
 
 import copy
+import hashlib
 import inspect
 import zlib
 from dataclasses import dataclass, field
@@ -73,14 +74,24 @@ class Exercise:
 # ---------------------------------------------------------------- inputs and the reference
 
 
-def _seed(exercise, index):
-    return zlib.crc32(f"{exercise}:{index}".encode())
+def _seed(exercise, index, salt=""):
+    """The seed of case ``index``: fixed without a salt, else drawn from the salt (see :func:`arguments`)."""
+    if not salt:
+        return zlib.crc32(f"{exercise}:{index}".encode())
+    digest = hashlib.sha256(f"{salt}\0{exercise}\0{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "little")
 
 
-def arguments(exercise, index):
-    """The arguments of case ``index`` as data (specs, not live functions): a tuple."""
+def arguments(exercise, index, salt=""):
+    """The arguments of case ``index`` as data (specs, not live functions): a tuple.
+
+    ``salt`` (a string) selects other random inputs for the same cases: the
+    grader salts each submission's cases with a course secret and the
+    submission's content, so answers copied from one feedback do not fit the
+    next submission's inputs. Without a salt every run gets the same inputs.
+    """
     case = exercise.cases[index]
-    args = case.make_args(np.random.default_rng(_seed(exercise.name, index)))
+    args = case.make_args(np.random.default_rng(_seed(exercise.name, index, salt)))
     if not isinstance(args, tuple):
         raise TypeError(f"{exercise.name}, case {case.label!r}: make_args must return a tuple")
     return args
@@ -94,9 +105,9 @@ def _call(case, func, args):
 _EXPECTED = {}
 
 
-def expected_result(exercise, index, args):
-    """The reference's answer to case ``index`` (computed once per process)."""
-    key = (exercise.name, index, id(exercise.reference))
+def expected_result(exercise, index, args, salt=""):
+    """The reference's answer to case ``index`` with ``salt`` (computed once per process)."""
+    key = (exercise.name, index, salt, id(exercise.reference))
     if key not in _EXPECTED:
         _EXPECTED[key] = _call(exercise.cases[index], exercise.reference, args)
     return copy.deepcopy(_EXPECTED[key])

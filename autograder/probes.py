@@ -24,8 +24,12 @@ from .harness import arguments, diagnose, expected_result, judge, report
 MAX_RESULT_BYTES = 64 * 2**20
 
 
-def write_inputs(exercises, folder, seconds):
-    """Write each exercise's cases under ``folder/<name>/``; return ``{name: [args, ...]}``."""
+def write_inputs(exercises, folder, seconds, salt=""):
+    """Write each exercise's cases under ``folder/<name>/``; return ``{name: [args, ...]}``.
+
+    ``salt`` selects the random inputs (see :func:`autograder.harness.arguments`);
+    :func:`score` must get the same one.
+    """
     folder = Path(folder)
     inputs = {}
     for exercise in exercises:
@@ -33,7 +37,7 @@ def write_inputs(exercises, folder, seconds):
         target.mkdir(parents=True, exist_ok=True)
         inputs[exercise.name] = []
         for index, case in enumerate(exercise.cases):
-            args = arguments(exercise, index)
+            args = arguments(exercise, index, salt)
             driver = probing._qualified_name(case.driver) if case.driver is not None else None
             probing.save(str(target / str(index)), {"args": args, "driver": driver})
             inputs[exercise.name].append(args)
@@ -52,12 +56,12 @@ def write_manifest(folder, exercise, seconds):
 _REFERENCE_SECONDS = {}
 
 
-def reference_seconds(exercise, inputs):
+def reference_seconds(exercise, inputs, salt=""):
     """Time the reference needs for all cases of ``exercise`` (and its expected values, cached)."""
     if exercise.name not in _REFERENCE_SECONDS:
         start = time.perf_counter()
         for index, args in enumerate(inputs):
-            expected_result(exercise, index, args)
+            expected_result(exercise, index, args, salt)
         _REFERENCE_SECONDS[exercise.name] = time.perf_counter() - start
     return _REFERENCE_SECONDS[exercise.name]
 
@@ -125,7 +129,7 @@ def import_problems(nb, names):
     return problems
 
 
-def score(exercise, inputs, folder, static_problem=None):
+def score(exercise, inputs, folder, static_problem=None, salt=""):
     """``(lines, score)`` for one exercise from the probe's files under ``folder``."""
     name, points = exercise.name, float(exercise.points)
     if static_problem:
@@ -147,7 +151,7 @@ def score(exercise, inputs, folder, static_problem=None):
             failures.append((case.label, _ending(status), None))
             continue
         args = inputs[index]
-        expected = expected_result(exercise, index, args)
+        expected = expected_result(exercise, index, args, salt)
         try:
             problem = judge(exercise, case, args, outcome, expected)
         except Exception as error:  # noqa: BLE001 - a result so odd that judging it failed

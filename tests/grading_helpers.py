@@ -61,23 +61,24 @@ def notebook_namespace(chapter, sources):
     return namespace
 
 
-def grade_namespace(name, namespace, seconds=10.0):
-    """``(points, report)`` for the function ``name`` found in ``namespace``."""
+def grade_namespace(name, namespace, seconds=10.0, salt=""):
+    """``(points, report)`` for the function ``name`` found in ``namespace``, its cases drawn
+    with ``salt`` (see ``autograder.harness.arguments``)."""
     exercise = EXERCISES[name]
     with tempfile.TemporaryDirectory() as folder:
-        inputs = probes.write_inputs([exercise], Path(folder) / "in", seconds)
+        inputs = probes.write_inputs([exercise], Path(folder) / "in", seconds, salt)
         with contextlib.redirect_stdout(io.StringIO()):
             probing.probe(name, namespace=namespace, folder=folder)
-        lines, score = probes.score(exercise, inputs[name], Path(folder) / "out")
+        lines, score = probes.score(exercise, inputs[name], Path(folder) / "out", salt=salt)
     return score, "\n".join(lines) + "\n"
 
 
-def grade_source(name, source=None, others=None, seconds=10.0):
+def grade_source(name, source=None, others=None, seconds=10.0, salt=""):
     """``(points, report)`` for exercise ``name`` written as ``source`` (the reference's if None)."""
     sources = dict(others or {})
     if source is not None:
         sources[name] = source
-    return grade_namespace(name, notebook_namespace(chapter_of(name), sources), seconds)
+    return grade_namespace(name, notebook_namespace(chapter_of(name), sources), seconds, salt)
 
 
 def max_points(name):
