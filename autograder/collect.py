@@ -14,12 +14,21 @@ flag — Canvas marks late files ``_LATE`` — and the notebook's SHA-256). Only
 never copied into the grading folders. Problems (a bad student id, no
 notebook, two candidate notebooks, a file that is not a valid notebook) are
 reported per student and never stop the others.
+
+Everything a student uploads is hostile until read (:mod:`autograder.untrusted`):
+only regular files that really are inside the student's own folder or zip
+member are read — never a symbolic link (``unzip`` recreates the links a zip
+holds), a hard link, a FIFO or a device — and at most
+:data:`MAX_NOTEBOOK_BYTES` of each, whatever size a zip's directory declares.
+A refused file is reported with the student and the reason.
 """
 
 import datetime
 import hashlib
 import json
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +36,10 @@ from pathlib import Path
 import nbformat
 
 from .course import ROOT, notebook_name, student_id_problem
+from .untrusted import Refused, read_file, read_member
+
+#: Largest notebook collected (a chapter's notebook with its figures is about 1 MiB).
+MAX_NOTEBOOK_BYTES = 20 * 2**20
 
 #: How Canvas names the files of a submissions zip: <login>[_LATE]_<user id>_<submission id>_<file>.
 #: (Also read by stock ``nbgrader zip_collect``, see autograder/lms.py.)
@@ -107,21 +120,61 @@ def _pick(candidates, chapter):
     return None, f"several notebooks and none named {wanted}: {names}"
 
 
+def _notebooks_in(folder, source, report):
+    """The regular ``.ipynb`` files below ``folder``, never leaving it through a link.
+
+    Links and special files are reported (with what they are) and left out.
+    """
+    found = []
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_PARTS)
+        for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(top, d))]):
+            path = Path(top) / name
+            mode = path.lstat().st_mode
+            if not name.endswith(".ipynb") and not stat.S_ISLNK(mode):
+                continue
+            if stat.S_ISREG(mode):
+                found.append(path)
+            else:
+                kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+                report.problems.append(f"{path.relative_to(source)}: is {kind}; not collected (only files "
+                                       "the student uploaded are read: replace it by the file itself)")
+    return found
+
+
 def collect_folder(chapter, source, root=ROOT):
     """Collect from a folder with one sub-folder per student."""
     report = CollectReport()
     source = Path(source)
     if not source.is_dir():
         raise SystemExit(f"error: {source} is not a folder")
-    for student_dir in sorted(p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        candidates = [p for p in student_dir.rglob("*.ipynb") if not any(s in p.parts for s in SKIPPED_PARTS)]
+    for entry in sorted(source.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            report.problems.append(f"{entry.name}: is a symbolic link, not a student's folder; not collected")
+            continue
+        if not entry.is_dir():
+            continue
+        candidates = _notebooks_in(entry, source, report)
         path, problem = _pick(candidates, chapter)
         if problem:
-            report.problems.append(f"{student_dir.name}: {problem}")
+            report.problems.append(f"{entry.name}: {problem}")
             continue
-        when = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
-        _store(root, chapter, student_dir.name, path.read_bytes(), when, str(path.relative_to(source)), report)
+        try:
+            data = read_file(path, MAX_NOTEBOOK_BYTES)
+        except (Refused, OSError) as error:
+            report.problems.append(f"{path.relative_to(source)}: {_reason(error)}; not collected")
+            continue
+        when = datetime.datetime.fromtimestamp(path.lstat().st_mtime, datetime.timezone.utc)
+        _store(root, chapter, entry.name, data, when, str(path.relative_to(source)), report)
     return report
+
+
+def _reason(error):
+    if isinstance(error, Refused):
+        return str(error)
+    return f"cannot be read ({error.strerror or error})"
 
 
 def _file_part(member):
@@ -168,7 +221,12 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
                 report.problems.append(f"{student}: {problem}")
                 continue
             info = names[chosen]
+            try:
+                data = read_member(zf, info, MAX_NOTEBOOK_BYTES)
+            except Refused as error:
+                report.problems.append(f"{info.filename}: {error}; not collected")
+                continue
             when = datetime.datetime(*info.date_time, tzinfo=datetime.timezone.utc)
-            _store(root, chapter, student, zf.read(info), when, f"{Path(archive).name}:{info.filename}", report,
+            _store(root, chapter, student, data, when, f"{Path(archive).name}:{info.filename}", report,
                    late=info.filename in late, lms_id=lms_ids.get(student))
     return report

@@ -36,7 +36,7 @@ def check_chapter(chapter, root=ROOT):
 
 def student_id_problem(student_id):
     """Why nbgrader would mishandle this student id, or ``None``."""
-    if not STUDENT_ID.match(student_id):
+    if not STUDENT_ID.fullmatch(student_id):  # not match(): "$" would accept a final newline
         return (f"{student_id!r} is not a usable student id (use letters, digits and _ - . @, "
                 "starting with a letter or digit); rename the folder")
     return None
