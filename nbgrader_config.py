@@ -47,6 +47,12 @@ c.SandboxedExecute.probe_seconds = float(os.environ.get("NNFS_PROBE_TIMEOUT", "1
 # The instructor's executed notebooks give each cell's usual duration: after a runaway
 # cell, later cells get a few times that, not the full limit.
 c.SandboxedExecute.source_directory = os.path.join(HERE, "chapters")
+# Each submission's hidden inputs are drawn from the course's secret and the notebook's code:
+# the same notebook always gets the same score, and expected values read off one feedback
+# page do not fit the next submission (autograder/secret.py).
+from autograder.secret import FILE_NAME as SECRET_FILE  # noqa: E402
+
+c.SandboxedExecute.secret_file = os.path.join(HERE, SECRET_FILE)
 # Quiet kernels: no history file, and ipykernel 7's notice about TCP is not logged.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 

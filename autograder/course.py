@@ -5,6 +5,8 @@ import re
 import sys
 from pathlib import Path
 
+from .secret import FILE_NAME as SECRET_FILE
+
 ROOT = Path(__file__).resolve().parents[1]
 COURSEKIT_DIR = ROOT / "chapters" / "coursekit"
 
@@ -63,4 +65,5 @@ def nbgrader_api(root=None, db_url=None):
     config.CourseDirectory.db_url = db_url or "sqlite:///" + str(root / "gradebook.db")
     config.RestoreMissingCells.source_directory = str(root / "chapters")
     config.SandboxedExecute.source_directory = str(root / "chapters")
+    config.SandboxedExecute.secret_file = str(root / SECRET_FILE)
     return NbGraderAPI(config=config)

@@ -28,7 +28,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Float, Integer, Unicode
 
-from . import probes, sandbox
+from . import probes, sandbox, secret
 from .course import grade_id
 
 TIMEOUT_ERRORS = ("CellTimeoutError", "KernelStopped")
@@ -84,6 +84,9 @@ class SandboxedExecute(Execute):
     max_restarts = Integer(4, help="Kernel restarts allowed per notebook after crashes.").tag(config=True)
     source_directory = Unicode("", help="Absolute path of the nbgrader source directory (for the "
                                         "instructor's cell timings).").tag(config=True)
+    secret_file = Unicode("", help="The course's grading secret (made on first use): each submission's "
+                                   "hidden inputs are drawn from it and the notebook's code. Empty: "
+                                   "the same inputs for every submission.").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", sandbox.SandboxedKernelManager)
@@ -154,7 +157,7 @@ class SandboxedExecute(Execute):
             return
         self._runaway = True
         for exercise in self._exercise_list:
-            seconds = probes.reference_seconds(exercise, self._inputs[exercise.name])
+            seconds = probes.reference_seconds(exercise, self._inputs[exercise.name], self._salt)
             budget = min(float(self.probe_seconds), max(PROBE_FLOOR, RUNAWAY_PROBE * seconds))
             probes.write_manifest(self._scratch.probe_in, exercise, budget)
 
@@ -162,12 +165,11 @@ class SandboxedExecute(Execute):
         km = super().create_kernel_manager()
         self._kernels += 1
         km.transport = "ipc"
-        km.ip = str(self._scratch.ipc / f"kernel{self._kernels}")
-        km.connection_file = str(self._scratch.ipc / f"kernel{self._kernels}.json")
+        km.ip = str(self._scratch.new_ipc() / "kernel")
+        km.connection_file = str(self._scratch.private / f"kernel{self._kernels}.json")
         km.sandbox_log = str(self._scratch.log)
         if self._sandboxed:
-            km.sandbox_prefix = self._prefix
-            km.sandbox_uid = self._scratch.uid
+            km.sandbox_session = self._session
         else:
             km.sandbox_env = {"NNFS_PROBE_DIR": str(self._scratch.root / "probe"), "NBGRADER_EXECUTION": "autograde"}
         return km
@@ -188,11 +190,12 @@ class SandboxedExecute(Execute):
         hidden = [i for i, cell in enumerate(nb.cells) if _hidden_name(cell) in {e.name for e in exercises}]
         self._last_scored = max(hidden, default=len(nb.cells))
         self.timeout_func = self._cell_timeout
+        self._salt = secret.salt(secret.course_secret(self.secret_file), nb) if self.secret_file else ""
         with sandbox.Session(getattr(self, "_bwrap", None), limits, sandboxed=self._sandboxed) as session:
             self._scratch = session.scratch
             inputs = self._inputs = probes.write_inputs(exercises, self._scratch.probe_in,
-                                                        float(self.probe_seconds))
-            self._prefix = session.argv([]) if self._sandboxed else None
+                                                        float(self.probe_seconds), self._salt)
+            self._session = session if self._sandboxed else None
             nb, resources = super().preprocess(nb, resources)
             self._score(nb, exercises, inputs)
         return nb, resources
@@ -336,8 +339,8 @@ class SandboxedExecute(Execute):
             if name is None:
                 continue
             if name in by_name:
-                lines, earned = probes.score(by_name[name], inputs[name], self._scratch.probe_out,
-                                             static.get(name))
+                lines, earned = probes.score_isolated(by_name[name], inputs[name], self._scratch.probe_out,
+                                                      static.get(name), self._salt)
             else:
                 lines, earned = [f"✗ {name}: no hidden tests are defined for this cell"], 0.0
             if self._patch_notes:

@@ -30,9 +30,9 @@ from pathlib import Path
 import nbformat
 
 from . import jobs as worker
-from . import leaks, sandbox
+from . import leaks, sandbox, secret
 from .collect import notebook_problem
-from .course import ROOT, nbgrader_api, notebook_name, student_id_problem
+from .course import ROOT, SECRET_FILE, nbgrader_api, notebook_name, student_id_problem
 from .submission_checks import suspicious_lines
 
 #: Beside each autograded notebook: what was graded (hashes) and what came of it.
@@ -81,7 +81,7 @@ def _record(root, chapter, student):
     return record if isinstance(record, dict) else None
 
 
-def _plan(chapter, student, root, material, material_id, force, gradebook=b""):
+def _plan(chapter, student, root, material, material_id, force, gradebook=b"", course_secret=b""):
     """``(job, None)`` to grade, or ``(None, result)`` for a skipped or unchanged submission."""
     problem = student_id_problem(student)
     if problem:
@@ -101,7 +101,7 @@ def _plan(chapter, student, root, material, material_id, force, gradebook=b""):
         return None, StudentResult(student, "unchanged", record.get("score", 0.0), record.get("max_score", 0.0),
                                    list(record.get("notes", [])))
     timestamp = (folder / "timestamp.txt").read_text().strip() if (folder / "timestamp.txt").is_file() else ""
-    job = worker.Job(chapter, student, data, timestamp, material, material_id, gradebook)
+    job = worker.Job(chapter, student, data, timestamp, material, material_id, gradebook, course_secret)
     return job, None
 
 
@@ -250,9 +250,10 @@ def grade_chapter(chapter, students=None, root=ROOT, jobs=1, scheduler=None, for
     students = students or submitted_students(chapter, root)
     material, material_id = worker.chapter_material(chapter, root)
     gradebook = worker.released_gradebook(chapter, root)
+    course_secret = secret.course_secret(root / SECRET_FILE)
     results, todo, review = {}, [], {}
     for student in students:
-        job, result = _plan(chapter, student, root, material, material_id, force, gradebook)
+        job, result = _plan(chapter, student, root, material, material_id, force, gradebook, course_secret)
         if result is not None:
             results[student] = result
             continue

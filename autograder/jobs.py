@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import ROOT, nbgrader_api, notebook_name
+from .course import ROOT, SECRET_FILE, nbgrader_api, notebook_name
 
 # nbgrader 0.9.6 trips SQLAlchemy's autoflush warnings on every submission; they are harmless.
 warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -76,6 +76,7 @@ class Job:
     material: dict = field(default_factory=dict, repr=False)
     material_id: str = ""
     gradebook: bytes = field(default=b"", repr=False)  # the chapter released into an empty gradebook
+    secret: bytes = field(default=b"", repr=False)  # the course's grading secret (autograder.secret)
 
 
 @dataclass
@@ -243,6 +244,11 @@ def grade_job(job):
     shutil.rmtree(graded, ignore_errors=True)
     folder.mkdir(parents=True)
     (folder / notebook_name(job.chapter)).write_bytes(job.notebook)
+    secret_path = root / SECRET_FILE
+    secret_path.unlink(missing_ok=True)
+    if job.secret:
+        secret_path.touch(mode=0o600)
+        secret_path.write_bytes(job.secret)
     if job.timestamp:
         (folder / "timestamp.txt").write_text(job.timestamp)
     try:

@@ -1,27 +1,49 @@
 """The grader's side of a probe: inputs handed into the sandbox, results read back and scored.
 
 Before a submission runs, :func:`write_inputs` writes every hidden case's
-arguments (generated here, from the case's seed) into the folder the sandbox
-sees read-only. The notebook's hidden-test cells call
-``coursekit.probing.probe(name)``, which writes back, per case, what the
+arguments (generated here, from the case's seed and the submission's salt)
+into the folder the sandbox sees read-only. The notebook's hidden-test cells
+call ``coursekit.probing.probe(name)``, which writes back, per case, what the
 student's function returned or raised. :func:`score` reads those files as
-data (JSON and ``.npz`` loaded with ``allow_pickle=False``), compares them
-with the reference computed here, and produces the lines and the score that
-replace whatever the hidden-test cell printed.
+data, compares them with the reference computed here, and produces the lines
+and the score that replace whatever the hidden-test cell printed.
+
+The result files are written by the student's code, in a folder it can
+change at will: they are read as hostile (:mod:`autograder.untrusted`) —
+never through a symbolic link, only regular files, sizes capped before and
+after unpacking, arrays of numbers only, nothing unpickled — and judged in a
+child process with a memory and time limit (:func:`score_isolated`), so a
+result built to exhaust the grader costs that exercise, nothing else.
+
+The feedback of a case whose inputs are the same for every submission (see
+:func:`fixed_cases`) never shows the expected value: it could be copied into
+the next submission. Every other case gets fresh inputs per submission.
 """
 
 import ast
 import json
 import os
+import resource
+import select
+import signal
 import time
 from pathlib import Path
 
-from coursekit import probing
+from coursekit import probing, testing
 
-from .harness import arguments, diagnose, expected_result, judge, report
+from . import untrusted
+from .harness import _same_data, arguments, diagnose, expected_result, judge, report
 
-#: Largest result files read back for one case (JSON + arrays).
+#: Largest files read back for one case: the JSON description, and its arrays packed and unpacked.
+MAX_TREE_BYTES = 4 * 2**20
 MAX_RESULT_BYTES = 64 * 2**20
+MAX_STATUS_BYTES = 2**20
+#: Longest text of the student's (an exception's message) kept in a report line.
+MAX_TEXT = 400
+#: Limits of the child process that judges one exercise's results.
+SCORING_SECONDS = 60.0
+SCORING_MEMORY = 2 * 2**30
+MAX_REPORT_BYTES = 2**20
 
 
 def write_inputs(exercises, folder, seconds, salt=""):
@@ -66,26 +88,64 @@ def reference_seconds(exercise, inputs, salt=""):
     return _REFERENCE_SECONDS[exercise.name]
 
 
-def _read_json(path):
+def _results_folder(folder, name):
+    """A descriptor of the probe's folder ``folder/name`` (``None`` if there is none; never a link)."""
+    base = untrusted.open_folder(str(folder))
     try:
-        if os.path.getsize(path) > 2**20:
-            return None
-        with open(path) as handle:
-            value = json.load(handle)
-        return value if isinstance(value, dict) else None
-    except (OSError, ValueError, RecursionError):
+        return untrusted.open_folder(name, dir_fd=base)
+    except (FileNotFoundError, untrusted.Refused):
         return None
+    finally:
+        os.close(base)
 
 
-def _outcome(folder, name, index):
-    stem = os.path.join(folder, name, str(index))
-    if not os.path.exists(f"{stem}.json"):
+def _read_json(fd, name, limit=MAX_STATUS_BYTES):
+    """The JSON object in file ``name`` of folder ``fd``, or ``None`` (missing, refused, not an object)."""
+    if fd is None:
         return None
     try:
-        value = probing.load(stem, max_bytes=MAX_RESULT_BYTES)
-    except probing.Unreadable as error:
-        return {"status": "unsendable", "message": f"its result file is unreadable: {error}"}
+        value = json.loads(untrusted.read_at(fd, name, limit))
+    except (OSError, ValueError, RecursionError, untrusted.Refused):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _outcome(fd, index):
+    """What the probe reported for case ``index``: a dict, or ``None`` if it reported nothing."""
+    if fd is None:
+        return None
+    try:
+        tree = json.loads(untrusted.read_at(fd, f"{index}.json", MAX_TREE_BYTES))
+        arrays = untrusted.read_npz(untrusted.read_at(fd, f"{index}.npz", MAX_RESULT_BYTES), MAX_RESULT_BYTES)
+        value = probing.decode(tree, arrays)
+    except FileNotFoundError:
+        return None
+    except untrusted.Refused as error:
+        return {"status": "unsendable", "message": f"its result file {error}"}
+    except (OSError, ValueError, RecursionError, MemoryError) as error:  # Unreadable is a ValueError
+        return {"status": "unsendable", "message": f"its result file is unreadable ({type(error).__name__})"}
     return value if isinstance(value, dict) else {"status": "unsendable", "message": "malformed result"}
+
+
+_FIXED = {}
+
+
+def fixed_cases(exercise):
+    """Indices of the cases whose inputs do not change with the salt (the same for everyone)."""
+    if exercise.name not in _FIXED:
+        _FIXED[exercise.name] = {
+            index for index in range(len(exercise.cases))
+            if _same_inputs(arguments(exercise, index, "fixed?a"), arguments(exercise, index, "fixed?b"))}
+    return _FIXED[exercise.name]
+
+
+def _same_inputs(first, second):
+    return len(first) == len(second) and all(_same_data(a, b) for a, b in zip(first, second))
+
+
+def _short(text):
+    text = str(text)
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + " …"
 
 
 def _ending(status):
@@ -134,10 +194,20 @@ def score(exercise, inputs, folder, static_problem=None, salt=""):
     name, points = exercise.name, float(exercise.points)
     if static_problem:
         return [f"⚠ {name}: {static_problem}. Scored 0 for this exercise."], 0.0
-    status = _read_json(os.path.join(folder, name, "status.json"))
+    fd = _results_folder(folder, name)
+    try:
+        return _score(exercise, inputs, fd, salt)
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _score(exercise, inputs, fd, salt):
+    name, points = exercise.name, float(exercise.points)
+    status = _read_json(fd, "status.json")
     lines = []
     if status and status.get("patched"):
-        patched = [str(p) for p in status["patched"]][:12]
+        patched = [_short(p)[:80] for p in list(status["patched"])[:12]] if isinstance(status["patched"], list) else []
         lines.append(f"⚠ the notebook replaced {', '.join(patched)}; restored before grading {name}")
     if status and status.get("origin"):
         origin = str(status["origin"])[:200]
@@ -145,22 +215,110 @@ def score(exercise, inputs, folder, static_problem=None, salt=""):
             return lines + [f"✗ {name}: {origin}. Scored 0 for this exercise."], 0.0
         return lines + [f"⚠ {name}: `{name}` {origin}. Scored 0 for this exercise."], 0.0
     failures = []
+    fixed = fixed_cases(exercise)
     for index, case in enumerate(exercise.cases):
-        outcome = _outcome(folder, name, index)
+        outcome = _outcome(fd, index)
         if outcome is None:
             failures.append((case.label, _ending(status), None))
             continue
         args = inputs[index]
         expected = expected_result(exercise, index, args, salt)
         try:
-            problem = judge(exercise, case, args, outcome, expected)
+            with testing.concealed() if index in fixed else _nothing():
+                problem = judge(exercise, case, args, outcome, expected)
         except Exception as error:  # noqa: BLE001 - a result so odd that judging it failed
             got = outcome.get("result")
-            problem = f"returned {type(got).__name__}, which could not be checked ({type(error).__name__}: {error})"
+            problem = f"returned {type(got).__name__}, which could not be checked ({type(error).__name__})"
         if problem:
             hint = case.hint or diagnose(exercise, args, outcome, expected)
             if hint is None and outcome.get("error") == "NotImplementedError":
                 hint = f"`{name}` still holds the stub: write its body in the exercise cell"
-            failures.append((case.label, problem, hint))
+            failures.append((case.label, _short(problem), hint))
     body, earned = report(name, points, failures, len(exercise.cases))
     return lines + body, earned
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+# ---------------------------------------------------------------- judging in a limited child
+
+
+def _limit_memory(extra):
+    """Let this process grow by at most ``extra`` bytes of address space."""
+    try:
+        with open("/proc/self/status") as handle:
+            size = next(int(line.split()[1]) * 1024 for line in handle if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError):
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+
+
+def _read_until(fd, deadline, limit):
+    """What the child wrote on ``fd`` before closing it, or ``None`` past ``deadline`` or ``limit``."""
+    chunks, total = [], 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return None
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > limit:
+            return None
+        chunks.append(chunk)
+
+
+def score_isolated(exercise, inputs, folder, static_problem=None, salt="", seconds=SCORING_SECONDS,
+                   memory=SCORING_MEMORY):
+    """:func:`score` run in a child process with ``memory`` bytes and ``seconds`` to judge the results.
+
+    The reference's answers are computed here first (they depend only on the
+    grader's inputs, and are cached for the next submission); the child only
+    reads the student's results and compares. If it runs out of time or
+    memory, or dies, the exercise scores 0 with the reason.
+    """
+    for index, args in enumerate(inputs):
+        expected_result(exercise, index, args, salt)
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            os.close(reader)
+            _limit_memory(memory)
+            lines, earned = score(exercise, inputs, folder, static_problem, salt)
+            payload = json.dumps({"lines": lines, "score": earned}).encode()
+        except BaseException as error:  # noqa: BLE001 - MemoryError, RecursionError, anything
+            payload = json.dumps({"error": type(error).__name__}).encode()
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(writer, view):]
+        finally:
+            os._exit(0)
+    os.close(writer)
+    try:
+        data = _read_until(reader, time.monotonic() + seconds, MAX_REPORT_BYTES)
+    finally:
+        os.close(reader)
+        try:
+            os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(child, 0)
+    why = f"judging them took longer than {seconds:g} s"
+    if data is not None:
+        try:
+            result = json.loads(data)
+            if "error" not in result:
+                return [str(line) for line in result["lines"]], float(result["score"])
+            why = f"judging them failed ({result['error']}): they are too large or too deeply nested"
+        except (ValueError, KeyError, TypeError):
+            why = "the judging process ended without a report"
+    return [f"✗ {exercise.name}: its results could not be checked ({why}). Scored 0 for this exercise."], 0.0

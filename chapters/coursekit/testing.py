@@ -43,6 +43,32 @@ def _fmt(value):
     return repr(value)
 
 
+#: While true (see :func:`concealed`), mismatches are described without the expected values.
+_CONCEALED = [False]
+
+
+class concealed:
+    """Within ``with concealed():``, :func:`describe_mismatch` never shows an expected value.
+
+    The grader judges the hidden cases whose inputs are the same for every
+    submission this way: their feedback says what is wrong, not what the
+    answer is, so it cannot be copied into the next submission.
+    """
+
+    def __enter__(self):
+        self._before = _CONCEALED[0]
+        _CONCEALED[0] = True
+        return self
+
+    def __exit__(self, *exc):
+        _CONCEALED[0] = self._before
+
+
+def expected_text(value):
+    """How a message shows an expected ``value``: the value, or nothing inside :class:`concealed`."""
+    return "(not shown for this case)" if _CONCEALED[0] else _fmt(value)
+
+
 def _describe_type(value):
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
@@ -67,10 +93,10 @@ def describe_mismatch(got, expected, *, rtol=1e-7, atol=1e-9, exact=False):
             return f"should be a number but is {_describe_type(got)}"
         want = float(expected_arr)
         if np.isnan(got_value):
-            return f"is NaN, expected {_fmt(want)}"
+            return f"is NaN, expected {expected_text(want)}"
         close = got_value == want if exact else abs(got_value - want) <= atol + rtol * abs(want)
         if not close:
-            return f"is {_fmt(got_value)}, expected {_fmt(want)}"
+            return f"is {_fmt(got_value)}, expected {expected_text(want)}"
         return None
 
     if not isinstance(got, np.ndarray):
@@ -89,7 +115,8 @@ def describe_mismatch(got, expected, *, rtol=1e-7, atol=1e-9, exact=False):
     bad_nan = np.isnan(got_f) & ~np.isnan(want_f)
     if bad_nan.any():
         where = tuple(int(i) for i in np.argwhere(bad_nan)[0])
-        return f"contains NaN at index {where} (expected {_fmt(want_f[where])}); {int(bad_nan.sum())} NaN entries in all"
+        return (f"contains NaN at index {where} (expected {expected_text(want_f[where])}); "
+                f"{int(bad_nan.sum())} NaN entries in all")
     if exact:
         wrong = got_f != want_f
     else:
@@ -104,7 +131,7 @@ def describe_mismatch(got, expected, *, rtol=1e-7, atol=1e-9, exact=False):
     where = np.unravel_index(int(np.argmax(gap)), got.shape)
     where = tuple(int(i) for i in where)
     return (
-        f"differs at index {where}: expected {_fmt(want_f[where])}, got {_fmt(got_f[where])} "
+        f"differs at index {where}: expected {expected_text(want_f[where])}, got {_fmt(got_f[where])} "
         f"({int(wrong.sum())} of {wrong.size} entries differ)"
     )
 
