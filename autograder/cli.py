@@ -138,7 +138,8 @@ def _grade(args, root):
                                         progress=progress)
     console = Console(width=max(Console().width, 120))
     console.print(grading.summary_table(chapter, results) if results else f"no submissions for {chapter}")
-    return 0
+    # Work left undone (a submission skipped, or not graded within its limits) is an error.
+    return 1 if any(r.status in ("failed", "skipped") for r in results) else 0
 
 
 def _feedback(args, root):

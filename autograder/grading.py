@@ -20,7 +20,6 @@ A failed job leaves the student's earlier grades and autograded files alone.
 import concurrent.futures
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import time
@@ -110,48 +109,40 @@ def _plan(chapter, student, root, material, material_id, force, gradebook=b"", c
 
 def _run_serial(todo):
     for job in todo:
-        yield worker.grade_job(job)
+        yield worker.grade_job_limited(job)
+
+
+def _run_pool(todo, processes):
+    """Up to ``processes`` submissions at once, each in a grading process of its own (see
+    :func:`autograder.jobs.grade_job_limited`): one that hangs or dies costs only itself."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=processes) as pool:
+        futures = {pool.submit(worker.grade_job_limited, job): job for job in todo}
+        for future in concurrent.futures.as_completed(futures):
+            yield future.result()
 
 
 def _failed(job, why):
     return worker.Outcome(job.chapter, job.student, "failed", notes=[why], material_id=job.material_id)
 
 
-def _run_pool(todo, processes):
-    """Jobs in a pool of fresh processes; a job whose process died is run once more in a new pool."""
-    pending, retried = list(todo), set()
-    context = multiprocessing.get_context("spawn")
-    while pending:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-            futures = {pool.submit(worker.grade_job, job): job for job in pending}
-            pending = []
-            for future in concurrent.futures.as_completed(futures):
-                job = futures[future]
-                try:
-                    yield future.result()
-                except concurrent.futures.process.BrokenProcessPool:
-                    if job.student in retried:
-                        yield _failed(job, "the grading process died twice on this submission")
-                    else:
-                        retried.add(job.student)
-                        pending.append(job)
-                except Exception as error:  # noqa: BLE001 - a worker bug must not lose the others
-                    yield _failed(job, f"grading failed: {type(error).__name__}: {error}")
-
-
 def _run_dask(todo, scheduler, processes):
-    """Jobs as Dask tasks; a worker that dies costs a retry of its task, decided by the scheduler."""
+    """Jobs as Dask tasks, each graded in a process of its own with the same limit as on this machine;
+    a worker that dies costs a retry of its task, decided by the scheduler."""
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
+        # Workers that are not daemonic may start grading processes from their fork server.
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=40)
         client = Client(cluster)
     else:
         client = Client(scheduler)
+    seconds = worker.submission_seconds()
     try:
-        futures = {client.submit(worker.grade_job, job, pure=False, retries=1,
+        futures = {client.submit(worker.grade_job_limited, job, seconds, pure=False, retries=1,
                                  key=f"grade-{job.chapter}-{job.student}-{time.time_ns()}"): job for job in todo}
         for future in as_completed(futures):
             job = futures[future]

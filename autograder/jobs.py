@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 import warnings
@@ -285,3 +286,160 @@ def forget_worker_courses():
         shutil.rmtree(root, ignore_errors=True)
     _COURSES.clear()
 
+
+
+# ---------------------------------------------------------------- one submission, one process, one deadline
+
+#: Longest one submission's grading may take, every cell and probe included (seconds); past it the
+#: submission is not graded and the run goes on. NNFS_SUBMISSION_TIMEOUT changes it.
+SUBMISSION_SECONDS = 600.0
+#: Largest outcome a grading process may send back (the autograded notebook and its grades).
+MAX_OUTCOME_BYTES = 256 * 2**20
+#: Modules every grading process needs, imported once in the fork server that starts them.
+PRELOAD = ["autograder.jobs", "autograder.execute", "autograder.hidden_tests", "nbgrader.apps"]
+
+
+def submission_seconds():
+    try:
+        return float(os.environ.get("NNFS_SUBMISSION_TIMEOUT") or SUBMISSION_SECONDS)
+    except ValueError:
+        return SUBMISSION_SECONDS
+
+
+def _child(job, connection, scratch):
+    """A grading process: grade ``job`` with its temporary files under ``scratch``; send the outcome."""
+    import pickle
+
+    os.environ["TMPDIR"] = scratch
+    tempfile.tempdir = scratch
+    try:
+        outcome = grade_job(job)
+    except BaseException as error:  # noqa: BLE001 - a bug of the grader's must still report
+        outcome = Outcome(job.chapter, job.student, "failed", material_id=job.material_id,
+                          notes=[f"grading failed: {type(error).__name__}: {str(error)[:300]}"])
+    forget_worker_courses()
+    connection.send_bytes(pickle.dumps(outcome))
+    connection.close()
+
+
+def _unmount_below(folder):
+    """Unmount what a killed grading process left mounted under ``folder`` (a sandbox's tmpfs)."""
+    try:
+        with open("/proc/self/mounts") as handle:
+            points = [line.split()[1].replace("\\040", " ") for line in handle]
+    except OSError:
+        return
+    for point in sorted((p for p in points if p.startswith(str(folder) + "/")), key=len, reverse=True):
+        subprocess.run(["umount", "--lazy", point], capture_output=True)
+
+
+def _context():
+    """How grading processes are started: a fork server that has imported the grader already.
+
+    A daemonic process (a Dask worker started with the default settings) may
+    not start children that way; it gets ``None``, and runs each submission
+    in a fresh interpreter instead (slower to start, the same limits).
+    """
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def grade_job_limited(job, seconds=None):
+    """:func:`grade_job` in a process of its own, which is killed after ``seconds`` (wall clock).
+
+    Whatever a submission does to its grading process (hang it, make it
+    crash, fill its memory) ends with that process: the outcome is then
+    "failed" with the reason, and nothing of the process survives it
+    (its sandboxes die with it; its temporary files and mounts are removed
+    here). Every way of grading (one after another, ``--jobs``, Dask) runs
+    each submission through this function.
+    """
+    import pickle
+
+    seconds = submission_seconds() if seconds is None else seconds
+    start = time.perf_counter()
+    scratch = tempfile.mkdtemp(prefix=f"nnfs-job-{job.student[:40]}-")
+    context = _context()
+    try:
+        if context is None:
+            data, why = _run_interpreter(job, scratch, seconds)
+        else:
+            data, why = _run_forked(context, job, scratch, seconds)
+    finally:
+        _unmount_below(scratch)
+        shutil.rmtree(scratch, ignore_errors=True)
+    if data is not None:
+        try:
+            return pickle.loads(data)
+        except Exception as error:  # noqa: BLE001
+            why = f"its grading process sent an unreadable outcome ({type(error).__name__})"
+    return Outcome(job.chapter, job.student, "failed", notes=[f"not graded: {why}"],
+                   seconds=time.perf_counter() - start, material_id=job.material_id)
+
+
+def _run_forked(context, job, scratch, seconds):
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(job, sender, scratch), daemon=True)
+    process.start()
+    sender.close()
+    data, why = None, None
+    try:
+        if receiver.poll(seconds):
+            try:
+                data = receiver.recv_bytes(MAX_OUTCOME_BYTES)
+            except EOFError:
+                process.join(5)
+                why = f"its grading process ended without an outcome (exit code {process.exitcode})"
+            except OSError:
+                why = f"its grading process sent more than {MAX_OUTCOME_BYTES // 2**20} MiB back"
+        else:
+            why = f"grading took longer than {seconds:g} s (the limit for one submission)"
+    finally:
+        receiver.close()
+        process.join(5 if data is not None else 0)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    return data, why
+
+
+def _run_interpreter(job, scratch, seconds):
+    import pickle
+    import sys
+
+    command = [sys.executable, "-c", "import autograder.jobs as j; j._interpreter_child()"]
+    try:
+        done = subprocess.run(command, input=pickle.dumps((job, scratch)), capture_output=True,
+                              timeout=seconds, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        return None, f"grading took longer than {seconds:g} s (the limit for one submission)"
+    if done.returncode != 0 or not done.stdout:
+        return None, f"its grading process ended without an outcome (exit code {done.returncode})"
+    if len(done.stdout) > MAX_OUTCOME_BYTES:
+        return None, f"its grading process sent more than {MAX_OUTCOME_BYTES // 2**20} MiB back"
+    return done.stdout, None
+
+
+def _interpreter_child():
+    """The grading process of :func:`_run_interpreter`: a job on stdin, its outcome on stdout."""
+    import pickle
+    import sys
+
+    job, scratch = pickle.loads(sys.stdin.buffer.read())
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever else writes to stdout must not mix with the outcome
+
+    class Sender:
+        def send_bytes(self, data):
+            out.write(data)
+            out.flush()
+
+        def close(self):
+            pass
+
+    _child(job, Sender(), scratch)

@@ -57,6 +57,9 @@ SLOTS = 64
 INSIDE = Path("/nnfs")
 #: Where the sandbox sees the grader's virtual environment (not at its host path).
 VENV = INSIDE / "venv"
+#: Lock files of the uid slots, shared by every grading process of this machine (fixed when this
+#: module is imported: a grading process's own temporary folder must not hide the others' locks).
+UID_LOCKS = Path(tempfile.gettempdir()) / "nnfs-sandbox-uids"
 #: Root graders: the host-side area a sandbox may write (results and sockets) is a tmpfs this big.
 HOST_AREA_BYTES = 512 * 2**20
 HOST_AREA_FILES = 4096
@@ -209,7 +212,7 @@ class UidSlot:
     """An unprivileged uid used by one sandbox at a time (held with a lock file)."""
 
     def __init__(self):
-        folder = Path(tempfile.gettempdir()) / "nnfs-sandbox-uids"
+        folder = UID_LOCKS
         folder.mkdir(mode=0o755, exist_ok=True)
         for slot in range(SLOTS):
             handle = open(folder / f"{slot}.lock", "w")

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -30,6 +31,9 @@ LOOP = "def accuracy(y_pred, y_true):\n    while True:\n        pass\n"
 KILL = "import os\ndef accuracy(y_pred, y_true):\n    return float(np.mean(y_pred == y_true))\nos._exit(1)\n"
 NO_BIAS = "def linear_scores(X, W, b):\n    return X @ W\n"
 EXPECTED = {"full": FULL, "blank": 0.0, "partial": FULL - 2, "loop": FULL - 2, "killer": FULL - 2}
+#: A submission whose grading takes far longer than the limit for one submission (40 cells of 4 s,
+#: each under the cell time limit): it is not graded, and the others are.
+SLOW_CELLS, SUBMISSION_LIMIT = 40, 60
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +48,9 @@ def template(tmp_path_factory):
     full = with_sources(released, **answers)
     notebooks = {"full": full, "blank": released, "partial": with_sources(full, linear_scores=NO_BIAS),
                  "loop": with_sources(full, accuracy=LOOP), "killer": with_sources(full, accuracy=KILL)}
+    slow = nbformat.from_dict(full)
+    slow.cells[2:2] = [nbformat.v4.new_code_cell("import time\ntime.sleep(4)") for _ in range(SLOW_CELLS)]
+    notebooks["slow"] = slow  # graded only by the tests of the time limit
     downloads = root / "downloads"
     for student, nb in notebooks.items():
         (downloads / student).mkdir(parents=True)
@@ -57,6 +64,10 @@ def template(tmp_path_factory):
 def short_limits(monkeypatch):
     monkeypatch.setenv("NNFS_CELL_TIMEOUT", "6")
     monkeypatch.setenv("NNFS_PROBE_TIMEOUT", "3")
+    monkeypatch.setenv("NNFS_SUBMISSION_TIMEOUT", str(SUBMISSION_LIMIT))
+
+
+CLASS = sorted(EXPECTED)
 
 
 def copy_of(template, tmp_path, name):
@@ -83,7 +94,7 @@ def test_serial_pool_and_dask_give_the_same_grades_and_csv(template, tmp_path):
     for mode, options in {"serial": {"jobs": 1}, "pool": {"jobs": 2},
                           "dask": {"jobs": 2, "scheduler": "local"}}.items():
         root = copy_of(template, tmp_path, mode)
-        results = grading.grade_chapter(CH1, root=root, **options)
+        results = grading.grade_chapter(CH1, CLASS, root=root, **options)
         assert scores(results) == WANTED, (mode, [r.notes for r in results])
         exports[mode] = csv_bytes(root, tmp_path, mode)
     assert exports["pool"] == exports["serial"] and exports["dask"] == exports["serial"]
@@ -108,7 +119,7 @@ def test_a_worker_killed_mid_run_costs_a_retry_not_a_grade(template, tmp_path):
             killed.append(victim)
 
     try:
-        results = grading.grade_chapter(CH1, root=root, jobs=2, scheduler=cluster.scheduler_address,
+        results = grading.grade_chapter(CH1, CLASS, root=root, jobs=2, scheduler=cluster.scheduler_address,
                                         progress=kill_a_worker)
     finally:
         client.close()
@@ -119,6 +130,46 @@ def test_a_worker_killed_mid_run_costs_a_retry_not_a_grade(template, tmp_path):
         submissions = gb.assignment_submissions(CH1)
         assert sorted(s.student_id for s in submissions) == sorted(EXPECTED)
         assert {s.student_id: s.score for s in submissions} == EXPECTED
+
+
+def test_a_submission_past_its_time_limit_is_not_graded_and_the_run_goes_on(template, tmp_path):
+    root = copy_of(template, tmp_path, "slow")
+    results = grading.grade_chapter(CH1, ["full", "slow"], root=root, jobs=2)
+    assert scores(results) == {"full": ("graded", FULL), "slow": ("failed", 0.0)}, [r.notes for r in results]
+    assert results[1].notes == [f"not graded: grading took longer than {SUBMISSION_LIMIT} s (the limit for one "
+                                "submission)"]
+    assert cli.main(["--course-dir", str(root), "grade", CH1, "--student", "slow"]) == 1  # work left undone
+
+
+@pytest.mark.parametrize("daemonic", [False, True], ids=["fork server", "fresh interpreter (daemonic worker)"])
+def test_the_limit_ends_the_grading_process_and_everything_it_started(template, daemonic, monkeypatch):
+    """Both ways of starting a grading process stop at the limit and leave no process, mount or file."""
+    from autograder import jobs
+
+    if daemonic:
+        monkeypatch.setattr(jobs, "_context", lambda: None)
+    notebook = (template / "submitted" / "slow" / CH1 / f"{CH1}.ipynb").read_bytes()
+    material, material_id = jobs.chapter_material(CH1, template)
+    job = jobs.Job(CH1, "slow", notebook, "", material, material_id, jobs.released_gradebook(CH1, template))
+    start = time.monotonic()
+    outcome = jobs.grade_job_limited(job, seconds=8)
+    elapsed = time.monotonic() - start
+    assert (outcome.status, outcome.notes) == ("failed", ["not graded: grading took longer than 8 s (the limit "
+                                                          "for one submission)"])
+    assert elapsed < 8 + 10
+    time.sleep(1)
+    # Its sandboxes' folders and mounts were all under the job's own temporary folder.
+    assert list(Path(tempfile.gettempdir()).glob("nnfs-job-slow-*")) == []
+    assert "nnfs-job-slow" not in Path("/proc/self/mounts").read_text()
+    leftovers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and "nnfs-job-slow" in _cmdline(p)]
+    assert leftovers == []
+
+
+def _cmdline(proc):
+    try:
+        return (proc / "cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _postgres_binaries():
@@ -158,7 +209,7 @@ def postgres():
 def test_two_graders_write_one_postgresql_gradebook_at_once(template, tmp_path, postgres):
     root = copy_of(template, tmp_path, "postgres")
     assert cli.main(["--course-dir", str(root), "--db", postgres, "release", CH1]) == 0
-    halves = [["blank", "full", "loop"], ["killer", "partial"]]
+    halves = [["blank", "full", "loop"], ["killer", "partial"]]  # "slow" is not graded here
     graders = [subprocess.Popen([sys.executable, "-m", "autograder", "--course-dir", str(root), "--db", postgres,
                                  "grade", CH1, "--jobs", "1", *[arg for s in half for arg in ("--student", s)]],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
