@@ -86,6 +86,10 @@ c.Autograde.sanitize_preprocessors = [
 # finished to read anywhere: math as MathML (no CDN), exercises named in the score index, a
 # summary at the top, no paths of the grading machine (autograder/feedback.py).
 c.GenerateFeedback.post_convert_hook = "autograder.feedback.polish_hook"
+# The hook also sanitises the students' markdown and HTML outputs and makes the page inert: no
+# script can run in it (instructors open these pages and upload them to their LMS). nbconvert's own
+# sanitize_html is not used: its allowlist escapes headings, paragraphs and images, so the
+# chapter's own text would show as markup.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "autograder.preprocessors.HideHiddenTestTracebacks",

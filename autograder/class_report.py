@@ -32,7 +32,7 @@ from typing import Optional
 
 import nbformat
 
-from . import hidden_reports
+from . import hidden_reports, inert_html
 from .collect import notebook_problem, read_info
 from .course import ROOT, nbgrader_api, notebook_name, student_id_problem
 from .submission_checks import suspicious_lines
@@ -394,7 +394,7 @@ def render(report):
     # Long exercise names may break after an underscore in narrow table headers.
     env.filters["breakable"] = lambda text: Markup("_<wbr>").join(escape(part) for part in str(text).split("_"))
     return env.get_template(TEMPLATE).render(
-        r=report, GRADED=GRADED, NOT_GRADED=NOT_GRADED, NOT_SUBMITTED=NOT_SUBMITTED,
+        r=report, GRADED=GRADED, NOT_GRADED=NOT_GRADED, NOT_SUBMITTED=NOT_SUBMITTED, POLICY=inert_html.POLICY,
         TIMED_OUT=hidden_reports.TIMED_OUT, CRASHED=hidden_reports.CRASHED, top_hints=report.hints[:TOP_HINTS])
 
 

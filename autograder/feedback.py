@@ -13,7 +13,11 @@ so ``nnfs-grade feedback`` and the stock command agree) then
   check and the hint for it, read from the autograded notebook
   (:mod:`autograder.hidden_reports`);
 * replaces paths of the grading machine (the course folder, the Python
-  environment, temporary folders) by ``…``.
+  environment, temporary folders) by ``…``;
+* makes the page inert (:mod:`autograder.inert_html`): the student's markdown
+  and HTML outputs are sanitised; scripts, event handlers, frames and the
+  like go, and a Content-Security-Policy that forbids every script comes
+  first in the page.
 """
 
 import html
@@ -24,7 +28,7 @@ from pathlib import Path
 import nbformat
 from bs4 import BeautifulSoup, NavigableString
 
-from . import hidden_reports
+from . import hidden_reports, inert_html
 
 #: Display math first, then inline math; a ``$`` escaped as ``\$`` is text.
 MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$]+?)(?<!\\)\$", re.S)
@@ -132,6 +136,7 @@ def polish(html_path, graded_notebook, roots=()):
     """Finish one feedback page in place (see the module's docstring)."""
     path = Path(html_path)
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    inert_html.sanitize_notebook_html(soup)
     drop_mathjax(soup)
     convert_math(soup)
     name_exercises(soup)
@@ -146,6 +151,7 @@ def polish(html_path, graded_notebook, roots=()):
         (toc.insert_after(box) if toc is not None else soup.body.insert(0, box))
     from .course import ROOT
 
+    inert_html.make_inert(soup)
     machine = list(roots) + [ROOT, sys.prefix, sys.base_prefix, Path.home()]
     path.write_text(hide_machine_paths(str(soup), machine), encoding="utf-8")
 

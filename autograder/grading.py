@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 
 from . import jobs as worker
-from . import leaks, sandbox, secret
+from . import inert_html, leaks, sandbox, secret
 from .collect import notebook_problem
 from .course import ROOT, SECRET_FILE, nbgrader_api, notebook_name, student_id_problem
 from .submission_checks import suspicious_lines
@@ -313,6 +313,12 @@ def feedback_chapter(chapter, students=None, root=ROOT, db_url=None):
             problems.append(f"{student}: nbgrader could not write feedback: {worker._last_error(result)}")
             continue
         found = leaks.scan_tree(folder, hidden_tests_only=True)
+        unsafe = [page.name for page in folder.glob("*.html") if not inert_html.is_inert(page.read_text("utf-8"))]
+        if unsafe:
+            shutil.rmtree(folder)
+            problems.append(f"{student}: feedback page {', '.join(unsafe)} could not be made inert (see the "
+                            "log); deleted")
+            continue
         if found:
             shutil.rmtree(folder)
             problems.append(f"{student}: feedback showed hidden material ({'; '.join(sum(found.values(), []))}); deleted")

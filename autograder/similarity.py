@@ -33,6 +33,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+from . import inert_html
 from .collect import notebook_problem
 from .course import ROOT, notebook_name
 
@@ -387,7 +388,7 @@ def report_html(result, top=TOP, when=None):
     listed = result.pairs[:top] + [p for p in result.pairs[top:] if p.score >= LOOK_AT]
     detailed = listed[:top]
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>", '<html lang="en"><head>', inert_html.META, '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<link rel="icon" href="data:,">',
         f"<title>Similarity report: {esc(result.chapter)}</title>",

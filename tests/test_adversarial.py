@@ -179,6 +179,65 @@ for module in (coursekit.testing, coursekit.probing):
 '''),
 }
 
+# Attacks on the grader through the probe's result files: the function replaces what the probe
+# would write, for every case of its exercise, then ends the probe's process so nothing is
+# written over them. ``{make}`` puts the hostile thing at ``path``.
+RESULT_ATTACK = '''
+    import os
+    probe_dir = os.environ.get("NNFS_PROBE_DIR", "/nowhere")
+    out = probe_dir + "/out/{name}"
+    for entry in sorted(os.listdir(probe_dir + "/in/{name}")):
+        stem = entry.split(".")[0]
+        if not stem.isdigit():
+            continue
+        for extension in ("json", "npz"):
+            path = out + "/" + stem + "." + extension
+            if os.path.lexists(path):
+                os.remove(path)
+{make}
+    os._exit(0)
+'''
+RESULT_MAKERS = {
+    "result_fifo": '''
+            os.mkfifo(path)''',
+    "result_dev_zero": '''
+            os.symlink("/dev/zero", path)''',
+    # A JSON file of the grading machine, read through a link: its keys must never reach a report.
+    "result_host_file": '''
+            os.symlink("{root}/host_secret." + extension, path)''',
+    "result_deep_json": '''
+            if extension == "json":
+                open(path, "w").write("[" * 200_000 + "]" * 200_000)
+            else:
+                import numpy
+                numpy.savez(path, a0=numpy.zeros(3))''',
+    "result_bomb": '''
+            if extension == "json":
+                open(path, "w").write('{{"dict": {{"status": "returned", "result": {{"array": "a0"}}, '
+                                      '"args_after": []}}}}')
+            else:  # an array of 256 MiB of zeros, 256 kB packed
+                import zipfile, zlib
+                header = b"\\x93NUMPY\\x01\\x00v\\x00{{'descr': '<f8', 'fortran_order': False, 'shape': (33554432,), }}"
+                header = header + b" " * (127 - len(header)) + b"\\n"
+                with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+                    with bomb.open("a0.npy", "w", force_zip64=True) as member:
+                        member.write(header)
+                        for _ in range(256):
+                            member.write(bytes(2**20))''',
+}
+for _attack, _make in RESULT_MAKERS.items():
+    ATTACKS[_attack] = dict(body=RESULT_ATTACK.replace("{make}", _make))
+# The exercise's whole result folder, a link to the grader's side.
+ATTACKS["result_folder_link"] = dict(body='''
+    import os, shutil
+    out = os.environ.get("NNFS_PROBE_DIR", "/nowhere") + "/out/{name}"
+    shutil.rmtree(out, ignore_errors=True)
+    os.symlink("{root}", out)
+    os._exit(0)
+''')
+#: Text of the grading machine's own files that the result attacks point at.
+HOST_SECRET = "HOST_SECRET_KEY_8192"
+
 
 def attack_source(attack, name, root):
     spec = ATTACKS[attack]
@@ -238,17 +297,20 @@ for number, (prelude, sources, short) in enumerate(runs):  # one notebook's cell
             pass
         restore_modules()
     for name, _ in sources:  # an attack that loops costs 0.3 s here, not the usual limit
-        probe(name, namespace=namespace, seconds=0.3 if name in short else None)
+        try:  # as in a notebook, where each exercise has a hidden-test cell of its own
+            probe(name, namespace=namespace, seconds=0.3 if name in short else None)
+        except Exception:
+            pass
     os.makedirs(f"/nnfs/probe/out/run{number}")
     for name, _ in sources:
-        if os.path.isdir(f"/nnfs/probe/out/{name}"):
+        if os.path.lexists(f"/nnfs/probe/out/{name}"):  # a folder, or what an attack left there
             os.rename(f"/nnfs/probe/out/{name}", f"/nnfs/probe/out/run{number}/{name}")
 """
 
 
 def sandboxed_scores(chapter, runs):
     """Probe the exercises of ``chapter`` as each run's sources define them, all in one sandboxed
-    Python process (the kernel's part, without Jupyter), and score them here.
+    Python process (the kernel's part, without Jupyter), and score them here as the grader does.
 
     ``runs`` is a list of ``(sources, attacked)``; attacked exercises, and those that call them
     (which fail with them), get a short time limit. Returns one ``{name: points}`` per run.
@@ -261,12 +323,19 @@ def sandboxed_scores(chapter, runs):
             [(prelude, [(e.name, sources[e.name]) for e in exercises],
               sorted(set(attacked) | dependents(chapter, attacked))) for sources, attacked in runs]))
         subprocess.run(session.argv([sys.executable, "-c", RUNNER]), capture_output=True, timeout=900)
-        return [{e.name: probes.score(e, inputs[e.name], session.scratch.probe_out / f"run{number}")[1]
-                 for e in exercises} for number in range(len(runs))]
+        reports = [{e.name: probes.score_isolated(e, inputs[e.name], session.scratch.probe_out / f"run{number}")
+                    for e in exercises} for number in range(len(runs))]
+    seen = "\n".join(line for report in reports for lines, _ in report.values() for line in lines)
+    assert HOST_SECRET not in seen  # nothing of the grading machine's files reached a report
+    return [{name: points for name, (_, points) in report.items()} for report in reports]
 
 
 @pytest.mark.parametrize("chapter", chapters())
 def test_function_attacks_on_every_exercise_score_zero_and_spare_the_others(chapter, tmp_path):
+    import numpy
+
+    (tmp_path / "host_secret.json").write_text(json.dumps({HOST_SECRET: {"status": "returned", "result": 1}}))
+    numpy.savez(tmp_path / "host_secret.npz", a0=numpy.zeros(3))
     names = [e.name for e in CHAPTERS[chapter]]
     guarded = {"reference": ROOT / "solutions", "hidden tests": ROOT / "autograder", "chapters": ROOT / "chapters"}
     before = {label: tree_digest(path) for label, path in guarded.items()}
@@ -351,3 +420,46 @@ def test_kernel_attacks_in_a_graded_class_cost_only_their_exercise(course):
     # The honest student's grade, written before the attackers', is still there.
     with grading.nbgrader_api(course).gradebook as gb:
         assert gb.find_submission(CH1, "honest").score == expected["honest"]
+
+
+KEYRING = r'''
+import ctypes
+_libc = ctypes.CDLL(None, use_errno=True)
+'''
+LEAVE_IN_KEYRING = KEYRING + r'''
+_source = {source!r}.encode()
+_libc.syscall(248, b"user", b"nnfs-answers", _source, len(_source), -4)  # add_key(..., @u)
+'''
+TAKE_FROM_KEYRING = KEYRING + r'''
+_key = _libc.syscall(250, 10, -4, b"user", b"nnfs-answers", 0)  # keyctl(KEYCTL_SEARCH, @u, ...)
+_buffer = ctypes.create_string_buffer(65536)
+_size = _libc.syscall(250, 11, _key, _buffer, 65536) if _key > 0 else -1  # keyctl(KEYCTL_READ)
+if _size > 0:
+    exec(_buffer.raw[:_size].decode())
+else:
+    def {name}(*args, **kwargs):
+        raise NotImplementedError("nothing in the keyring")
+'''
+
+
+def test_a_keyring_channel_between_two_submissions_carries_nothing(course):
+    """One student leaves an answer in the kernel keyring; the next, graded right after in the same
+    sandbox slot, finds nothing there."""
+    released = nbformat.read(course / "release" / CH1 / f"{CH1}.ipynb", as_version=4)
+    base = skeleton(released, nbformat.read(ROOT / "chapters" / CH1 / f"{CH1}.ipynb", as_version=4))
+    name = "accuracy"
+    answer = exercise_source(name)
+    giver, taker = nbformat.from_dict(base), nbformat.from_dict(base)
+    for cell in giver.cells:
+        if grade_id(cell) == name:
+            cell.source = answer + LEAVE_IN_KEYRING.format(source=answer)
+    for cell in taker.cells:
+        if grade_id(cell) == name:
+            cell.source = TAKE_FROM_KEYRING.format(name=name)
+    for student, nb in (("giver", giver), ("taker", taker)):
+        folder = course / "submitted" / student / CH1
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{CH1}.ipynb")
+    results = {r.student: r.score for r in grading.grade_chapter(CH1, ["giver", "taker"], course, jobs=1)}
+    full = expected_score(CH1, [])
+    assert results == {"giver": full, "taker": expected_score(CH1, [name])}

@@ -48,9 +48,11 @@ def _ties(rng):
     return (np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0], [-1.0, -4.0, -1.0], [0.0, 5.0, 1.0]]),)
 
 
-def _labels_case(n, k, correct):
-    """N labels in 0..k-1 of which exactly ``correct`` are predicted right (0 < correct < N)."""
+def _labels_case(n, k):
+    """N labels in 0..k-1 of which some are predicted right: how many is drawn too (0 < it < N, never
+    N/2, where the accuracy and the error rate agree), so the answer is not a function of N alone."""
     def make(rng):
+        correct = rng.choice([c for c in range(1, n) if 2 * c != n])
         y_true = rng.integers(0, k, n)
         y_pred = (y_true + rng.integers(1, k, n)) % k  # every prediction wrong ...
         right = rng.permutation(n)[:correct]
@@ -193,9 +195,9 @@ EXERCISES = [
         reference=ref.accuracy,
         points=2,
         cases=[
-            Case("20 labels in 0..3, 7 of them right", _labels_case(20, 4, 7)),
-            Case("9 labels in 0..2, 8 of them right", _labels_case(9, 3, 8)),
-            Case("13 labels in 0..1, 2 of them right", _labels_case(13, 2, 2)),
+            Case("20 labels in 0..3, some of them right", _labels_case(20, 4)),
+            Case("9 labels in 0..2, some of them right", _labels_case(9, 3)),
+            Case("13 labels in 0..1, some of them right", _labels_case(13, 2)),
         ],
         diagnoses=[
             (lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,

@@ -8,6 +8,7 @@ from autograder.hidden_tests.pairs import each_call, paired_case
 from coursekit import functions
 from coursekit.probing import Fn
 from coursekit.data import XOR_INPUTS, XOR_TARGETS
+from coursekit.testing import expected_text
 
 
 def _identity(z):
@@ -188,9 +189,9 @@ def _count_check(got, args, expected):
     if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
         kind = f"a {type(got).__name__} ({got!r})" if not isinstance(got, np.ndarray) else \
             f"an array of shape {got.shape}"
-        return f"the result should be an integer, {expected}, but is {kind}"
+        return f"the result should be an integer, {expected_text(expected)}, but is {kind}"
     if int(got) != expected:
-        return f"the result is {int(got)}, expected {expected}"
+        return f"the result is {int(got)}, expected {expected_text(expected)}"
     return None
 
 
