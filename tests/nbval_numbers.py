@@ -13,7 +13,7 @@ printed streams (``stdout``, ``stderr``) and glued values
 * integers (no ``.`` and no exponent: counts, shapes, epochs, labels) must be
   the same;
 * floats must agree to ``|a - b| <= max(RTOL * max(|a|, |b|), ATOL)``:
-  RTOL = 1e-8 (a float printed with 8 significant digits or fewer must print
+  RTOL = 1e-8 (a float printed with 7 significant digits or fewer must print
   the same; one with every digit must agree to about 8 of them, while a
   change in the 6th digit is still 100 times too large), ATOL = 1e-12 (below
   it a value is rounding noise of float64 sums of numbers near 1, such as a
