@@ -6,6 +6,7 @@ and as another user; then the real Makefile and the real programs the tests
 start are checked against its package list.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -96,7 +97,9 @@ def _makefile_list(name):
 
 
 def test_make_test_checks_the_packages_before_the_venv_and_the_tests():
-    dry = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}  # under make test
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "-B", "test"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True)
     commands = dry.stdout.splitlines()
     assert commands[0].endswith("tools/os_packages.py --install " + " ".join(_makefile_list("TEST_PACKAGES")))
     assert any("-m venv" in c for c in commands[1:]) and "pytest" in commands[-1]
