@@ -6,9 +6,11 @@ precision that means something. Here:
 * the comparison on its own: text, integers and booleans exact, floats to about
   8 digits, noise below 1e-12 ignored, declared exceptions only where declared;
 * nbval itself (``pytest --nbval`` in a child process, as ``make test`` runs it)
-  on chapters 4, 5 and 8 under OpenBLAS's generic kernel (Prescott) with one
-  thread and its Haswell kernel with two threads, the outputs stored on this
-  machine's default (SkylakeX here) with two. These three chapters are where the
+  on chapters 4 and 5 under OpenBLAS's generic kernel (Prescott) with one
+  thread, and on chapters 4, 5 and 8 under its Haswell kernel with two threads,
+  the outputs stored on this machine's default (SkylakeX here) with two. Chapter 8,
+  the slowest, runs once: its one loose cell differs most under Haswell (126 dead
+  units instead of 128; 127 under Prescott). These three chapters are where the
   stored outputs differ most between kernels (finite-difference checks, an
   oscillating run, training on MNIST) and hold every declared exception; the
   other five differ by rounding only (checked by hand on all eight chapters,
@@ -122,12 +124,15 @@ def nbval(paths, env=None, timeout=600):
     return run, failed
 
 
-BLAS_CHAPTERS = ["ch04_xor_backprop", "ch05_modules", "ch08_training"]
+GRADIENT_CHECKS = ["ch04_xor_backprop", "ch05_modules"]
 
 
-@pytest.mark.parametrize("coretype, threads", [("Prescott", "1"), ("Haswell", "2")])
-def test_notebooks_pass_under_other_blas_kernels_and_threads(coretype, threads):
-    run, failed = nbval([CHAPTERS / c / f"{c}.ipynb" for c in BLAS_CHAPTERS],
+@pytest.mark.parametrize("coretype, threads, notebooks", [
+    ("Prescott", "1", GRADIENT_CHECKS),                        # the most different from the default kernel
+    ("Haswell", "2", GRADIENT_CHECKS + ["ch08_training"]),     # 2 of 128 units dead or not at lr = 2
+], ids=["Prescott-1-thread", "Haswell-2-threads"])
+def test_notebooks_pass_under_other_blas_kernels_and_threads(coretype, threads, notebooks):
+    run, failed = nbval([CHAPTERS / c / f"{c}.ipynb" for c in notebooks],
                         {"OPENBLAS_CORETYPE": coretype, "OPENBLAS_NUM_THREADS": threads})
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert re.search(r"\b\d{2,} passed", run.stdout)
