@@ -64,6 +64,7 @@ def test_rounding_differences_pass(stored, fresh):
     ("a\nb 1.5\n", "a\nb 1.5\nc\n", "3 lines instead of 2"),
     ("M = 64: 0.229", "M = 64:  0.229", "the text differs"),
     ("[0.5 1. ]", "[0.5 1 ]", "integers must be the same"),                # a float became an integer
+    ("<Figure size 900x360 with 8 Axes>", "<Figure size 900x360 with 7 Axes>", "integers must be the same"),
 ])
 def test_real_changes_fail(stored, fresh, why):
     assert why in (compare_text(stored, fresh) or "")
