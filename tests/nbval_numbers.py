@@ -42,7 +42,7 @@ from nbval.plugin import IPyNbCell, IPyNbFile
 
 RTOL = 1e-8
 ATOL = 1e-12
-#: Output keys (mime types, and stream names after nbval's transform) compared number by number.
+#: The mime types compared number by number (printed streams, stdout and stderr, are too).
 GLUE_MIME = "application/papermill.record/text/plain"
 NUMERIC_MIME = ("text/plain", GLUE_MIME)
 DECLARATIONS = Path(__file__).with_name("nbval_tolerances.toml")
