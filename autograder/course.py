@@ -36,6 +36,38 @@ def check_chapter(chapter, root=ROOT):
     return chapter
 
 
+def _package_key(name):
+    return re.sub(r"[-_.]+", "-", name.strip().lower())
+
+
+def student_requirements(chapter, root=ROOT):
+    """The pinned packages (``name==version``) a student installs to run ``chapter``.
+
+    Which packages: ``chapters/requirements.toml`` of the course folder ``root``;
+    their versions: the course's ``requirements.lock``.
+    """
+    import tomllib
+
+    declared = Path(root) / "chapters" / "requirements.toml"
+    if not declared.exists():
+        declared = ROOT / "chapters" / "requirements.toml"
+    packages = tomllib.loads(declared.read_text())["packages"]
+    if chapter not in packages:
+        raise ValueError(f"{declared}: no [packages] entry for {chapter}: list what its notebook needs")
+    pins = {_package_key(line.partition("==")[0]): line.strip()
+            for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line}
+    missing = [p for p in packages[chapter] if _package_key(p) not in pins]
+    if missing:
+        raise ValueError(f"{declared}: {chapter} needs {missing}, which requirements.lock does not pin")
+    return [pins[_package_key(p)] for p in packages[chapter]]
+
+
+def requirements_file(chapter, root=ROOT):
+    """The text of the ``requirements.txt`` a chapter's release carries."""
+    return (f"# What {chapter}.ipynb needs (Python 3.11): pip install -r requirements.txt\n"
+            + "".join(f"{line}\n" for line in student_requirements(chapter, root)))
+
+
 def student_id_problem(student_id):
     """Why nbgrader would mishandle this student id, or ``None``."""
     if not STUDENT_ID.fullmatch(student_id):  # not match(): "$" would accept a final newline

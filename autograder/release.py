@@ -2,7 +2,8 @@
 
 nbgrader's ``generate_assignment`` strips solutions and hidden tests and
 records the chapter in the gradebook; then ``coursekit`` (the helpers the
-notebooks import) is copied beside the notebook, and the whole release folder
+notebooks import) and ``requirements.txt`` (what a student installs) are put
+beside the notebook, and the whole release folder
 is scanned for anything of the reference solution. A chapter that leaks is
 deleted from ``release/`` rather than left for someone to hand out.
 """
@@ -34,6 +35,8 @@ def release(chapters, root=ROOT, log=print, db_url=None):
             raise ReleaseError(f"{chapter}: no student notebook in {dest} (see the messages above)")
         shutil.copytree(COURSEKIT_DIR, dest / "coursekit", dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        if not (dest / "requirements.txt").exists():  # written by the release step (see its messages)
+            raise ReleaseError(f"{chapter}: no requirements.txt in {dest} (see the messages above)")
         found = leaks.scan_tree(dest, solution_lines)
         if found:
             shutil.rmtree(dest)

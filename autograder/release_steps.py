@@ -13,7 +13,9 @@ Configured in ``nbgrader_config.py``, so they apply to the stock
   ``NotImplementedError: sigmoid is not written yet: replace this line with
   your code`` instead of a bare ``NotImplementedError:``.
 * :func:`add_coursekit` (a ``post_convert_hook``) copies ``coursekit``, the
-  helpers every notebook imports, next to the released notebook, then scans
+  helpers every notebook imports, next to the released notebook, writes the
+  ``requirements.txt`` of what the chapter needs (``chapters/requirements.toml``
+  pinned by ``requirements.lock``), then scans
   the release for reference material and deletes it if anything leaked.
   nbgrader swallows exceptions of hooks, so problems are printed to stderr.
 """
@@ -136,7 +138,8 @@ def release_preprocessors():
 
 
 def add_coursekit(assignment=None, student=None, notebooks=(), **_):
-    """``post_convert_hook`` of ``generate_assignment``: ship ``coursekit`` with the notebook, check for leaks.
+    """``post_convert_hook`` of ``generate_assignment``: ship ``coursekit`` and ``requirements.txt``
+    with the notebook, check for leaks.
 
     nbgrader calls it from the course folder (its current directory) after
     writing ``release/<assignment>/``; ``notebooks`` are the source notebooks,
@@ -144,7 +147,7 @@ def add_coursekit(assignment=None, student=None, notebooks=(), **_):
     the source folder.
     """
     from . import leaks
-    from .course import COURSEKIT_DIR
+    from .course import COURSEKIT_DIR, requirements_file
 
     try:
         if not assignment or not notebooks:
@@ -157,6 +160,7 @@ def add_coursekit(assignment=None, student=None, notebooks=(), **_):
             return
         shutil.copytree(coursekit, dest / "coursekit", dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        (dest / "requirements.txt").write_text(requirements_file(assignment, source.parents[1]))
         found = leaks.scan_tree(dest)
         if found:
             shutil.rmtree(dest)
@@ -164,5 +168,5 @@ def add_coursekit(assignment=None, student=None, notebooks=(), **_):
             print(f"nnfs: ERROR: the student version of {assignment} leaks reference material; "
                   f"deleted {dest}. {details}", file=sys.stderr)
     except Exception as error:  # nbgrader would only log it at INFO level
-        print(f"nnfs: ERROR: could not add coursekit to the release of {assignment}: "
+        print(f"nnfs: ERROR: could not add coursekit and requirements.txt to the release of {assignment}: "
               f"{type(error).__name__}: {error}", file=sys.stderr)

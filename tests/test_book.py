@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from autograder import leaks
-from autograder.course import ROOT, chapters
+from autograder.course import ROOT, chapters, requirements_file, student_requirements
 
 sys.path.insert(0, str(ROOT / "tools"))
 import book_checks  # noqa: E402
@@ -78,7 +78,13 @@ def test_chapter_download_is_the_runnable_student_version(book, chapter):
     with zipfile.ZipFile(archive) as zf:
         names = set(zf.namelist())
         nb = json.loads(zf.read(f"{chapter}/{chapter}.ipynb"))
+        requirements = zf.read(f"{chapter}/requirements.txt").decode()
     assert {f"{chapter}/coursekit/__init__.py", f"{chapter}/coursekit/glue.py"} <= names
+    # What to install: the download's requirements.txt, and the same packages on the page.
+    assert requirements == requirements_file(chapter)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert "pip install -r requirements.txt" in text
+    assert "pip install " + " ".join(student_requirements(chapter)) + "." in text
     solution_cells = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
     assert solution_cells
     for cell in solution_cells:

@@ -1,4 +1,8 @@
-"""A student's view: the released notebook runs with the shipped coursekit and the visible tests pass for correct code."""
+"""A student's view: the released notebook runs with the shipped coursekit and the visible tests pass for correct code.
+
+The answered release runs in a fresh environment holding only the chapter's
+``requirements.txt`` (``tests/student_environments.py``), as a student's would.
+"""
 
 import shutil
 import sys
@@ -7,7 +11,7 @@ import nbformat
 import pytest
 
 from autograder import release
-from autograder.course import ROOT, chapters, grade_id
+from autograder.course import ROOT, chapters, grade_id, requirements_file, student_requirements
 
 sys.path.insert(0, str(ROOT / "tools"))
 from execute_notebooks import execute  # noqa: E402
@@ -23,18 +27,22 @@ def released(tmp_path_factory):
 
 
 @pytest.mark.parametrize("chapter", chapters())
-def test_released_notebook_with_correct_answers_passes_its_visible_tests(released, chapter):
+def test_released_notebook_with_correct_answers_passes_its_visible_tests(released, chapter, student_environments):
     folder = released / chapter
+    assert (folder / "requirements.txt").read_text() == requirements_file(chapter)
+    environment = student_environments.get(student_requirements(chapter))
     student = nbformat.read(folder / f"{chapter}.ipynb", as_version=4)
     source = nbformat.read(ROOT / "chapters" / chapter / f"{chapter}.ipynb", as_version=4)
     answers = {grade_id(c): c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
     for cell in student.cells:
         if grade_id(cell) in answers:
             cell.source = answers[grade_id(cell)]
-    student.cells.append(nbformat.v4.new_code_cell("import coursekit\nprint(coursekit.__file__)"))
+    student.cells.append(nbformat.v4.new_code_cell("import coursekit, sys\nprint(coursekit.__file__)\nprint(sys.prefix)"))
     nbformat.write(student, folder / "answered.ipynb")
 
-    done = execute(folder / "answered.ipynb", glue=False)  # as in a student's Jupyter; raises on an error
+    # As in a student's Jupyter, with only the chapter's requirements installed; raises on an error.
+    kernel = student_environments.kernel(student_requirements(chapter))
+    done = execute(folder / "answered.ipynb", glue=False, kernel=kernel)
 
     def printed(cell):
         return "".join(output.get("text", "") for output in cell.outputs)
@@ -45,7 +53,9 @@ def test_released_notebook_with_correct_answers_passes_its_visible_tests(release
                 if key.startswith("application/papermill")]
     for name in (n for n in answers if f"{n}_tests" in tests):
         assert f"✓ {name}: all visible tests passed" in tests[f"{name}_tests"]
-    assert printed(done.cells[-1]).startswith(str(folder / "coursekit"))  # the shipped copy, not the installed one
+    shipped, prefix = printed(done.cells[-1]).splitlines()
+    assert shipped.startswith(str(folder / "coursekit"))  # the shipped copy, not the installed one
+    assert prefix == str(environment)                     # the fresh environment's Python
 
 
 @pytest.mark.parametrize("chapter", chapters())

@@ -15,7 +15,8 @@ chapter this script
 3. writes the result to ``book/<chapter>.ipynb``, the page Jupyter Book renders,
    with the hand-written section numbers left to Sphinx (which numbers sections
    and figures per chapter), a box offering ``book/<chapter>.zip`` (the student
-   notebook with its ``coursekit``, runnable as it is) and an index entry for
+   notebook with its ``coursekit`` and ``requirements.txt``, runnable as it is)
+   with the pip line that installs what it needs, and an index entry for
    every glossary term the chapter marks with ``{term}``.
 
 Before building it runs the checks of ``tools/book_checks.py`` on every chapter
@@ -43,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from autograder import leaks  # noqa: E402
-from autograder.course import chapters, grade_id  # noqa: E402
+from autograder.course import chapters, grade_id, student_requirements  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
 import book_checks  # noqa: E402
 
@@ -108,15 +109,20 @@ def _index_terms(source):
 
 
 def download_cell(chapter):
-    """The box at the top of a chapter page: one download that runs as it is, and how to run it."""
+    """The box at the top of a chapter page: one download that runs as it is, and how to run it.
+
+    The pip line installs what the chapter's ``requirements.txt`` (in the download) lists.
+    """
+    packages = " ".join(student_requirements(chapter))
     return nbformat.v4.new_markdown_cell(
         ":::{admonition} Work through this chapter yourself\n"
         ":class: tip\n\n"
         f"{{download}}`Download {chapter}.zip <{chapter}.zip>`: the notebook as students receive it "
         "(exercises to fill in, visible tests) with the `coursekit` helpers it imports. Unzip it and "
         f"open `{chapter}/{chapter}.ipynb` in Jupyter (`jupyter lab` or `jupyter notebook` in that "
-        "folder), then run the cells from top to bottom. You need Python 3 with NumPy, Matplotlib and "
-        "scikit-learn: `pip install numpy matplotlib scikit-learn jupyterlab`.\n"
+        "folder), then run the cells from top to bottom. You need Python 3.11 with the packages its "
+        f"`requirements.txt` lists (`pip install -r requirements.txt` in that folder): "
+        f"`pip install {packages}`.\n"
         ":::"
     )
 
@@ -155,12 +161,12 @@ def chapter_problems(chapter, source_nb, page_nb):
 
 
 def write_chapter_zip(chapter, out_dir):
-    """``book/<chapter>.zip``: the student release of one chapter (notebook and ``coursekit``)."""
+    """``book/<chapter>.zip``: the student release of one chapter (notebook, ``coursekit``, ``requirements.txt``)."""
     release = ROOT / "release" / chapter
     target = out_dir / f"{chapter}.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(release.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".ipynb", ".py"):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".ipynb", ".py", ".txt"):
                 name = str(Path(chapter) / path.relative_to(release))
                 zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), path.read_bytes())
     return target

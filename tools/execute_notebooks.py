@@ -19,15 +19,16 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def execute(path, timeout=60, glue=True, allow_errors=False):
+def execute(path, timeout=60, glue=True, allow_errors=False, kernel=None):
     """Run the notebook at ``path``; return the executed notebook (file untouched).
 
     With ``glue`` the kernel records the chapter's glued numbers for the book
     (``NNFS_GLUE=1``, see coursekit/glue.py); without it, it runs as a
-    student's Jupyter does.
+    student's Jupyter does. ``kernel``: a jupyter_client kernel manager to run
+    it in (by default this environment's ``python3``).
     """
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+    client = NotebookClient(nb, km=kernel, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # ipykernel 7's TCP notice
                             resources={"metadata": {"path": str(Path(path).parent)}})
     env = dict(os.environ, NNFS_GLUE="1" if glue else "0")

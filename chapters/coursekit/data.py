@@ -67,7 +67,10 @@ def load_digits():
     ``load_digits`` reads), so nothing is downloaded; reading the file directly
     spares importing scikit-learn, which takes about a second.
     """
-    package = importlib.util.find_spec("sklearn").submodule_search_locations[0]
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None:
+        raise ImportError("the digits ship with the scikit-learn package: pip install scikit-learn")
+    package = spec.submodule_search_locations[0]
     raw = np.loadtxt(os.path.join(package, "datasets", "data", "digits.csv.gz"), delimiter=",")
     return raw[:, :-1] / 16.0, raw[:, -1].astype(np.int64)
 
