@@ -18,7 +18,7 @@ from pathlib import Path
 
 from coursekit import probing
 
-from .harness import arguments, diagnose, expected_result, judge, report
+from .harness import arguments, expected_result, modified_inputs, notes, report, verdict
 
 #: Largest result files read back for one case (JSON + arrays).
 MAX_RESULT_BYTES = 64 * 2**20
@@ -46,10 +46,12 @@ def write_inputs(exercises, folder, seconds, salt=""):
 
 
 def write_manifest(folder, exercise, seconds):
-    """Tell the probe how many cases there are and how long they may take together."""
+    """Tell the probe how many cases there are, how long they may take together, and which
+    other graded functions' calls to record (the exercise's ``parts``)."""
     path = Path(folder) / exercise.name / "manifest.json"
     fresh = path.with_suffix(".tmp")
-    fresh.write_text(json.dumps({"cases": len(exercise.cases), "seconds": seconds}))
+    fresh.write_text(json.dumps({"cases": len(exercise.cases), "seconds": seconds,
+                                 "parts": list(exercise.parts)}))
     os.replace(fresh, path)  # the probe may be reading it: never a half-written file
 
 
@@ -85,7 +87,36 @@ def _outcome(folder, name, index):
         value = probing.load(stem, max_bytes=MAX_RESULT_BYTES)
     except probing.Unreadable as error:
         return {"status": "unsendable", "message": f"its result file is unreadable: {error}"}
-    return value if isinstance(value, dict) else {"status": "unsendable", "message": "malformed result"}
+    if not isinstance(value, dict):
+        return {"status": "unsendable", "message": "malformed result"}
+    value["verified_calls"] = _verified_calls(stem, value.get("calls"))
+    return value
+
+
+def _verified_calls(stem, calls):
+    """Per call of the graded function, its calls to its parts as ``(part, args, kwargs, result,
+    generator states)``, keeping those whose answer the verifier computed itself (see
+    ``coursekit.probing``). The recorded calls are only questions: what the graded function's
+    process wrote is never taken for an answer."""
+    if not isinstance(calls, list) or not os.path.exists(f"{stem}.verified.json"):
+        return []
+    try:
+        answers = probing.load(f"{stem}.verified", max_bytes=MAX_RESULT_BYTES)
+    except probing.Unreadable:
+        return []
+    if not isinstance(answers, list):
+        return []
+    segments = []
+    for asked, answered in zip(calls, answers):
+        segment = []
+        if isinstance(asked, list) and isinstance(answered, list):
+            for call, answer in zip(asked, answered):
+                if (isinstance(call, dict) and isinstance(answer, dict) and answer.get("status") == "returned"
+                        and isinstance(call.get("args"), tuple) and isinstance(call.get("kwargs"), dict)):
+                    segment.append((str(call.get("part")), call["args"], call["kwargs"], answer.get("result"),
+                                    list(answer.get("generators") or [])))
+        segments.append(segment)
+    return segments
 
 
 def _ending(status):
@@ -144,23 +175,29 @@ def score(exercise, inputs, folder, static_problem=None, salt=""):
         if origin.startswith("not defined"):
             return lines + [f"✗ {name}: {origin}. Scored 0 for this exercise."], 0.0
         return lines + [f"⚠ {name}: `{name}` {origin}. Scored 0 for this exercise."], 0.0
-    failures = []
-    for index, case in enumerate(exercise.cases):
-        outcome = _outcome(folder, name, index)
+    outcomes = [_outcome(folder, name, index) for index in range(len(exercise.cases))]
+    changed = []  # (case label, inputs changed in place) of every case: the exercise's own case judges it
+    for index, (case, outcome) in enumerate(zip(exercise.cases, outcomes)):
+        try:
+            changed.append((case.label, modified_inputs(exercise, case, inputs[index], outcome or {})))
+        except Exception:  # noqa: BLE001 - an odd report; the case's own verdict says what is wrong
+            pass
+    failures, remarks = [], []
+    for index, (case, outcome) in enumerate(zip(exercise.cases, outcomes)):
         if outcome is None:
             failures.append((case.label, _ending(status), None))
             continue
         args = inputs[index]
         expected = expected_result(exercise, index, args, salt)
         try:
-            problem = judge(exercise, case, args, outcome, expected)
+            problem, hint = verdict(exercise, index, args, outcome, expected, changed)
         except Exception as error:  # noqa: BLE001 - a result so odd that judging it failed
             got = outcome.get("result")
             problem = f"returned {type(got).__name__}, which could not be checked ({type(error).__name__}: {error})"
+            hint = None
         if problem:
-            hint = case.hint or diagnose(exercise, args, outcome, expected)
-            if hint is None and outcome.get("error") == "NotImplementedError":
-                hint = f"`{name}` still holds the stub: write its body in the exercise cell"
             failures.append((case.label, problem, hint))
-    body, earned = report(name, points, failures, len(exercise.cases))
+        else:
+            remarks += [note for note in notes(exercise, args, outcome, expected) if note not in remarks]
+    body, earned = report(name, points, failures, len(exercise.cases), remarks)
     return lines + body, earned

@@ -20,6 +20,7 @@ that endless loops cost little).
 """
 
 import contextlib
+import functools
 import inspect
 import io
 import os
@@ -43,6 +44,7 @@ def chapter_of(name):
     return next(chapter for chapter, exercises in CHAPTERS.items() if any(e.name == name for e in exercises))
 
 
+@functools.lru_cache(maxsize=None)
 def earlier_chapter_source(chapter):
     """Source of the reference functions of other chapters that ``chapter``'s exercises call
     (the notebook's ``earlier_functions`` cell, as a diligent student fills it in)."""
@@ -51,34 +53,54 @@ def earlier_chapter_source(chapter):
     return "\n\n".join(inspect.getsource(getattr(solutions, name)) for name in earlier_functions(chapter))
 
 
+@functools.lru_cache(maxsize=None)
+def _reference_source(name):
+    return exercise_source(name)
+
+
 def notebook_namespace(chapter, sources):
     """The chapter's exercise functions defined from ``sources`` (reference source by default),
-    after the functions of earlier chapters they call, as the chapter's notebook defines them."""
+    after the functions of earlier chapters they call, as the chapter's notebook defines them.
+
+    ``sources`` may also replace an earlier chapter's function (what the student pasted into
+    the ``earlier_functions`` cell), e.g. ``{"affine_forward": "def affine_forward(X, W, b): ..."}``.
+    """
     namespace = {"np": np, "__name__": "__main__"}
     exec(earlier_chapter_source(chapter), namespace)
+    own = {exercise.name for exercise in CHAPTERS[chapter]}
+    unknown = set(sources) - own - set(earlier_functions(chapter))
+    assert not unknown, f"{chapter} neither defines nor uses {sorted(unknown)}"
+    for name in set(sources) - own:  # pasted earlier functions, as the student wrote them
+        exec(sources[name], namespace)
     for exercise in CHAPTERS[chapter]:
-        exec(sources.get(exercise.name, exercise_source(exercise.name)), namespace)
+        exec(sources.get(exercise.name, _reference_source(exercise.name)), namespace)
     return namespace
 
 
-def grade_namespace(name, namespace, seconds=10.0, salt=""):
+def grade_namespace(name, namespace, seconds=10.0, salt="", salts=None):
     """``(points, report)`` for the function ``name`` found in ``namespace``, its cases drawn
-    with ``salt`` (see ``autograder.harness.arguments``)."""
+    with ``salt`` (see ``autograder.harness.arguments``); with ``salts``, a list of them, one
+    per salt."""
     exercise = EXERCISES[name]
-    with tempfile.TemporaryDirectory() as folder:
-        inputs = probes.write_inputs([exercise], Path(folder) / "in", seconds, salt)
-        with contextlib.redirect_stdout(io.StringIO()):
-            probing.probe(name, namespace=namespace, folder=folder)
-        lines, score = probes.score(exercise, inputs[name], Path(folder) / "out", salt=salt)
-    return score, "\n".join(lines) + "\n"
+    results = []
+    with tempfile.TemporaryDirectory() as root:
+        for number, each in enumerate([salt] if salts is None else salts):
+            folder = Path(root) / str(number)
+            inputs = probes.write_inputs([exercise], folder / "in", seconds, each)
+            with contextlib.redirect_stdout(io.StringIO()):
+                probing.probe(name, namespace=namespace, folder=str(folder))
+            lines, score = probes.score(exercise, inputs[name], folder / "out", salt=each)
+            results.append((score, "\n".join(lines) + "\n"))
+    return results[0] if salts is None else results
 
 
-def grade_source(name, source=None, others=None, seconds=10.0, salt=""):
-    """``(points, report)`` for exercise ``name`` written as ``source`` (the reference's if None)."""
+def grade_source(name, source=None, others=None, seconds=10.0, salt="", salts=None):
+    """``(points, report)`` for exercise ``name`` written as ``source`` (the reference's if None);
+    with ``salts``, a list of them, one per salt (see :func:`grade_namespace`)."""
     sources = dict(others or {})
     if source is not None:
         sources[name] = source
-    return grade_namespace(name, notebook_namespace(chapter_of(name), sources), seconds, salt)
+    return grade_namespace(name, notebook_namespace(chapter_of(name), sources), seconds, salt, salts)
 
 
 def max_points(name):
