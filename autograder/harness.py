@@ -4,8 +4,11 @@ A chapter's hidden tests (``autograder.hidden_tests.<chapter>``) are data:
 :class:`Exercise` objects holding seeded :class:`Case` objects, tolerances
 and diagnoses. This module turns a case into its arguments, computes the
 reference's answer, and judges what the student's function returned (as read
-back from the probe's files) against it: a sentence saying what is wrong, and
-the hint of the first diagnosis that names the mistake.
+back from the probe's files) against it, values and shapes only: a sentence
+saying what is wrong, and the hint of the first diagnosis that names the
+mistake. Inputs changed in place are judged once, by a case of their own; an
+exercise built on other graded functions is also judged against a right
+composition of the student's own parts (:func:`composed_result`).
 
 Everything here runs in the grader's own process. The student's code never
 shares a process with it, the reference or the expected values (see

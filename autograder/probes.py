@@ -4,10 +4,13 @@ Before a submission runs, :func:`write_inputs` writes every hidden case's
 arguments (generated here, from the case's seed) into the folder the sandbox
 sees read-only. The notebook's hidden-test cells call
 ``coursekit.probing.probe(name)``, which writes back, per case, what the
-student's function returned or raised. :func:`score` reads those files as
-data (JSON and ``.npz`` loaded with ``allow_pickle=False``), compares them
-with the reference computed here, and produces the lines and the score that
-replace whatever the hidden-test cell printed.
+student's function returned or raised (and, for an exercise built on other
+graded functions, the calls it made to them, with their answers computed
+again by a fresh process). :func:`score` reads those files as data (JSON and
+``.npz`` loaded with ``allow_pickle=False``), judges them with
+:func:`autograder.harness.verdict` against the reference computed here (or a
+right composition of the student's own parts), and produces the lines and
+the score that replace whatever the hidden-test cell printed.
 """
 
 import ast

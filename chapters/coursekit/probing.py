@@ -338,11 +338,15 @@ def load(path_stem, max_bytes=None):
 # ---------------------------------------------------------------- the probe (runs in the graded kernel)
 #
 # The grader writes, for each exercise, ``in/<name>/manifest.json`` (number of
-# cases, time limit) and ``in/<name>/<i>.json|.npz`` (the arguments of case i)
-# under $NNFS_PROBE_DIR. ``probe(name)`` calls the notebook's function on
-# them in a forked child process and writes ``out/<name>/<i>.*`` (what came
-# back, or what was raised) and ``out/<name>/status.json``. It computes no
-# score and knows no expected value: the grader, outside this process, does.
+# cases, time limit, the names of the graded functions it builds on) and
+# ``in/<name>/<i>.json|.npz`` (the arguments of case i) under $NNFS_PROBE_DIR.
+# ``probe(name)`` calls the notebook's function on them in a forked child
+# process and writes ``out/<name>/<i>.*`` (what came back, or what was raised,
+# and the calls it made to those other functions) and ``out/<name>/status.json``.
+# Then, for an exercise built on other functions, a second child forked from
+# the kernel makes those calls again and writes their answers to
+# ``out/<name>/<i>.verified.*``. It computes no score and knows no expected
+# value: the grader, outside this process, does.
 
 import builtins  # noqa: E402
 import io  # noqa: E402
