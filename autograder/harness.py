@@ -500,7 +500,8 @@ def verdict(exercise, index, args, outcome, expected, changed=()):
     """
     case = exercise.cases[index]
     problem = judge(exercise, case, args, outcome, expected)
-    if problem and exercise.parts and outcome.get("status") == "returned":
+    answered = outcome.get("verified_calls", [])  # None: the calls to the parts were never answered
+    if problem and exercise.parts and outcome.get("status") == "returned" and answered is not None:
         try:
             own = composed_result(exercise, case, args, outcome.get("verified_calls"))
         except Inconsistent as error:

@@ -101,14 +101,16 @@ def _verified_calls(stem, calls):
     generator states)``, keeping those whose answer the verifier computed itself (see
     ``coursekit.probing``). The recorded calls are only questions: what the graded function's
     process wrote is never taken for an answer."""
-    if not isinstance(calls, list) or not os.path.exists(f"{stem}.verified.json"):
+    if not isinstance(calls, list):
         return []
+    if not os.path.exists(f"{stem}.verified.json"):
+        return None  # calls were made but never answered (the verifier ran out of time): unknown
     try:
         answers = probing.load(f"{stem}.verified", max_bytes=MAX_RESULT_BYTES)
     except probing.Unreadable:
-        return []
+        return None
     if not isinstance(answers, list):
-        return []
+        return None
     segments = []
     for asked, answered in zip(calls, answers):
         segment = []
