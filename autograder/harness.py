@@ -398,7 +398,8 @@ class Answers:
     process), or, if the student's function never made that call, with the
     reference's answer (itself composed of the student's answers where it
     calls parts). ``answers.calls`` lists the records as ``(part, arguments
-    bound to the part's parameters, result)`` in the order they were made.
+    bound to the part's parameters, result, states of the random generators
+    among the arguments after the call)`` in the order they were made.
     """
 
     def __init__(self, parts, calls):
