@@ -4,9 +4,12 @@ Before a submission runs, :func:`write_inputs` writes every hidden case's
 arguments (generated here, from the case's seed and the submission's salt)
 into the folder the sandbox sees read-only. The notebook's hidden-test cells
 call ``coursekit.probing.probe(name)``, which writes back, per case, what the
-student's function returned or raised. :func:`score` reads those files as
-data, compares them with the reference computed here, and produces the lines
-and the score that replace whatever the hidden-test cell printed.
+student's function returned or raised (and, for an exercise built on other
+graded functions, the calls it made to them, with their answers computed
+again by a fresh process). :func:`score` reads those files as data, judges
+them with :func:`autograder.harness.verdict` against the reference computed
+here (or a right composition of the student's own parts), and produces the
+lines and the score that replace whatever the hidden-test cell printed.
 
 The result files are written by the student's code, in a folder it can
 change at will: they are read as hostile (:mod:`autograder.untrusted`) —
@@ -32,7 +35,7 @@ from pathlib import Path
 from coursekit import probing, testing
 
 from . import untrusted
-from .harness import _same_data, arguments, diagnose, expected_result, judge, report
+from .harness import _same_data, arguments, expected_result, modified_inputs, notes, report, verdict
 
 #: Largest files read back for one case: the JSON description, and its arrays packed and unpacked.
 MAX_TREE_BYTES = 4 * 2**20
@@ -68,10 +71,12 @@ def write_inputs(exercises, folder, seconds, salt=""):
 
 
 def write_manifest(folder, exercise, seconds):
-    """Tell the probe how many cases there are and how long they may take together."""
+    """Tell the probe how many cases there are, how long they may take together, and which
+    other graded functions' calls to record (the exercise's ``parts``)."""
     path = Path(folder) / exercise.name / "manifest.json"
     fresh = path.with_suffix(".tmp")
-    fresh.write_text(json.dumps({"cases": len(exercise.cases), "seconds": seconds}))
+    fresh.write_text(json.dumps({"cases": len(exercise.cases), "seconds": seconds,
+                                 "parts": list(exercise.parts)}))
     os.replace(fresh, path)  # the probe may be reading it: never a half-written file
 
 
@@ -110,21 +115,57 @@ def _read_json(fd, name, limit=MAX_STATUS_BYTES):
     return value if isinstance(value, dict) else None
 
 
+def _load(fd, stem):
+    """What :func:`coursekit.probing.save` wrote as ``stem.json`` and ``stem.npz`` in folder ``fd``,
+    read as hostile data; ``FileNotFoundError`` if there is none, ``Refused`` or ``ValueError`` if it
+    is not a file of that kind or too large."""
+    stored = json.loads(untrusted.read_at(fd, f"{stem}.json", MAX_TREE_BYTES))
+    packed = untrusted.read_npz(untrusted.read_at(fd, f"{stem}.npz", MAX_RESULT_BYTES), MAX_RESULT_BYTES)
+    return probing.decode_stored(stored, packed, max_bytes=MAX_RESULT_BYTES)
+
+
 def _outcome(fd, index):
     """What the probe reported for case ``index``: a dict, or ``None`` if it reported nothing."""
     if fd is None:
         return None
     try:
-        tree = json.loads(untrusted.read_at(fd, f"{index}.json", MAX_TREE_BYTES))
-        arrays = untrusted.read_npz(untrusted.read_at(fd, f"{index}.npz", MAX_RESULT_BYTES), MAX_RESULT_BYTES)
-        value = probing.decode(tree, arrays)
+        value = _load(fd, str(index))
     except FileNotFoundError:
         return None
     except untrusted.Refused as error:
         return {"status": "unsendable", "message": f"its result file {error}"}
     except (OSError, ValueError, RecursionError, MemoryError) as error:  # Unreadable is a ValueError
         return {"status": "unsendable", "message": f"its result file is unreadable ({type(error).__name__})"}
-    return value if isinstance(value, dict) else {"status": "unsendable", "message": "malformed result"}
+    if not isinstance(value, dict):
+        return {"status": "unsendable", "message": "malformed result"}
+    value["verified_calls"] = _verified_calls(fd, index, value.get("calls"))
+    return value
+
+
+def _verified_calls(fd, index, calls):
+    """Per call of the graded function, its calls to its parts as ``(part, args, kwargs, result,
+    generator states)``, keeping those whose answer the verifier computed itself (see
+    ``coursekit.probing``). The recorded calls are only questions: what the graded function's
+    process wrote is never taken for an answer."""
+    if not isinstance(calls, list):
+        return []
+    try:
+        answers = _load(fd, f"{index}.verified")
+    except (OSError, ValueError, RecursionError, MemoryError, untrusted.Refused):
+        return None  # calls were made but never answered (the verifier ran out of time): unknown
+    if not isinstance(answers, list):
+        return None
+    segments = []
+    for asked, answered in zip(calls, answers):
+        segment = []
+        if isinstance(asked, list) and isinstance(answered, list):
+            for call, answer in zip(asked, answered):
+                if (isinstance(call, dict) and isinstance(answer, dict) and answer.get("status") == "returned"
+                        and isinstance(call.get("args"), tuple) and isinstance(call.get("kwargs"), dict)):
+                    segment.append((str(call.get("part")), call["args"], call["kwargs"], answer.get("result"),
+                                    list(answer.get("generators") or [])))
+        segments.append(segment)
+    return segments
 
 
 _FIXED = {}
@@ -214,10 +255,16 @@ def _score(exercise, inputs, fd, salt):
         if origin.startswith("not defined"):
             return lines + [f"✗ {name}: {origin}. Scored 0 for this exercise."], 0.0
         return lines + [f"⚠ {name}: `{name}` {origin}. Scored 0 for this exercise."], 0.0
-    failures = []
+    outcomes = [_outcome(fd, index) for index in range(len(exercise.cases))]
+    changed = []  # (case label, inputs changed in place) of every case: the exercise's own case judges it
+    for index, (case, outcome) in enumerate(zip(exercise.cases, outcomes)):
+        try:
+            changed.append((case.label, modified_inputs(exercise, case, inputs[index], outcome or {})))
+        except Exception:  # noqa: BLE001 - an odd report; the case's own verdict says what is wrong
+            pass
+    failures, remarks = [], []
     fixed = fixed_cases(exercise)
-    for index, case in enumerate(exercise.cases):
-        outcome = _outcome(fd, index)
+    for index, (case, outcome) in enumerate(zip(exercise.cases, outcomes)):
         if outcome is None:
             failures.append((case.label, _ending(status), None))
             continue
@@ -225,16 +272,16 @@ def _score(exercise, inputs, fd, salt):
         expected = expected_result(exercise, index, args, salt)
         try:
             with testing.concealed() if index in fixed else _nothing():
-                problem = judge(exercise, case, args, outcome, expected)
+                problem, hint = verdict(exercise, index, args, outcome, expected, changed)
         except Exception as error:  # noqa: BLE001 - a result so odd that judging it failed
             got = outcome.get("result")
             problem = f"returned {type(got).__name__}, which could not be checked ({type(error).__name__})"
+            hint = None
         if problem:
-            hint = case.hint or diagnose(exercise, args, outcome, expected)
-            if hint is None and outcome.get("error") == "NotImplementedError":
-                hint = f"`{name}` still holds the stub: write its body in the exercise cell"
             failures.append((case.label, _short(problem), hint))
-    body, earned = report(name, points, failures, len(exercise.cases))
+        else:
+            remarks += [note for note in notes(exercise, args, outcome, expected) if note not in remarks]
+    body, earned = report(name, points, failures, len(exercise.cases), remarks)
     return lines + body, earned
 
 

@@ -19,11 +19,11 @@ def add_bias_column(X):
     Parameters
     ----------
     X : ndarray, shape (N, D)
-        One sample per row.
+        One sample per row (it may hold integers).
 
     Returns
     -------
-    X1 : ndarray, shape (N, D + 1), float64
+    X1 : ndarray, shape (N, D + 1)
         X1 = [X, 1]: the column of ones is the LAST column, so that
         X1 @ [w; b] = X @ w + b.
     """
@@ -45,7 +45,7 @@ def linear_scores(X, W, b):
 
     Returns
     -------
-    scores : ndarray, shape (N, C), float64
+    scores : ndarray, shape (N, C)
         scores = X @ W + b (b is added to every row).
     """
     X, W, b = (np.asarray(a, dtype=float) for a in (X, W, b))
@@ -66,7 +66,7 @@ def predict_labels(scores):
 
     Returns
     -------
-    y_pred : ndarray, shape (N,), int64
+    y_pred : ndarray of int, shape (N,)
         y_pred[n] = argmax_c scores[n, c] (the first one on ties).
     """
     scores = np.asarray(scores)
@@ -133,7 +133,7 @@ def least_squares_loss_and_grad(w, X, t):
     -------
     loss : float
         loss = ‖X w − t‖² / (2N)   (a MEAN over the N samples, halved)
-    grad : ndarray, shape (D,), float64
+    grad : ndarray, shape (D,)
         grad = Xᵀ (X w − t) / N
     """
     w, X, t = (np.asarray(a, dtype=float) for a in (w, X, t))
@@ -160,7 +160,7 @@ def gradient_descent(loss_and_grad, w0, lr, num_steps):
 
     Returns
     -------
-    w : ndarray, float64
+    w : ndarray
         The point after num_steps updates w ← w − η ∇L(w).
     losses : list of float, length num_steps
         losses[i] is the loss at the iterate BEFORE update i + 1,

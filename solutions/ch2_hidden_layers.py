@@ -87,7 +87,7 @@ def xor_network():
 
     Returns
     -------
-    params : list of (W, b), float64
+    params : list of (W, b)
         [(W1 (2, 2), b1 (2,)), (W2 (2, 1), b2 (1,))] for mlp_forward(X, params, relu).
     """
     W1 = np.array([[1.0, 1.0],

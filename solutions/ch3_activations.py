@@ -20,10 +20,11 @@ def sigmoid(z):
     Parameters
     ----------
     z : ndarray, any shape
+        Pre-activations (they may be integers).
 
     Returns
     -------
-    s : ndarray, same shape as z, float64
+    s : ndarray, same shape as z
         σ(z) = 1 / (1 + e^(−z)), values in [0, 1].
         With e = e^(−|z|) ≤ 1 this is 1 / (1 + e) for z ≥ 0 and e / (1 + e)
         for z < 0, so exp never overflows and σ(±1e4) is exactly 1 and 0.
@@ -42,7 +43,7 @@ def sigmoid_grad(z):
 
     Returns
     -------
-    ds : ndarray, same shape as z, float64
+    ds : ndarray, same shape as z
         σ'(z) = σ(z) (1 − σ(z)), at most 1/4 (at z = 0).
     """
     s = sigmoid(z)
@@ -58,7 +59,7 @@ def tanh_grad(z):
 
     Returns
     -------
-    dt : ndarray, same shape as z, float64
+    dt : ndarray, same shape as z
         tanh'(z) = 1 − tanh(z)², at most 1 (at z = 0).
     """
     return 1.0 - np.tanh(np.asarray(z, dtype=float)) ** 2
@@ -70,10 +71,11 @@ def relu(z):
     Parameters
     ----------
     z : ndarray, any shape
+        Pre-activations (they may be integers).
 
     Returns
     -------
-    r : ndarray, same shape as z, float64
+    r : ndarray, same shape as z
         relu(z) = max(0, z)
     """
     return np.maximum(np.asarray(z, dtype=float), 0.0)
@@ -88,7 +90,7 @@ def relu_grad(z):
 
     Returns
     -------
-    dr : ndarray, same shape as z, float64
+    dr : ndarray, same shape as z
         relu'(z) = 1 if z > 0 else 0. At the kink z = 0 the derivative does not
         exist; we use the left-side value 0 (the usual convention).
     """
@@ -106,7 +108,7 @@ def leaky_relu(z, alpha=0.01):
 
     Returns
     -------
-    r : ndarray, same shape as z, float64
+    r : ndarray, same shape as z
         leaky_relu(z) = z if z > 0 else α z
     """
     z = np.asarray(z, dtype=float)
@@ -124,7 +126,7 @@ def leaky_relu_grad(z, alpha=0.01):
 
     Returns
     -------
-    dr : ndarray, same shape as z, float64
+    dr : ndarray, same shape as z
         1 if z > 0 else α. At the kink z = 0 we use the left-side value α,
         the same convention as relu_grad (which is leaky_relu_grad with α = 0).
     """
@@ -150,7 +152,7 @@ def relu_interpolant(xs, ys):
 
     Returns
     -------
-    params : list of (W, b), float64
+    params : list of (W, b)
         [(W1 (1, K), b1 (K,)), (W2 (K, 1), b2 (1,))] with W1 = 1, b1 = −xₖ,
         W2 = slope changes, b2 = y₀; evaluate with
         mlp_forward(x[:, None], params, relu)[:, 0].

@@ -31,9 +31,9 @@ def xor_forward(X, W, U):
 
     Returns
     -------
-    H : ndarray, shape (N, 2), float64
+    H : ndarray, shape (N, 2)
         Hidden activations: H[n, j] is unit j's output for sample n.
-    y : ndarray, shape (N,), float64
+    y : ndarray, shape (N,)
         Network outputs, one number in (0, 1) per sample.
     """
     X, W, U = (np.asarray(a, dtype=float) for a in (X, W, U))
@@ -53,7 +53,7 @@ def half_squared_error(y, t):
     Parameters
     ----------
     y : ndarray, shape (N,)
-        Network outputs.
+        Network outputs (integer arrays may come, for y and t).
     t : ndarray, shape (N,)
         Targets.
 
@@ -92,9 +92,9 @@ def xor_gradients(X, t, W, U):
 
     Returns
     -------
-    dW : ndarray, shape (2, 3), float64
+    dW : ndarray, shape (2, 3)
         ∂E/∂W, laid out like W (bias column last).
-    dU : ndarray, shape (3,), float64
+    dU : ndarray, shape (3,)
         ∂E/∂U, laid out like U (bias last).
     """
     H, y = xor_forward(X, W, U)
@@ -123,7 +123,7 @@ def numerical_gradient(f, x, h=1e-5):
 
     Returns
     -------
-    grad : ndarray, same shape as x, float64
+    grad : ndarray, same shape as x
         grad[i] = (f(x + h eᵢ) − f(x − h eᵢ)) / (2h) for every entry i,
         where eᵢ is 1 at entry i and 0 elsewhere. Where f has a kink, this
         is the average of the slopes on the two sides.
@@ -146,6 +146,9 @@ def numerical_gradient(f, x, h=1e-5):
 def train_xor(X, t, W, U, lr, epochs):
     """Full-batch gradient descent on the XOR network.
 
+    Use your xor_gradients and half_squared_error: the grader follows the
+    run through them, so a mistake there costs points in their exercises only.
+
     Parameters
     ----------
     X : ndarray, shape (N, 2)
@@ -161,8 +164,8 @@ def train_xor(X, t, W, U, lr, epochs):
 
     Returns
     -------
-    W : ndarray, shape (2, 3), float64
-    U : ndarray, shape (3,), float64
+    W : ndarray, shape (2, 3)
+    U : ndarray, shape (3,)
         Weights after the updates W ← W − η ∂E/∂W, U ← U − η ∂E/∂U. Both
         gradients of an update are taken at the weights before it.
     losses : list of float, length epochs

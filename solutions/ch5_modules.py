@@ -19,7 +19,7 @@ def affine_forward(X, W, b):
     Parameters
     ----------
     X : ndarray, shape (N, D)
-        Inputs, one sample per row.
+        Inputs, one sample per row (it may hold integers, as may W and b).
     W : ndarray, shape (D, M)
         Weights, one column per output unit.
     b : ndarray, shape (M,)
@@ -27,7 +27,7 @@ def affine_forward(X, W, b):
 
     Returns
     -------
-    out : ndarray, shape (N, M), float64
+    out : ndarray, shape (N, M)
         out = X @ W + b
     cache : tuple (X, W)
         Exactly the pair (X, W), in this order: what affine_backward needs.
@@ -71,11 +71,11 @@ def relu_forward(Z):
     Parameters
     ----------
     Z : ndarray, any shape
-        Pre-activations.
+        Pre-activations (they may be integers).
 
     Returns
     -------
-    out : ndarray, same shape as Z, float64
+    out : ndarray, same shape as Z
         out = max(0, Z), entry by entry
     cache : ndarray
         Z itself (the input, not the output), for relu_backward.
@@ -96,7 +96,7 @@ def relu_backward(dout, cache):
 
     Returns
     -------
-    dZ : ndarray, same shape as Z, float64
+    dZ : ndarray, same shape as Z
         dZ = dout ⊙ [Z > 0]: the gradient passes where the unit was active
         and is blocked elsewhere, also at exactly Z = 0 (ReLU'(0) = 0).
     """
@@ -112,7 +112,8 @@ def mse_loss(pred, target):
     Parameters
     ----------
     pred : ndarray, shape (N, K)
-        Predictions, one row of K outputs per sample.
+        Predictions, one row of K outputs per sample (integers may come, here
+        and in target).
     target : ndarray, shape (N, K)
         Targets.
 
@@ -121,7 +122,7 @@ def mse_loss(pred, target):
     loss : float
         loss = (1/N) Σₙ Σₖ (predₙₖ − targetₙₖ)²
         (divided by N, the number of rows, not by N·K as np.mean would)
-    dpred : ndarray, shape (N, K), float64
+    dpred : ndarray, shape (N, K)
         ∂loss/∂pred = 2 (pred − target) / N
     """
     pred, target = np.asarray(pred, dtype=float), np.asarray(target, dtype=float)

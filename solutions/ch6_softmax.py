@@ -22,7 +22,7 @@ def softmax(scores):
 
     Returns
     -------
-    P : ndarray, shape (N, C), float64
+    P : ndarray, shape (N, C)
         Pₙₖ = e^(sₙₖ − mₙ) / Σⱼ e^(sₙⱼ − mₙ), where mₙ = maxⱼ sₙⱼ is the
         maximum of row n (its own row, not of the whole array). Subtracting
         it leaves P unchanged but makes every exponent ≤ 0, so nothing
@@ -48,7 +48,7 @@ def one_hot(y, num_classes):
 
     Returns
     -------
-    Y : ndarray, shape (N, C), float64
+    Y : ndarray, shape (N, C)
         Yₙₖ = 1.0 if yₙ = k else 0.0: one row per sample, with a single 1.
     """
     y = np.asarray(y)
@@ -69,7 +69,7 @@ def cross_entropy(scores, y):
     Parameters
     ----------
     scores : ndarray, shape (N, C)
-        Class scores (not modified).
+        Class scores, possibly integers (not modified).
     y : ndarray of int, shape (N,)
         True labels in 0 … C − 1.
 
@@ -97,7 +97,7 @@ def softmax_cross_entropy(scores, y):
     Parameters
     ----------
     scores : ndarray, shape (N, C)
-        Class scores (not modified).
+        Class scores, possibly integers (not modified).
     y : ndarray of int, shape (N,)
         True labels in 0 … C − 1.
 
@@ -105,7 +105,7 @@ def softmax_cross_entropy(scores, y):
     -------
     loss : float
         cross_entropy(scores, y), a mean over the N samples.
-    dscores : ndarray, shape (N, C), float64
+    dscores : ndarray, shape (N, C)
         ∂loss/∂scores = (P − Y) / N with P = softmax(scores) and
         Y = one_hot(y, C); the 1/N comes from the mean.
     """
@@ -135,9 +135,9 @@ def softmax_regression_loss(W, b, X, y, reg):
     loss : float
         loss = (1/N) Σₙ CEₙ + λ Σᵢⱼ Wᵢⱼ², where CEₙ = −log Pₙ,yₙ is the
         cross-entropy of sample n and P = softmax(S).
-    dW : ndarray, shape (D, C), float64
+    dW : ndarray, shape (D, C)
         dW = Xᵀ (P − Y) / N + 2λW
-    db : ndarray, shape (C,), float64
+    db : ndarray, shape (C,)
         db = Σₙ (Pₙ − Yₙ) / N   (no penalty on b)
     """
     if reg < 0:

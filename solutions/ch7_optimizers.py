@@ -63,7 +63,7 @@ def sgd_step(w, grad, lr):
 
     Returns
     -------
-    w_new : ndarray, float64
+    w_new : ndarray
         w_new = w − η g   (a new array; w is not modified)
     """
     if lr <= 0:
@@ -87,8 +87,8 @@ def momentum_step(w, grad, velocity, lr, gamma=0.9):
 
     Returns
     -------
-    w_new : ndarray, float64
-    velocity_new : ndarray, float64
+    w_new : ndarray
+    velocity_new : ndarray
         v ← γ v + η g,   w ← w − v   (with the new v).
         The velocity includes η and points uphill, like g.
     """
@@ -116,8 +116,8 @@ def nesterov_step(w, grad, velocity, lr, gamma=0.9):
 
     Returns
     -------
-    w_new : ndarray, float64
-    velocity_new : ndarray, float64
+    w_new : ndarray
+    velocity_new : ndarray
         v ← γ v + η g,   w ← w − (γ v + η g) with the NEW v: the step looks
         one momentum update further ahead than plain momentum (w − v).
     """
@@ -146,8 +146,8 @@ def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
 
     Returns
     -------
-    w_new : ndarray, float64
-    cache_new : ndarray, float64
+    w_new : ndarray
+    cache_new : ndarray
         c ← ρ c + (1 − ρ) g²,   w ← w − η g / (√c + ε)   (elementwise,
         with the NEW c; ε is added after the square root, not inside it)
     """
@@ -180,9 +180,9 @@ def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 
     Returns
     -------
-    w_new : ndarray, float64
-    m_new : ndarray, float64
-    v_new : ndarray, float64
+    w_new : ndarray
+    m_new : ndarray
+    v_new : ndarray
         m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²,
         m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ),   w ← w − η m̂ / (√v̂ + ε),
         with the NEW m and v; m_new and v_new are returned uncorrected.

@@ -31,11 +31,12 @@ def init_mlp(layer_sizes, rng):
     layer_sizes : sequence of int
         Units per layer, input first, e.g. [64, 128, 10].
     rng : numpy.random.Generator
-        Source of the random weights (draw them in any order you like).
+        Source of every random number (draw them in any order you like):
+        generators of the same seed give the same weights.
 
     Returns
     -------
-    params : list of (W, b), float64
+    params : list of (W, b)
         One (W, b) per layer, first layer first: W of shape (fan_in, fan_out)
         with independent entries ~ N(0, 2 / fan_in), i.e. standard deviation
         sqrt(2 / fan_in) (He: keeps the scale of ReLU activations from layer
@@ -63,6 +64,7 @@ def mlp_loss(params, X, y, reg=0.0):
     params : list of (W, b)
         Layers, first layer first (one layer: softmax regression).
     X : ndarray, shape (N, D)
+        Inputs, one sample per row (it may hold integers).
     y : ndarray of int, shape (N,)
         Labels in 0 … C−1.
     reg : float
@@ -73,7 +75,7 @@ def mlp_loss(params, X, y, reg=0.0):
     loss : float
         loss = (1/N) Σₙ CE(scoresₙ, yₙ) + λ Σₗ Σ Wₗ²
     grads : list of (dW, db)
-        Same structure and shapes as params, first layer first, float64;
+        Same structure and shapes as params, first layer first;
         dWₗ includes the 2λWₗ of the penalty, db has no penalty term.
     """
     if reg < 0:
@@ -113,17 +115,18 @@ def dropout_forward(X, p_drop, rng):
     Parameters
     ----------
     X : ndarray, any shape
-        Activations.
+        Activations (they may be integers).
     p_drop : float
         Probability of dropping a unit, in [0, 1).
     rng : numpy.random.Generator
-        Source of the random mask.
+        Source of every random number: generators of the same seed give
+        the same mask.
 
     Returns
     -------
-    out : ndarray, same shape as X, float64
+    out : ndarray, same shape as X
         out = X ⊙ mask
-    mask : ndarray, same shape as X, float64
+    mask : ndarray, same shape as X
         mask = [u ≥ p_drop] / (1 − p_drop) with u ~ Uniform[0, 1), one u
         per entry: each unit is kept with probability 1 − p_drop and scaled
         up so that E[out] = X. Any way of drawing a mask with these
@@ -150,7 +153,7 @@ def dropout_backward(dout, mask):
 
     Returns
     -------
-    dX : ndarray, same shape as mask, float64
+    dX : ndarray, same shape as mask
         dX = dout ⊙ mask: dropped units get no gradient, kept ones get the
         same factor 1 / (1 − p_drop) as in the forward pass.
     """
@@ -164,9 +167,12 @@ def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
     """Minibatch training of a ReLU / softmax network with a chosen optimizer.
 
     Works on copies of the parameters. Each epoch draws its minibatches with
-    iterate_minibatches(N, batch_size, rng) and, for every minibatch, computes
-    mlp_loss on it and updates every W and b with the optimizer's step
-    function; each parameter array keeps its own optimizer state.
+    iterate_minibatches(N, batch_size, rng) (a new shuffle of all N samples
+    every epoch) and, for every minibatch, computes mlp_loss on it and
+    updates every W and b with the optimizer's step function; each parameter
+    array keeps its own optimizer state. The grader follows the training
+    through these calls, so a mistake in mlp_loss, predict or a step function
+    costs points in that function's exercise only.
 
     Parameters
     ----------
@@ -187,11 +193,12 @@ def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
     reg : float
         L2 strength λ ≥ 0, passed to mlp_loss.
     rng : numpy.random.Generator
-        Source of the shuffles.
+        Source of the shuffles: generators of the same seed give the same
+        training.
 
     Returns
     -------
-    params : list of (W, b), float64
+    params : list of (W, b)
         The trained parameters (new arrays).
     history : dict
         "loss": list of float, one per epoch: the mean over the epoch's
@@ -248,10 +255,11 @@ def predict(params, X):
     params : list of (W, b)
         Layers, first layer first.
     X : ndarray, shape (N, D)
+        Inputs, one sample per row (it may hold integers).
 
     Returns
     -------
-    y_pred : ndarray, shape (N,), int64
+    y_pred : ndarray of int, shape (N,)
         argmax over classes of the scores of the forward pass, with ReLU
         after every layer but the last and no dropout (test mode).
     """

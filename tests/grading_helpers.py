@@ -19,12 +19,16 @@ from a notebook by replacing cells) and :func:`time_limits` (short limits so
 that endless loops cost little).
 """
 
+import atexit
 import contextlib
+import functools
 import inspect
 import io
 import os
+import shutil
 import sys
 import tempfile
+import types
 from pathlib import Path
 
 import nbformat
@@ -43,6 +47,7 @@ def chapter_of(name):
     return next(chapter for chapter, exercises in CHAPTERS.items() if any(e.name == name for e in exercises))
 
 
+@functools.lru_cache(maxsize=None)
 def earlier_chapter_source(chapter):
     """Source of the reference functions of other chapters that ``chapter``'s exercises call
     (the notebook's ``earlier_functions`` cell, as a diligent student fills it in)."""
@@ -51,34 +56,95 @@ def earlier_chapter_source(chapter):
     return "\n\n".join(inspect.getsource(getattr(solutions, name)) for name in earlier_functions(chapter))
 
 
+@functools.lru_cache(maxsize=None)
+def _reference_source(name):
+    return exercise_source(name)
+
+
 def notebook_namespace(chapter, sources):
     """The chapter's exercise functions defined from ``sources`` (reference source by default),
-    after the functions of earlier chapters they call, as the chapter's notebook defines them."""
+    after the functions of earlier chapters they call, as the chapter's notebook defines them.
+
+    ``sources`` may also replace an earlier chapter's function (what the student pasted into
+    the ``earlier_functions`` cell), e.g. ``{"affine_forward": "def affine_forward(X, W, b): ..."}``.
+    """
     namespace = {"np": np, "__name__": "__main__"}
     exec(earlier_chapter_source(chapter), namespace)
+    own = {exercise.name for exercise in CHAPTERS[chapter]}
+    unknown = set(sources) - own - set(earlier_functions(chapter))
+    assert not unknown, f"{chapter} neither defines nor uses {sorted(unknown)}"
+    for name in set(sources) - own:  # pasted earlier functions, as the student wrote them
+        exec(sources[name], namespace)
     for exercise in CHAPTERS[chapter]:
-        exec(sources.get(exercise.name, exercise_source(exercise.name)), namespace)
+        exec(sources.get(exercise.name, _reference_source(exercise.name)), namespace)
     return namespace
 
 
-def grade_namespace(name, namespace, seconds=10.0, salt=""):
+_INPUTS = {}
+
+
+def _written_inputs(exercise, seconds, salts):
+    """``(folder, [inputs per salt])``: one probe input folder holding the cases of every salt one
+    after the other (case ``i`` of salt ``k`` is case ``k * n + i``), written once per test run.
+
+    The cases of an exercise and salt never change and the probe only reads them; one probe over
+    all salts forks one child instead of one per salt, which is most of a grading's time here.
+    """
+    key = (exercise.name, float(seconds), tuple(salts))
+    if key not in _INPUTS:
+        if not _INPUTS:
+            _INPUTS[None] = tempfile.mkdtemp(prefix="nnfs-inputs-")
+            atexit.register(shutil.rmtree, _INPUTS[None], True)
+        root = Path(tempfile.mkdtemp(dir=_INPUTS[None]))
+        combined, count, inputs = root / "in", len(exercise.cases), []
+        (combined / exercise.name).mkdir(parents=True)
+        for k, salt in enumerate(salts):
+            inputs.append(probes.write_inputs([exercise], root / str(k), seconds, salt)[exercise.name])
+            for i in range(count):
+                for suffix in (".json", ".npz"):
+                    (root / str(k) / exercise.name / f"{i}{suffix}").rename(
+                        combined / exercise.name / f"{k * count + i}{suffix}")
+        every_case = types.SimpleNamespace(name=exercise.name, cases=[None] * (count * len(salts)),
+                                           parts=exercise.parts)
+        probes.write_manifest(combined, every_case, seconds * len(salts))
+        _INPUTS[key] = (combined, inputs)
+    return _INPUTS[key]
+
+
+def grade_namespace(name, namespace, seconds=10.0, salt="", salts=None):
     """``(points, report)`` for the function ``name`` found in ``namespace``, its cases drawn
-    with ``salt`` (see ``autograder.harness.arguments``)."""
+    with ``salt`` (see ``autograder.harness.arguments``); with ``salts``, a list of them, one
+    ``(points, report)`` per salt."""
     exercise = EXERCISES[name]
-    with tempfile.TemporaryDirectory() as folder:
-        inputs = probes.write_inputs([exercise], Path(folder) / "in", seconds, salt)
+    each_salt = [salt] if salts is None else list(salts)
+    count = len(exercise.cases)
+    written, inputs = _written_inputs(exercise, seconds, each_salt)
+    results = []
+    with tempfile.TemporaryDirectory() as root:
+        (Path(root) / "in").symlink_to(written, target_is_directory=True)
         with contextlib.redirect_stdout(io.StringIO()):
-            probing.probe(name, namespace=namespace, folder=folder)
-        lines, score = probes.score(exercise, inputs[name], Path(folder) / "out", salt=salt)
-    return score, "\n".join(lines) + "\n"
+            probing.probe(name, namespace=namespace, folder=root)
+        out = Path(root) / "out" / name
+        for k, each in enumerate(each_salt):  # each salt's outcomes, renumbered as its own cases
+            mine = Path(root) / f"salt{k}" / name
+            mine.mkdir(parents=True)
+            # Hard links: the grader reads results through no symbolic link (they may be the student's).
+            (mine / "status.json").hardlink_to(out / "status.json")
+            for i in range(count):
+                for produced in out.glob(f"{k * count + i}.*"):
+                    (mine / produced.name.replace(f"{k * count + i}.", f"{i}.", 1)).hardlink_to(produced)
+            lines, score = probes.score(exercise, inputs[k], mine.parent, salt=each)
+            results.append((score, "\n".join(lines) + "\n"))
+    return results[0] if salts is None else results
 
 
-def grade_source(name, source=None, others=None, seconds=10.0, salt=""):
-    """``(points, report)`` for exercise ``name`` written as ``source`` (the reference's if None)."""
+def grade_source(name, source=None, others=None, seconds=10.0, salt="", salts=None):
+    """``(points, report)`` for exercise ``name`` written as ``source`` (the reference's if None);
+    with ``salts``, a list of them, one per salt (see :func:`grade_namespace`)."""
     sources = dict(others or {})
     if source is not None:
         sources[name] = source
-    return grade_namespace(name, notebook_namespace(chapter_of(name), sources), seconds, salt)
+    return grade_namespace(name, notebook_namespace(chapter_of(name), sources), seconds, salt, salts)
 
 
 def max_points(name):

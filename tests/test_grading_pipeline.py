@@ -222,7 +222,7 @@ def test_cells_after_the_last_hidden_test_are_not_run(course, graded):
 def test_feedback_shows_messages_not_hidden_tests(course, graded):
     assert cli.main(["--course-dir", str(course), "feedback", CH1]) == 0
     carol = (course / "feedback" / "carol" / CH1 / f"{CH1}.html").read_text()
-    assert "linear_scores: 0 of 3 hidden checks passed" in carol
+    assert "linear_scores: 0 of 4 hidden checks passed" in carol  # 3 cases and the unchanged-inputs one
     assert "the bias b is missing" in carol
     for student in EXPECTED:
         html = (course / "feedback" / student / CH1 / f"{CH1}.html").read_text()

@@ -73,13 +73,14 @@ def test_every_way_a_probe_ends_is_recognised():
 def test_hints_stubs_and_flags_as_the_grader_writes_them():
     points, text = grade_source("linear_scores", NO_BIAS)
     wrong = hidden_reports.parse_lines(text.splitlines(), labels=[c.label for c in EXERCISES["linear_scores"].cases])
-    assert (wrong.passed, wrong.total, wrong.score) == (0, 3, points) == (0, 3, 0.0)
-    assert [f.hint for f in wrong.failures] == [BIAS_HINT] * 3
+    # 3 cases and the case that checks that no input was changed in place
+    assert (wrong.passed, wrong.total, wrong.score) == (0, 4, points) == (0, 4, 0.0)
+    assert [f.hint for f in wrong.failures] == [BIAS_HINT] * 4
     assert [f.case for f in wrong.failures] == [c.label for c in EXERCISES["linear_scores"].cases]
 
     _, text = grade_source("accuracy", "def accuracy(y_pred, y_true):\n    raise NotImplementedError()\n")
     stub = hidden_reports.parse_lines(text.splitlines())
-    assert stub.not_attempted and all(f.stub for f in stub.failures) and len(stub.failures) == 3
+    assert stub.not_attempted and all(f.stub for f in stub.failures) and len(stub.failures) == 4
 
     _, text = grade_namespace("accuracy", {"np": np})  # the student renamed the function
     missing = hidden_reports.parse_lines(text.splitlines())
@@ -200,7 +201,7 @@ def test_per_exercise_numbers(data):
     accuracy = stats["accuracy"]
     assert sorted(accuracy.scores) == [0.0, 0.0, 2.0, 2.0, 2.0]
     assert (accuracy.full, accuracy.zero, accuracy.timed_out, accuracy.flagged) == (3, 2, 1, 0)
-    assert accuracy.possible == [0.0, 0.67, 1.33, 2.0]
+    assert accuracy.possible == [0.0, 0.5, 1.0, 1.5, 2.0]  # 4 cases: 3, and the one for unchanged inputs
     assert (stats["linear_scores"].full, stats["linear_scores"].zero) == (3, 2)
     assert (stats["add_bias_column"].zero, stats["add_bias_column"].flagged) == (1, 1)
     assert stats["gradient_descent"].full == 5
@@ -208,10 +209,10 @@ def test_per_exercise_numbers(data):
 
 def test_hints_timeouts_flags_and_late(data):
     assert [(h.text, h.exercises, h.students, h.cases) for h in data.hints] == [
-        (BIAS_HINT, ["linear_scores"], ["carol", "nora"], 6), (DIVIDE_HINT, ["accuracy"], ["carol"], 3)]
+        (BIAS_HINT, ["linear_scores"], ["carol", "nora"], 8), (DIVIDE_HINT, ["accuracy"], ["carol"], 4)]
     students = {s.id: s for s in data.students}
     assert [name for name, _ in students["gina"].timeouts] == ["accuracy"]
-    assert "3 of 3 cases: did not finish within the time limit" in students["gina"].timeouts[0][1]
+    assert "4 of 4 cases: did not finish within the time limit" in students["gina"].timeouts[0][1]
     assert students["gina"].cells(hidden_reports.TIMED_OUT)  # the visible test cell that calls it, at least
     assert [s.id for s in data.students if s.timeouts or s.stopped] == ["gina"]
     assert students["hank"].flags[0] == ("add_bias_column: `add_bias_column` is imported from solutions, "
@@ -299,11 +300,11 @@ def test_the_page_shows_the_numbers(page):
     assert page["exercises"]["accuracy"] == ["2", "1.2", "3", "2", "0", "1", "0"]
     assert page["exercises"]["linear_scores"] == ["2", "1.2", "3", "2", "0", "0", "0"]
     assert page["exercises"]["add_bias_column"] == ["2", "1.6", "4", "1", "0", "0", "1"]
-    assert page["hints"][0] == ["1", BIAS_HINT, "linear_scores", "2", "6", "carol, nora"]
-    assert page["hints"][1] == ["2", DIVIDE_HINT, "accuracy", "1", "3", "carol"]
+    assert page["hints"][0] == ["1", BIAS_HINT, "linear_scores", "2", "8", "carol, nora"]
+    assert page["hints"][1] == ["2", DIVIDE_HINT, "accuracy", "1", "4", "carol"]
     assert page["timeouts"] == ["gina"]
     assert page["gina"][0] == "gina" and page["gina"][1].startswith(
-        "accuracy: 3 of 3 cases: did not finish within the time limit")
+        "accuracy: 4 of 4 cases: did not finish within the time limit")
     assert page["integrity"] == ["hank"] and "`add_bias_column` is imported from solutions" in page["hank"][1]
     assert [row[:2] + row[3:5] for row in page["late"]] == [
         ["nora", "marked late by the LMS", "14", f"lms.zip:nora_LATE_1234_5678_{CH1}.ipynb"]]

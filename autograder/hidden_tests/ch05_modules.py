@@ -4,8 +4,9 @@ The cache formats are part of the exercises' specification (the chapter states
 them): ``affine_forward`` caches the pair ``(X, W)`` and ``relu_forward``
 caches ``Z``, its input. So each backward function is graded on its own, with
 a cache built here in that format, and a mistake in one module does not cost
-points in another (except in ``two_layer_mse``, which is graded on its outputs
-and uses the student's own modules, as the exercise says).
+points in another. ``two_layer_mse`` uses the student's own modules, as the
+exercise says: it is graded on whether it composes them right (its ``parts``),
+so a wrong module costs points in that module's exercise only.
 
 Every case has all dimensions different and more than one sample wherever a
 mean, a sum over samples or a transpose is involved, so that each catalogued
@@ -60,12 +61,6 @@ def _signs_and_zeros(rng, shape, zeros=True):
     return z
 
 
-def _float64_problem(out):
-    if isinstance(out, np.ndarray) and out.dtype != np.float64:
-        return f"has dtype {out.dtype}, expected float64 (convert the inputs with np.asarray(..., dtype=float))"
-    return None
-
-
 def _pair_problem(got, what):
     if isinstance(got, np.ndarray):
         return (f"should return a pair (out, cache) but returned a single array of shape {got.shape}; "
@@ -101,7 +96,7 @@ def _check_affine_forward(got, args, expected):
     if problem:
         return problem
     out, cache = got
-    problem = describe_mismatch(out, expected[0], rtol=1e-6, atol=1e-9) or _float64_problem(out)
+    problem = describe_mismatch(out, expected[0], rtol=1e-6, atol=1e-9)
     if problem:
         return f"out {problem}"
     X, W, _ = args
@@ -227,7 +222,7 @@ def _check_relu_forward(got, args, expected):
     if problem:
         return problem
     out, cache = got
-    problem = describe_mismatch(out, expected[0], rtol=1e-6, atol=1e-9) or _float64_problem(out)
+    problem = describe_mismatch(out, expected[0], rtol=1e-6, atol=1e-9)
     if problem:
         return f"out {problem}"
     problem = describe_mismatch(cache, np.asarray(args[0], dtype=float), rtol=1e-12, atol=0.0)
@@ -445,7 +440,7 @@ VALUES_HINT = ("multiply dout by the 0/1 mask [Z > 0], not by the values of Z or
                "the ReLU's slope is 1 wherever it is active, whatever the value")
 SIGN_HINT_RB = "the sign is flipped: dZ = dout ⊙ [Z > 0], with no minus sign"
 KINK_CASE_HINT = ("here some pre-activations Z are exactly 0; with ReLU'(0) = 0 they pass no gradient, "
-                  "so relu_backward must mask with Z > 0 (if other cases fail too, fix those first)")
+                  "so the mask is Z > 0, not Z >= 0 (if other cases fail too, fix those first)")
 
 EXERCISES = [
     Exercise(
@@ -459,7 +454,7 @@ EXERCISES = [
                  check=_check_affine_forward),
             Case("X (6, 4) with a row of zeros (that row of out is b), W (4, 9)",
                  _affine_inputs(6, 4, 9, zero_row=True), check=_check_affine_forward),
-            Case("integer X (4, 2), W (2, 3), b (3,): out must be float64",
+            Case("integer X (4, 2), W (2, 3), b (3,)",
                  _affine_inputs(4, 2, 3, integers=True), check=_check_affine_forward),
         ],
         diagnoses=[
@@ -502,7 +497,7 @@ EXERCISES = [
             Case("a single sample, Z of shape (1, 5)", _relu_inputs((1, 5)), check=_check_relu_forward),
             Case("Z of shape (2, 3, 4): any shape works", _relu_inputs((2, 3, 4), zeros=True),
                  check=_check_relu_forward),
-            Case("integer Z of shape (5, 2): out must be float64", _relu_inputs((5, 2), integers=True),
+            Case("integer Z of shape (5, 2)", _relu_inputs((5, 2), integers=True),
                  check=_check_relu_forward),
         ],
         diagnoses=[
@@ -584,9 +579,10 @@ EXERCISES = [
                                    "before the first affine layer: units that were off get no gradient"),
             (_tl_sign, "the gradients have the wrong sign: return ∂L/∂W itself; the minus sign "
                        "belongs to the update W ← W − η·dW"),
-            (_tl_scaled, "the loss or the gradients are off by a constant factor, as a wrong mse_loss "
-                         "gives: make mse_loss pass its tests first (sum over outputs, mean over "
-                         "samples, gradient 2 (pred − target) / N)"),
+            (_tl_scaled, "the loss or the gradients are off by a constant factor: the loss is "
+                         "mse_loss(pred, T) (sum over outputs, mean over samples), and the backward "
+                         "pass starts from the dpred it returns, 2 (pred − target) / N"),
         ],
+        parts=("affine_forward", "relu_forward", "mse_loss", "affine_backward", "relu_backward"),
     ),
 ]

@@ -241,21 +241,12 @@ _softmax = Exercise(
 # ---------------------------------------------------------------- one_hot
 
 
-def _float64_result(got, args, expected):
-    """Values as the reference AND dtype float64 (ints or booleans are not accepted)."""
+def _exact_result(got, args, expected):
+    """Exactly the reference's 0s and 1s (of any dtype: a boolean or integer one-hot is right too)."""
     if not isinstance(got, np.ndarray):
         return f"the result should be a NumPy array but is a {type(got).__name__}"
     problem = describe_mismatch(got, expected, rtol=0.0, atol=0.0, exact=True)
-    if problem:
-        return f"the result {problem}"
-    if got.dtype != np.float64:
-        return f"the result has the right 0s and 1s but dtype {got.dtype}, expected float64"
-    return None
-
-
-def _wrong_dtype(got, expected, args):
-    return isinstance(got, np.ndarray) and got.shape == expected.shape \
-        and got.dtype != np.float64 and np.array_equal(got, expected)
+    return f"the result {problem}" if problem else None
 
 
 def _transposed(got, expected, args):
@@ -280,19 +271,16 @@ _one_hot = Exercise(
     points=2,
     cases=[
         Case("8 labels in 0..3, num_classes=5 (class 4 never occurs)", _labels(8, 5, 4),
-             check=_float64_result),
+             check=_exact_result),
         Case("3 labels in 0..4, num_classes=6 (class 5 never occurs)", _labels(3, 6, 5),
-             check=_float64_result),
+             check=_exact_result),
         Case("10 labels of dtype int32 in 0..5, num_classes=7 (class 6 never occurs)",
              lambda rng: (_labels(10, 7, 6)(rng)[0].astype(np.int32), 7),
-             check=_float64_result),
+             check=_exact_result),
         Case("20 labels in 0..8, num_classes=12 (classes 9 to 11 never occur)",
-             _labels(20, 12, 9), check=_float64_result),
+             _labels(20, 12, 9), check=_exact_result),
     ],
     diagnoses=[
-        (_wrong_dtype, "the result must be float64 (the exercise says so, and P − Y is float "
-                       "arithmetic): np.zeros((N, C)) and np.eye(C) are float64, while "
-                       "y[:, None] == np.arange(C) is boolean and np.eye(C, dtype=int) integer"),
         (_transposed, "one ROW per sample: the shape is (N, num_classes), not (num_classes, N)"),
         (_width_from_labels, "the number of columns is num_classes, not y.max() + 1: a class "
                              "that does not occur in this batch still needs its column"),
@@ -377,6 +365,7 @@ _cross_entropy = Exercise(
     name="cross_entropy",
     reference=ref.cross_entropy,
     points=3,
+    parts=("one_hot",),
     cases=[
         Case("scores (6, 4) with rows near ±1000; one true class trails its row's best by 1000",
              _scores_and_labels(6, 4)),
@@ -437,6 +426,7 @@ _softmax_cross_entropy = Exercise(
     name="softmax_cross_entropy",
     reference=ref.softmax_cross_entropy,
     points=3,
+    parts=("softmax", "one_hot", "cross_entropy"),
     outputs=("loss", "dscores"),
     cases=[
         Case("scores of shape (6, 4)", lambda rng: (2.0 * rng.standard_normal((6, 4)),
@@ -535,6 +525,7 @@ _softmax_regression_loss = Exercise(
     name="softmax_regression_loss",
     reference=ref.softmax_regression_loss,
     points=4,
+    parts=("softmax", "one_hot", "cross_entropy", "softmax_cross_entropy"),
     outputs=("loss", "dW", "db"),
     cases=[
         Case("N=8, D=5, C=3, reg=0.1", _regression(8, 5, 3, 0.1)),

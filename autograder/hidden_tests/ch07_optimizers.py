@@ -5,8 +5,9 @@ The step functions are graded on scenarios, not single calls: the driver
 an ``Fn`` spec, handing the state each call returns (velocity, cache, m, v)
 to the next call, exactly as a training loop does. A case passes when the
 whole trajectory and every returned state agree with the reference. The
-driver passes copies and reports, as data, a step that changed its inputs in
-place or returned the wrong kind of result.
+driver passes copies and reports, as data, a step that returned the wrong
+kind of result, and the inputs a step changed in place (judged once, by the
+exercise's own case for that: the run goes on with what the step returned).
 
 ``iterate_minibatches`` takes a random generator, and a correct function may
 draw its numbers in any way (``rng.permutation``, ``rng.shuffle`` of an
@@ -112,17 +113,13 @@ def _wrong(step):
     return lambda got, expected, args: _same_run(got, drivers.run_optimizer(step, *args))
 
 
-def _modified(got, expected, args):
-    return bool(got["modified"])
-
-
 def _state_not_returned(got, expected, args):
     return got["kind"] in ("not a tuple", "wrong length")
 
 
-IN_PLACE = ("the function changed one of its input arrays in place (w -= ..., velocity *= ..., "
-            "an augmented assignment on an argument). Build new arrays, e.g. w_new = w - lr * grad: "
-            "the caller may still need the old ones")
+IN_PLACE = ("the values are right, but the function changed one of its input arrays in place (w -= ..., "
+            "velocity *= ..., an augmented assignment on an argument). Build new arrays, e.g. "
+            "w_new = w - lr * grad: the caller may still need the old ones")
 RETURN_STATE = ("return the new state as well, as a tuple: the caller keeps it and passes it back "
                 "on the next call (see the docstring's Returns)")
 
@@ -310,9 +307,6 @@ def _expected_sizes(n, b):
 def _epoch_problem(batches, n, b, which):
     """What is wrong with one epoch's batches, or ``None``."""
     sizes = [len(batch) for batch in batches]
-    if any(np.asarray(batch).dtype.kind not in "iu" for batch in batches):
-        kinds = sorted({str(np.asarray(batch).dtype) for batch in batches})
-        return f"{which}: the batches have dtype {', '.join(kinds)}; indices must be integers"
     every = np.concatenate(batches) if batches else np.array([], dtype=int)
     if len(every) != n or not np.array_equal(np.sort(every), np.arange(n)):
         missing = np.setdiff1d(np.arange(n), every).size
@@ -393,6 +387,15 @@ def _not_reproducible(got, expected, args):
     return not np.array_equal(_order(got["same_seed"]), _order(got["epochs"][0]))
 
 
+def _float_indices(got, expected, args):
+    return any(np.asarray(batch).dtype.kind not in "iu" for batches in _all_epochs(got) for batch in batches)
+
+
+FLOAT_INDICES = ("your batches hold the right indices, but as floats (or booleans): X[batch] needs an integer "
+                 "array (floats raise IndexError), as train_mlp will in chapter 8. Slices of rng.permutation(N) "
+                 "are integers already")
+
+
 def _minibatch_case(n, b, epochs):
     def make(rng):
         seed = int(rng.integers(2 ** 31))
@@ -438,14 +441,15 @@ EXERCISES = [
              "draw the random numbers from the rng argument (rng.permutation(N)), not from np.random's "
              "global functions: the same seed must give the same batches"),
         ],
+        notes=[(_float_indices, FLOAT_INDICES)],
     ),
     Exercise(
         name="sgd_step",
         reference=ref.sgd_step,
+        unchanged_hint=IN_PLACE,
         points=2,
         cases=_sgd_cases(),
         diagnoses=[
-            (_modified, IN_PLACE),
             (_wrong(_sgd_ascent), "step AGAINST the gradient: w_new = w − lr · grad (a + climbs the loss)"),
             (_wrong(_sgd_no_lr), "multiply the gradient by the learning rate: w_new = w − lr · grad"),
             (_wrong(_sgd_returns_step), "return the new weights w − lr · grad, not the step lr · grad"),
@@ -454,10 +458,10 @@ EXERCISES = [
     Exercise(
         name="momentum_step",
         reference=ref.momentum_step,
+        unchanged_hint=IN_PLACE,
         points=3,
         cases=_momentum_cases(),
         diagnoses=[
-            (_modified, IN_PLACE),
             (_state_not_returned, RETURN_STATE + ": (w_new, velocity_new)"),
             (_wrong(_momentum_other_sign),
              "your velocity has the opposite sign (v ← γv − ηg, w ← w + v, another common convention). "
@@ -476,10 +480,10 @@ EXERCISES = [
     Exercise(
         name="nesterov_step",
         reference=ref.nesterov_step,
+        unchanged_hint=IN_PLACE,
         points=3,
         cases=_momentum_cases(),
         diagnoses=[
-            (_modified, IN_PLACE),
             (_state_not_returned, RETURN_STATE + ": (w_new, velocity_new)"),
             (_wrong(_nesterov_plain),
              "that is plain momentum (w − v_new). Nesterov looks one momentum step further ahead: "
@@ -495,10 +499,10 @@ EXERCISES = [
     Exercise(
         name="rmsprop_step",
         reference=ref.rmsprop_step,
+        unchanged_hint=IN_PLACE,
         points=3,
         cases=_rmsprop_cases(),
         diagnoses=[
-            (_modified, IN_PLACE),
             (_state_not_returned, RETURN_STATE + ": (w_new, cache_new)"),
             (_wrong(_rmsprop_eps_inside),
              "ε goes OUTSIDE the square root: divide by (√c + ε), not √(c + ε). The two differ "
@@ -518,10 +522,10 @@ EXERCISES = [
     Exercise(
         name="adam_step",
         reference=ref.adam_step,
+        unchanged_hint=IN_PLACE,
         points=4,
         cases=_adam_cases(),
         diagnoses=[
-            (_modified, IN_PLACE),
             (_state_not_returned, RETURN_STATE + ": (w_new, m_new, v_new)"),
             (_wrong(_adam(correct_m=False, correct_v=False)),
              "the bias correction is missing: use m̂ = m / (1 − β₁ᵗ) and v̂ = v / (1 − β₂ᵗ) in the step "

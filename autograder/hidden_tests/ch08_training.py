@@ -4,16 +4,27 @@ Randomness is graded by its properties wherever a valid implementation may
 draw its random numbers in another order: ``init_mlp`` by the shapes, the zero
 biases and the mean and variance of every weight matrix (statistically, six
 standard errors wide); ``dropout_forward`` by the keep rate, the two values of
-the mask and ``out = X ⊙ mask``; ``train_mlp`` only where the order of the
-minibatches cannot change the result (identical samples, or a learning rate so
-small that the epoch's loss is the loss at the start).
+the mask and ``out = X ⊙ mask``. Both are called three times per case, with
+two fresh generators of one seed and one of another: the same seed must give
+the same draw and another seed another one, so numbers drawn from NumPy's
+global generator (or from a generator seeded inside) fail.
+
+``mlp_loss``, ``predict`` and ``train_mlp`` build on the student's own
+functions (of chapters 5-7, pasted into the notebook, and of this chapter):
+they are graded on whether they compose those right (``parts``), so a slip in
+one of them costs points where it is. ``train_mlp`` is followed through its
+calls to ``mlp_loss``: the minibatches it trained on must cover every sample
+once per epoch, in a shuffled order that changes from epoch to epoch (unless
+they are what the student's own ``iterate_minibatches`` returned), and every
+update, loss and accuracy must be what the student's ``mlp_loss``, step
+functions and ``predict`` give for them, whatever the order.
 """
 
 import numpy as np
 
 import solutions as ref
-from autograder.harness import Case, Exercise
-from coursekit import functions
+from autograder.harness import Case, Exercise, Inconsistent, compare
+from coursekit import functions, scenarios
 from coursekit.probing import Rng
 
 #: How many standard errors a statistic of a correct random draw may be off.
@@ -57,26 +68,34 @@ def _all_close(got_pairs, want_pairs, rtol=1e-6, atol=1e-9):
 # ---------------------------------------------------------------- init_mlp
 
 
-def _init_case(sizes, seed):
-    return lambda rng: (list(sizes), Rng(seed))
+def _seeds(rng):
+    seed = int(rng.integers(2 ** 31))
+    return Rng(seed), Rng(seed), Rng(seed + 1)
 
 
-def _check_init(got, args, expected):
-    """Shapes, float64, zero biases, and W ~ N(0, 2 / fan_in) in distribution (per layer)."""
+def _init_case(sizes):
+    """init_mlp(sizes, rng) with a generator of one seed, again with a fresh one of that seed, and
+    with one of another seed."""
+    def make(rng):
+        first, again, other = _seeds(rng)
+        return (list(sizes), first), (list(sizes), again), (list(sizes), other)
+
+    return make
+
+
+def _check_init_draw(got, args, expected):
+    """Shapes, zero biases, and W ~ N(0, 2 / fan_in) in distribution (per layer)."""
     sizes = args[0]
     layers = _pairs(got)
     if layers is None:
         return f"should return a list of (W, b) pairs, one per layer, but returned {type(got).__name__}"
     if len(layers) != len(sizes) - 1:
         return f"should return {len(sizes) - 1} (W, b) layers for layer_sizes {sizes}, got {len(layers)}"
-    for number, ((W_got, b_got), (W, b), fan_in, fan_out) in enumerate(
-            zip(got, layers, sizes[:-1], sizes[1:]), start=1):
+    for number, ((W, b), fan_in, fan_out) in enumerate(zip(layers, sizes[:-1], sizes[1:]), start=1):
         if W.shape != (fan_in, fan_out):
             return f"W{number} has shape {W.shape}, expected ({fan_in}, {fan_out}) = (fan_in, fan_out)"
         if b.shape != (fan_out,):
             return f"b{number} has shape {b.shape}, expected ({fan_out},)"
-        if np.asarray(W_got).dtype != np.float64 or np.asarray(b_got).dtype != np.float64:
-            return f"W{number} and b{number} should be float64 arrays"
         if np.any(b != 0):
             return f"b{number} should be all zeros (He initialisation draws only the weights)"
         if not np.all(np.isfinite(W)):
@@ -89,6 +108,58 @@ def _check_init(got, args, expected):
                     f"He initialisation gives mean 0 and variance 2/fan_in = {variance:.4g} "
                     f"(a random draw is within ±{Z_LIMIT * np.sqrt(2.0 / n) * variance:.2g} of it)")
     return None
+
+
+def _same_draw(a, b):
+    first, second = _pairs(a), _pairs(b)
+    return (first is not None and second is not None and len(first) == len(second)
+            and all(x.shape == y.shape and np.array_equal(x, y) for p, q in zip(first, second)
+                    for x, y in zip(p, q)))
+
+
+SAME_SEED = "two fresh generators of the same seed gave different {what}"
+OTHER_SEED = "generators of different seeds gave the same {what}"
+
+
+def _seeded_check(check_draw, same):
+    """A check of three calls: the first drawn right (``check_draw``), the second the same draw
+    (a fresh generator of the same seed), the third another one (another seed)."""
+    def check(got, args, expected):
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
+            return f"the calls returned {type(got).__name__}, which is not one result per call"
+        problem = check_draw(got[0], args[0], expected[0])
+        if problem:
+            return problem
+        for result, arguments, which in ((got[1], args[1], "second"), (got[2], args[2], "third")):
+            problem = check_draw(result, arguments, expected[0])
+            if problem:
+                return f"in the {which} call: {problem}"
+        if not same(got[0], got[1]):
+            return SAME_SEED.format(what="results")
+        if same(got[0], got[2]):
+            return OTHER_SEED.format(what="results")
+        return None
+
+    return check
+
+
+def _first_call(predicate):
+    """A diagnosis of the first of three seeded calls."""
+    return lambda got, expected, args: predicate(got[0], expected[0], args[0])
+
+
+def _not_reproducible(same):
+    return lambda got, expected, args: not same(got[0], got[1])
+
+
+def _ignores_seed(same):
+    return lambda got, expected, args: same(got[0], got[1]) and same(got[0], got[2])
+
+
+DRAW_FROM_RNG = ("draw every random number from the rng argument (rng.normal(...), rng.random(...)), not from "
+                 "np.random's global functions: two generators of the same seed must give the same {what}")
+SEED_INSIDE = ("the {what} must come from the rng argument: a generator you create inside the function (with a "
+               "fixed seed) gives the same {what} whatever generator the caller passes")
 
 
 def _variance_ratio_is(target):
@@ -130,7 +201,7 @@ def _transposed_shapes(got, expected, args):
         W.shape == (fan_out, fan_in) for (W, _), fan_in, fan_out in zip(layers, sizes[:-1], sizes[1:]))
 
 
-INIT_DIAGNOSES = [
+INIT_DIAGNOSES = [(_first_call(predicate), hint) for predicate, hint in [
     (_transposed_shapes, "W has shape (fan_out, fan_in); this course uses X @ W, so W is (fan_in, fan_out)"),
     (_nonzero_biases, "He initialisation draws the weights only: start every bias at 0 (np.zeros(fan_out))"),
     (_variance_ratio_is(lambda fan_in, fan_out: 2.0 / fan_out),
@@ -148,23 +219,54 @@ INIT_DIAGNOSES = [
     (_uniform_wrong_range,
      "a uniform U(-a, a) has variance a²/3; to get 2/fan_in, a = sqrt(6 / fan_in), or draw from "
      "rng.normal(0, np.sqrt(2 / fan_in), size)"),
+]] + [
+    (_not_reproducible(_same_draw), DRAW_FROM_RNG.format(what="weights")),
+    (_ignores_seed(_same_draw), SEED_INSIDE.format(what="weights")),
 ]
 
 
 # ---------------------------------------------------------------- mlp_loss
 
 
-def _loss_case(n, sizes, reg, integer_inputs=False):
+def _loss_case(n, sizes, reg, integer_inputs=False, kink=False):
     def make(rng):
         params = _layers(rng, sizes)
         if integer_inputs:
             X = rng.integers(-3, 4, (n, sizes[0]))
         else:
             X = rng.standard_normal((n, sizes[0]))
+        if kink:
+            # Sample 0 is the origin and units 0 and 2 of the first layer have no bias: their
+            # pre-activation is exactly 0 there, where ReLU'(0) = 0 lets no gradient through.
+            X[0] = 0.0
+            W1, b1 = params[0]
+            b1[[0, 2]] = 0.0
         y = rng.permutation(np.arange(n) % sizes[-1])
         return params, X, y, reg
 
     return make
+
+
+def _mlp_loss_composition(answers, params, X, y, reg=0.0):
+    """mlp_loss as the student's own modules compute it (the reference's math, with
+    affine_backward called for the first layer too, as most students do)."""
+    affine_forward, relu_forward = answers("affine_forward"), answers("relu_forward")
+    affine_backward, relu_backward = answers("affine_backward"), answers("relu_backward")
+    h, caches = X, []
+    for W, b in params[:-1]:
+        z, affine_cache = affine_forward(h, W, b)
+        h, relu_cache = relu_forward(z)
+        caches.append((affine_cache, relu_cache))
+    scores, last_cache = affine_forward(h, *params[-1])
+    loss, dscores = answers("softmax_cross_entropy")(scores, y)
+    dh, dW, db = affine_backward(dscores, last_cache)
+    grads = [(dW, db)]
+    for affine_cache, relu_cache in reversed(caches):
+        dh, dW, db = affine_backward(relu_backward(dh, relu_cache), affine_cache)
+        grads.append((dW, db))
+    grads.reverse()
+    loss = float(loss) + reg * sum(float(np.sum(np.asarray(W, dtype=float) ** 2)) for W, _ in params)
+    return loss, [(dW + 2 * reg * np.asarray(W, dtype=float), db) for (dW, db), (W, _) in zip(grads, params)]
 
 
 def _penalty(params):
@@ -238,6 +340,10 @@ def _relu_on_scores(got, expected, args):
     return result is not None and np.isclose(result[0], want, rtol=1e-6)
 
 
+KINK_HINT = ("here some pre-activations are exactly 0, where this course takes ReLU'(0) = 0: no gradient passes "
+             "there, so the mask is z > 0, not z >= 0 (relu_backward does that; if other cases fail too, fix "
+             "those first)")
+
 MLP_LOSS_DIAGNOSES = [
     (_biases_regularised, "L2 regularisation penalises the weights only: no λ·Σb² in the loss and no 2λb in db"),
     (_weight_grad_penalty_is(0.0), "the gradient of the penalty λ·ΣW² is missing: add 2λW to every dW"),
@@ -250,12 +356,22 @@ MLP_LOSS_DIAGNOSES = [
 # ---------------------------------------------------------------- dropout
 
 
-def _dropout_case(shape, p_drop, seed, integer_inputs=False):
+def _dropout_case(shape, p_drop, integer_inputs=False):
+    """dropout_forward(X, p_drop, rng) with a generator of one seed, again with a fresh one of that
+    seed, and with one of another seed."""
     def make(rng):
         X = rng.integers(-5, 6, shape) if integer_inputs else rng.standard_normal(shape)
-        return X, p_drop, Rng(seed)
+        first, again, other = _seeds(rng)
+        return (X, p_drop, first), (X.copy(), p_drop, again), (X.copy(), p_drop, other)
 
     return make
+
+
+def _same_mask(a, b):
+    try:
+        return np.array_equal(np.asarray(a[1], dtype=float), np.asarray(b[1], dtype=float))
+    except (TypeError, ValueError, IndexError):
+        return False
 
 
 def _out_and_mask(got, shape):
@@ -281,8 +397,9 @@ def _check_dropout(got, args, expected):
         if not isinstance(value, np.ndarray) or value.shape != X.shape:
             return f"{name} should be an array of shape {X.shape} (like X) but is {type(value).__name__} " \
                    f"of shape {np.shape(value)}"
-        if value.dtype != np.float64:
-            return f"{name} should hold float64 numbers but has dtype {value.dtype}"
+        if value.dtype.kind not in "biuf":
+            return f"{name} should hold numbers but has dtype {value.dtype}"
+    out, mask = np.asarray(out, dtype=float), np.asarray(mask, dtype=float)
     scale = 1.0 / (1.0 - p_drop)
     kept = np.isclose(mask, scale, rtol=1e-9, atol=0.0)
     if not np.all(kept | (mask == 0)):
@@ -321,7 +438,7 @@ def _mask_values_are(value):
     return predicate
 
 
-DROPOUT_DIAGNOSES = [
+DROPOUT_DIAGNOSES = [(_first_call(predicate), hint) for predicate, hint in [
     (_keeps_with_p, "p_drop is the probability of DROPPING a unit: keep it where u ≥ p_drop "
                     "(probability 1 − p_drop), not where u < p_drop"),
     (_mask_values_are(lambda p: 1.0),
@@ -331,6 +448,9 @@ DROPOUT_DIAGNOSES = [
      "the kept units are divided by (1 − p_drop), not multiplied: E[out] must stay X"),
     (_mask_values_are(lambda p: 1.0 / p),
      "divide the kept units by the keep probability 1 − p_drop, not by p_drop"),
+]] + [
+    (_not_reproducible(_same_mask), DRAW_FROM_RNG.format(what="mask")),
+    (_ignores_seed(_same_mask), SEED_INSIDE.format(what="mask")),
 ]
 
 
@@ -369,14 +489,16 @@ def _predict_case(n, sizes, integer_inputs=False):
     show), with several classes predicted (the labels are not all the same)."""
 
     def make(rng):
-        params = _layers(rng, sizes)
-        X = rng.integers(-2, 3, (n, sizes[0])) if integer_inputs else rng.standard_normal((n, sizes[0]))
-        hidden = _own_scores(params[:-1] + [(np.eye(sizes[-2]), np.zeros(sizes[-2]))], X)
-        W = rng.standard_normal((sizes[-2], sizes[-1]))
-        W *= 2.0 / max(np.std(hidden @ W), 1e-12)
-        b = -np.max(hidden @ W) - 1.0 - 2.0 * rng.random(sizes[-1])
-        params[-1] = (W, b)
-        return params, X
+        while True:  # until several classes are predicted (a deep net may have no live unit left)
+            params = _layers(rng, sizes)
+            X = rng.integers(-2, 3, (n, sizes[0])) if integer_inputs else rng.standard_normal((n, sizes[0]))
+            hidden = _own_scores(params[:-1] + [(np.eye(sizes[-2]), np.zeros(sizes[-2]))], X)
+            W = rng.standard_normal((sizes[-2], sizes[-1]))
+            W *= 2.0 / max(np.std(hidden @ W), 1e-12)
+            b = -np.max(hidden @ W) - 1.0 - 2.0 * rng.random(sizes[-1])
+            params[-1] = (W, b)
+            if len(np.unique(np.argmax(_own_scores(params, X), axis=1))) >= 3:
+                return params, X
 
     return make
 
@@ -411,38 +533,161 @@ PREDICT_DIAGNOSES = [
 ]
 
 
+def _predict_composition(answers, params, X):
+    """predict as the student's own modules compute it (a plain forward pass otherwise)."""
+    h = X
+    for W, b in params[:-1]:
+        z, _ = answers("affine_forward")(h, W, b)
+        h, _ = answers("relu_forward")(z)
+    scores, _ = answers("affine_forward")(h, *params[-1])
+    return np.argmax(np.asarray(scores, dtype=float), axis=1)
+
+
+LABELS_ARE_INDICES = (
+    "your labels have the right values but are not integers; labels are used as indices (a confusion "
+    "matrix, Y[np.arange(N), y]), which needs an integer array: np.argmax already returns one")
+
+
 # ---------------------------------------------------------------- train_mlp
 
 
-def _identical_samples_case(n, batch_size, sizes, optimizer, lr, reg, epochs, seed):
-    """n copies of one sample: every minibatch has the same gradient, so the shuffle cannot matter."""
+TRAIN_PARTS = ("mlp_loss", "iterate_minibatches", "predict", "sgd_step", "momentum_step", "nesterov_step",
+               "rmsprop_step", "adam_step")
+STEPS = {"sgd": "sgd_step", "momentum": "momentum_step", "nesterov": "nesterov_step",
+         "rmsprop": "rmsprop_step", "adam": "adam_step"}
 
+
+def _train_case(n, batch_size, sizes, optimizer, lr, reg, epochs):
+    """n different samples around one centre per class, a random network, a seeded generator."""
     def make(rng):
-        params = ref.init_mlp(sizes, rng)
-        x = rng.standard_normal(sizes[0])
-        label = int(rng.integers(1, sizes[-1]))
-        X, y = np.tile(x, (n, 1)), np.full(n, label)
-        settings = dict(epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer, reg=reg,
-                        rng=Rng(seed))
-        return params, X, y, settings
-
-    return make
-
-
-def _tiny_step_case(n, batch_size, sizes, optimizer, reg, epochs, seed):
-    """Distinct samples, shuffled, but a learning rate so small that the parameters hardly move:
-    whatever the order of the minibatches, each epoch's loss is the mean loss at the start."""
-
-    def make(rng):
-        params = ref.init_mlp(sizes, rng)
+        params = _layers(rng, sizes, bias_scale=0.1)
         centres = 2.0 * rng.standard_normal((sizes[-1], sizes[0]))
         y = rng.permutation(np.arange(n) % sizes[-1])
         X = centres[y] + rng.standard_normal((n, sizes[0]))
-        settings = dict(epochs=epochs, batch_size=batch_size, lr=1e-9, optimizer=optimizer, reg=reg,
-                        rng=Rng(seed))
+        settings = dict(epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer, reg=reg,
+                        rng=Rng(int(rng.integers(2 ** 31))))
         return params, X, y, settings
 
     return make
+
+
+def _seeded_train_case(*spec):
+    """The same training three times: with a generator of one seed, a fresh one of that seed, and
+    one of another seed."""
+    def make(rng):
+        params, X, y, settings = _train_case(*spec)(rng)
+        return tuple((params, X.copy(), y.copy(), dict(settings, rng=seed)) for seed in _seeds(rng))
+
+    return make
+
+
+def _sample_indices(X):
+    rows = {}
+    for index, row in enumerate(np.asarray(X, dtype=float)):
+        rows.setdefault(row.tobytes(), index)
+    return rows
+
+
+def _minibatches(answers, X, y):
+    """The samples of each call to the student's mlp_loss, as index arrays into X."""
+    rows, batches = _sample_indices(X), []
+    for part, bound, _, _ in answers.calls:
+        if part != "mlp_loss":
+            continue
+        try:
+            X_b, y_b = np.asarray(bound[1], dtype=float), np.asarray(bound[2])
+            batch = np.array([rows[row.tobytes()] for row in X_b], dtype=int)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            raise Inconsistent("mlp_loss was called on rows that are not samples of X",
+                               hint=TRAIN_BATCHES_HINT) from None
+        if X_b.ndim != 2 or not np.array_equal(y_b, y[batch]):
+            raise Inconsistent("mlp_loss was called with labels that do not belong to its samples",
+                               hint=TRAIN_BATCHES_HINT)
+        batches.append(batch)
+    if not batches:
+        raise Inconsistent("train_mlp never called mlp_loss, so the grader cannot follow its minibatches",
+                           hint=TRAIN_CALLS_HINT)
+    return batches
+
+
+def _own_epochs(answers, batches, epochs):
+    """The epochs, if they are exactly what the student's own iterate_minibatches returned."""
+    drawn = [result for part, _, result, _ in answers.calls if part == "iterate_minibatches"]
+    if len(drawn) != epochs:
+        return None
+    try:
+        drawn = [[np.asarray(batch) for batch in epoch] for epoch in drawn]
+    except (TypeError, ValueError):
+        return None
+    if sum(len(epoch) for epoch in drawn) != len(batches):
+        return None
+    result, k = [], 0
+    for epoch in drawn:
+        if not all(np.shape(a) == np.shape(b) and np.array_equal(a, b) for a, b in zip(epoch, batches[k:])):
+            return None
+        result.append(batches[k:k + len(epoch)])
+        k += len(epoch)
+    return result
+
+
+def _epochs_of(batches, n, batch_size, epochs):
+    """The minibatches cut into epochs, each a shuffled partition of the samples (or Inconsistent)."""
+    result, current, count = [], [], 0
+    for batch in batches:
+        current.append(batch)
+        count += len(batch)
+        if count >= n:
+            result.append(current)
+            current, count = [], 0
+    if current or len(result) != epochs:
+        raise Inconsistent(f"mlp_loss was called on {sum(len(b) for b in batches)} samples in all, "
+                           f"which are not {epochs} epochs of {n} samples each", hint=TRAIN_BATCHES_HINT)
+    sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    orders = []
+    for number, epoch in enumerate(result, start=1):
+        order = np.concatenate(epoch)
+        if len(order) != n or not np.array_equal(np.sort(order), np.arange(n)):
+            raise Inconsistent(f"the minibatches of epoch {number} do not hold every sample exactly once",
+                               hint=TRAIN_BATCHES_HINT)
+        if [len(batch) for batch in epoch] != sizes:
+            raise Inconsistent(f"the minibatches of epoch {number} have sizes {[len(b) for b in epoch]}, "
+                               f"expected {sizes}", hint=TRAIN_BATCHES_HINT)
+        orders.append(order)
+    if all(np.array_equal(order, np.arange(n)) for order in orders):
+        raise Inconsistent(f"every epoch took the samples in the order 0, 1, …, {n - 1}: they were never "
+                           "shuffled", hint=TRAIN_SHUFFLE_HINT)
+    if len(orders) > 1 and all(np.array_equal(order, orders[0]) for order in orders[1:]):
+        raise Inconsistent("every epoch took the samples in the same order", hint=TRAIN_SHUFFLE_HINT)
+    return result
+
+
+def _train_composition(answers, params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
+    """train_mlp as a right composition of the student's own parts, on the minibatches it used."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    n = X.shape[0]
+    batches = _minibatches(answers, X, y)
+    plan = _own_epochs(answers, batches, epochs) or _epochs_of(batches, n, batch_size, epochs)
+    step = answers(STEPS[optimizer])
+    flat = [np.array(p, dtype=float) for layer in params for p in layer]
+    state1, state2 = [np.zeros_like(p) for p in flat], [np.zeros_like(p) for p in flat]
+    history, t = {"loss": [], "train_accuracy": []}, 0
+    for epoch in plan:
+        total = 0.0
+        for idx in epoch:
+            loss, grads = answers("mlp_loss")(list(zip(flat[0::2], flat[1::2])), X[idx], y[idx], reg)
+            total += float(loss) * len(idx)
+            t += 1
+            for i, g in enumerate(g for layer in grads for g in layer):
+                if optimizer == "sgd":
+                    flat[i] = step(flat[i], g, lr)
+                elif optimizer == "adam":
+                    flat[i], state1[i], state2[i] = step(flat[i], g, state1[i], state2[i], t, lr)
+                else:
+                    flat[i], state1[i] = step(flat[i], g, state1[i], lr)
+        trained = list(zip(flat[0::2], flat[1::2]))
+        history["loss"].append(total / n)
+        history["train_accuracy"].append(float(np.mean(np.asarray(answers("predict")(trained, X)) == y)))
+    return list(zip(flat[0::2], flat[1::2])), history
 
 
 def _trained(got):
@@ -453,28 +698,26 @@ def _trained(got):
     return None if params is None else (params, got[1])
 
 
-def _check_tiny_steps(got, args, expected):
-    """Parameters within 1e-7 of the reference's, history as at the start (any minibatch order)."""
-    result = _trained(got)
-    if result is None:
-        return "should return (params, history): a list of (W, b) pairs and a dict"
-    params, history = result
-    want_params, want_history = expected
-    if len(params) != len(want_params) or not all(
-            g.shape == w.shape for gp, wp in zip(params, want_params) for g, w in zip(gp, wp)):
-        return "the trained params should have the structure and shapes of the initial params"
-    if not _all_close(params, want_params, rtol=0.0, atol=1e-7):
-        return "with lr = 1e-9 the parameters should hardly move (by less than 1e-7), but they did"
-    for key in ("loss", "train_accuracy"):
-        if key not in history:
-            return f"history has no key {key!r}"
-        got_values = np.asarray(history[key], dtype=float)
-        if got_values.shape != (len(want_history[key]),):
-            return f"history[{key!r}] should hold one number per epoch ({len(want_history[key])})"
-        if not np.allclose(got_values, want_history[key], rtol=1e-6, atol=1e-9):
-            return (f"history[{key!r}] is {np.round(got_values, 6).tolist()}, expected "
-                    f"{np.round(want_history[key], 6).tolist()} (with steps this small, each epoch's loss "
-                    f"is the mean loss over all samples at the start, whatever the minibatch order)")
+def _same_run(a, b):
+    first, second = _trained(a), _trained(b)
+    return (first is not None and second is not None
+            and _all_close(first[0], second[0], rtol=1e-12, atol=1e-14)
+            and all(_close(first[1].get(key, []), second[1].get(key, []), rtol=1e-12, atol=1e-14)
+                    for key in ("loss", "train_accuracy")))
+
+
+def _check_seeded_runs(got, args, expected):
+    """Each of the three runs right, the first two the same run, the third another one."""
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        return f"the calls returned {type(got).__name__}, which is not one result per call"
+    for number, (result, want) in enumerate(zip(got, expected), start=1):
+        problem = compare(result, want, "the result", 1e-6, 1e-9)
+        if problem:
+            return f"in run {number}: {problem}"
+    if not _same_run(got[0], got[1]):
+        return "two runs with fresh generators of the same seed gave different results"
+    if _same_run(got[0], got[2]):
+        return "runs with generators of different seeds gave the same result"
     return None
 
 
@@ -490,27 +733,55 @@ def _right_history(got, expected, key):
     return _close(result[1][key], expected[1][key], rtol=1e-6, atol=1e-9)
 
 
-def _modified_params(got, expected, args):
-    """The result is right: what failed is the check that the inputs are left as they were."""
-    return _right_params(got, expected) and _right_history(got, expected, "loss") \
-        and _right_history(got, expected, "train_accuracy")
-
-
 def _loss_history_only(got, expected, args):
     return _right_params(got, expected) and not _right_history(got, expected, "loss")
 
 
+def _runs_differ(got, expected, args):
+    return isinstance(got, (tuple, list)) and len(got) == 3 and not _same_run(got[0], got[1])
+
+
+def _runs_ignore_seed(got, expected, args):
+    return isinstance(got, (tuple, list)) and len(got) == 3 and _same_run(got[0], got[2])
+
+
+TRAIN_CALLS_HINT = ("compute each minibatch's loss and gradients with mlp_loss(params, X[idx], y[idx], reg), "
+                    "as the docstring says: the grader follows the training through those calls")
+TRAIN_BATCHES_HINT = ("every epoch cuts ONE shuffled order of all N samples into minibatches of batch_size (the "
+                      "last one shorter), as iterate_minibatches(N, batch_size, rng) does, and calls mlp_loss on "
+                      "each minibatch once, X[idx] with y[idx]")
+TRAIN_SHUFFLE_HINT = ("shuffle anew in every epoch: draw the epoch's minibatches with iterate_minibatches(N, "
+                      "batch_size, rng) inside the loop over epochs")
 TRAIN_DIAGNOSES = [
-    (_modified_params, "train_mlp changed the params it was given: copy every W and b first "
-                       "(np.array(W, dtype=float)) and update the copies; an in-place update such as "
-                       "W -= lr * dW changes the caller's network"),
     (_loss_history_only, "the parameters are right but history['loss'] is not: an epoch's loss is the mean "
                          "over its samples, Σ loss_b · len(batch_b) / N (a plain mean of the batch losses "
                          "gives a short last batch too much weight), with the penalty as mlp_loss returns it"),
+    (_runs_differ, "draw the shuffles from the rng argument (iterate_minibatches(N, batch_size, rng)), not "
+                   "from np.random's global functions: the same seed must give the same training"),
+    (_runs_ignore_seed, "the shuffles must come from the rng argument: a generator made inside train_mlp "
+                        "gives the same training whatever generator the caller passes"),
 ]
 
 
 # ---------------------------------------------------------------- exercises
+
+
+INIT_CHECK = _seeded_check(_check_init_draw, _same_draw)
+DROPOUT_CHECK = _seeded_check(lambda got, args, expected: _check_dropout(got, args, expected), _same_mask)
+
+
+def _init(label, sizes):
+    return Case(f"{label}; twice with one seed, once with another", _init_case(sizes), check=INIT_CHECK,
+                driver=scenarios.calls)
+
+
+def _dropout(label, *spec, **options):
+    return Case(f"{label}; twice with one seed, once with another", _dropout_case(*spec, **options),
+                check=DROPOUT_CHECK, driver=scenarios.calls)
+
+
+def _training(label, *spec):
+    return Case(label, _train_case(*spec), driver=functions.call_with_keywords)
 
 
 EXERCISES = [
@@ -519,12 +790,11 @@ EXERCISES = [
         reference=ref.init_mlp,
         points=2,
         cases=[
-            Case("layer sizes [120, 60, 30, 7]", _init_case([120, 60, 30, 7], 11), check=_check_init),
-            Case("layer sizes [50, 150, 10]", _init_case([50, 150, 10], 12), check=_check_init),
-            Case("layer sizes [784, 100, 10] (the MNIST network)", _init_case([784, 100, 10], 13),
-                 check=_check_init),
-            Case("layer sizes [9, 400, 300, 12]", _init_case([9, 400, 300, 12], 14), check=_check_init),
-            Case("one layer, sizes [40, 300]", _init_case([40, 300], 15), check=_check_init),
+            _init("layer sizes [120, 60, 30, 7]", [120, 60, 30, 7]),
+            _init("layer sizes [50, 150, 10]", [50, 150, 10]),
+            _init("layer sizes [784, 100, 10] (the MNIST network)", [784, 100, 10]),
+            _init("layer sizes [9, 400, 300, 12]", [9, 400, 300, 12]),
+            _init("one layer, sizes [40, 300]", [40, 300]),
         ],
         diagnoses=INIT_DIAGNOSES,
     ),
@@ -539,8 +809,12 @@ EXERCISES = [
             Case("three hidden layers 4-10-6-9-5, N=7, reg=0.02", _loss_case(7, [4, 10, 6, 9, 5], 0.02)),
             Case("no hidden layer (softmax regression) 7-4, N=12, reg=0.3", _loss_case(12, [7, 4], 0.3)),
             Case("integer-valued X, 3-8-6, N=10, reg=0.01", _loss_case(10, [3, 8, 6], 0.01, integer_inputs=True)),
+            Case("pre-activations exactly 0 (the kink), 5-7-6-4, N=9, reg=0.03",
+                 _loss_case(9, [5, 7, 6, 4], 0.03, kink=True), hint=KINK_HINT),
         ],
         diagnoses=MLP_LOSS_DIAGNOSES,
+        parts=("affine_forward", "relu_forward", "affine_backward", "relu_backward", "softmax_cross_entropy"),
+        composition=_mlp_loss_composition,
     ),
     Exercise(
         name="dropout_forward",
@@ -548,11 +822,10 @@ EXERCISES = [
         points=3,
         outputs=("out", "mask"),
         cases=[
-            Case("X of shape (100, 80), p_drop=0.3", _dropout_case((100, 80), 0.3, 21), check=_check_dropout),
-            Case("X of shape (60, 150), p_drop=0.75", _dropout_case((60, 150), 0.75, 22), check=_check_dropout),
-            Case("X of shape (3, 40, 50), p_drop=0.2", _dropout_case((3, 40, 50), 0.2, 23), check=_check_dropout),
-            Case("integer X of shape (90, 70), p_drop=0.6",
-                 _dropout_case((90, 70), 0.6, 24, integer_inputs=True), check=_check_dropout),
+            _dropout("X of shape (100, 80), p_drop=0.3", (100, 80), 0.3),
+            _dropout("X of shape (60, 150), p_drop=0.75", (60, 150), 0.75),
+            _dropout("X of shape (3, 40, 50), p_drop=0.2", (3, 40, 50), 0.2),
+            _dropout("integer X of shape (90, 70), p_drop=0.6", (90, 70), 0.6, integer_inputs=True),
         ],
         diagnoses=DROPOUT_DIAGNOSES,
     ),
@@ -573,27 +846,26 @@ EXERCISES = [
         points=4,
         outputs=("params", "history"),
         cases=[
-            Case("sgd, 10 copies of one sample in minibatches of 4 (4 + 4 + 2), 5-7-3, 3 epochs, reg=0.01",
-                 _identical_samples_case(10, 4, [5, 7, 3], "sgd", 0.3, 0.01, 3, 31),
-                 driver=functions.call_with_keywords),
-            Case("momentum, 11 copies of one sample in minibatches of 3, 6-9-4-5, 4 epochs, reg=0.02",
-                 _identical_samples_case(11, 3, [6, 9, 4, 5], "momentum", 0.05, 0.02, 4, 32),
-                 driver=functions.call_with_keywords),
-            Case("nesterov, 9 copies of one sample in minibatches of 4, 4-8-6-3, 3 epochs, reg=0.05",
-                 _identical_samples_case(9, 4, [4, 8, 6, 3], "nesterov", 0.05, 0.05, 3, 33),
-                 driver=functions.call_with_keywords),
-            Case("rmsprop, 13 copies of one sample in minibatches of 5, 7-5-4, 3 epochs, reg=0.03",
-                 _identical_samples_case(13, 5, [7, 5, 4], "rmsprop", 0.01, 0.03, 3, 34),
-                 driver=functions.call_with_keywords),
-            Case("adam, 7 copies of one sample in minibatches of 3, 3-6-8-4, 5 epochs (t counts on), reg=0.04",
-                 _identical_samples_case(7, 3, [3, 6, 8, 4], "adam", 0.02, 0.04, 5, 35),
-                 driver=functions.call_with_keywords),
-            Case("sgd, 50 different samples shuffled into minibatches of 16 (16 + 16 + 16 + 2), 4-12-3, "
-                 "lr=1e-9, 2 epochs, reg=0.1",
-                 _tiny_step_case(50, 16, [4, 12, 3], "sgd", 0.1, 2, 36),
-                 driver=functions.call_with_keywords, check=_check_tiny_steps),
+            _training("sgd, 10 samples in minibatches of 4 (4 + 4 + 2), 5-7-3, lr=0.3, 3 epochs, reg=0.01",
+                      10, 4, [5, 7, 3], "sgd", 0.3, 0.01, 3),
+            _training("momentum, 11 samples in minibatches of 3, 6-9-4-5, lr=0.05, 4 epochs, reg=0.02",
+                      11, 3, [6, 9, 4, 5], "momentum", 0.05, 0.02, 4),
+            _training("nesterov, 9 samples in minibatches of 4, 4-8-6-3, lr=0.05, 3 epochs, reg=0.05",
+                      9, 4, [4, 8, 6, 3], "nesterov", 0.05, 0.05, 3),
+            _training("rmsprop, 13 samples in minibatches of 5, 7-5-4, lr=0.01, 3 epochs, reg=0.03",
+                      13, 5, [7, 5, 4], "rmsprop", 0.01, 0.03, 3),
+            _training("adam, 10 samples in minibatches of 3, 3-6-8-4, lr=0.02, 5 epochs (t counts on), reg=0.04",
+                      10, 3, [3, 6, 8, 4], "adam", 0.02, 0.04, 5),
+            Case("sgd, 12 samples in minibatches of 5, 4-9-3, lr=0.2, 3 epochs, reg=0.1; twice with one "
+                 "seed, once with another", _seeded_train_case(12, 5, [4, 9, 3], "sgd", 0.2, 0.1, 3),
+                 driver=scenarios.keyword_calls, check=_check_seeded_runs),
         ],
         diagnoses=TRAIN_DIAGNOSES,
+        parts=TRAIN_PARTS,
+        composition=_train_composition,
+        unchanged_hint=("the values are right, but train_mlp changed the params it was given: copy every W and "
+                        "b first (np.array(W, dtype=float)) and update the copies; an in-place update such as "
+                        "W -= lr * dW changes the caller's network"),
     ),
     Exercise(
         name="predict",
@@ -606,5 +878,8 @@ EXERCISES = [
             Case("integer-valued X, 4-13-6, N=22", _predict_case(22, [4, 13, 6], integer_inputs=True)),
         ],
         diagnoses=PREDICT_DIAGNOSES,
+        notes=[(lambda got, exp, args: np.asarray(got).dtype.kind not in "iu", LABELS_ARE_INDICES)],
+        parts=("affine_forward", "relu_forward"),
+        composition=_predict_composition,
     ),
 ]

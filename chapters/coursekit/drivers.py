@@ -9,7 +9,8 @@ function that cuts one epoch into minibatches.
 
 Both pass the function fresh copies of every array and compare the copies
 afterwards, so a function that changes its inputs in place is reported (as
-data) instead of silently corrupting the run. Nothing here solves an exercise;
+data, under ``"modified"``) instead of silently corrupting the run, which
+goes on with what the function returned. Nothing here solves an exercise;
 the notebooks use these drivers to draw trajectories, and the grader uses them
 to compare your functions with the course's.
 """
@@ -84,12 +85,11 @@ def run_optimizer(step, gradient, w0, num_steps, hyper=(), state=(), t=None):
         the first step and after each step;
         ``"steps"``: ``k``, equal to ``num_steps`` unless the run stopped;
         ``"problem"``: ``None``, or a sentence saying why the run stopped
-        early (a result of the wrong kind or shape, or an input changed in
-        place);
+        early (a result of the wrong kind or shape);
         ``"kind"``: ``None``, or one of ``"not a tuple"``, ``"wrong length"``,
-        ``"not numbers"``, ``"wrong shape"``, ``"modified"``;
-        ``"modified"``: the names of the arguments the step changed in place
-        (empty if none did).
+        ``"not numbers"``, ``"wrong shape"``;
+        ``"modified"``: the names of the arguments some step changed in place
+        (empty if none did; the run goes on with what the step returned).
     """
     w = np.array(w0, dtype=float)
     names = [str(name) for name, _ in state]
@@ -107,12 +107,7 @@ def run_optimizer(step, gradient, w0, num_steps, hyper=(), state=(), t=None):
         result = step(*given[:2], *given[2:], *counter, *hyper)
         changed = [name for name, before, after in zip(["w", "grad"] + names, inputs, given)
                    if not (before.shape == after.shape and np.array_equal(before, after, equal_nan=True))]
-        if changed:
-            modified = changed
-            kind = "modified"
-            problem = (f"step {k + 1}: {_name(step)} changed its input {', '.join(changed)} in place "
-                       "(build new arrays instead, e.g. w = w - ..., not w -= ...)")
-            break
+        modified += [name for name in changed if name not in modified]
         if names:
             if not isinstance(result, (tuple, list)):
                 kind = "not a tuple"

@@ -20,7 +20,8 @@ import zipfile
 
 import numpy as np
 
-__all__ = ["Fn", "Rng", "materialize", "encode", "decode", "save", "load", "Unreadable"]
+__all__ = ["Fn", "Rng", "GeneratorState", "materialize", "encode", "decode", "decode_stored", "save", "load",
+           "Unreadable"]
 
 #: Factories and drivers may only come from this package.
 PACKAGE = "coursekit"
@@ -76,9 +77,53 @@ class Rng:
         return isinstance(other, Rng) and self.seed == other.seed
 
 
+class GeneratorState:
+    """A random generator in the middle of its stream, as data: the state of its bit generator.
+
+    A function that receives a generator (``iterate_minibatches(N, B, rng)``)
+    is recorded with the state the generator had when it was called, so that
+    the call can be made again on a generator in the same state.
+    """
+
+    def __init__(self, state):
+        self.state = state
+
+    @classmethod
+    def of(cls, generator):
+        return cls(_plain(generator.bit_generator.state))
+
+    def build(self):
+        name = str(self.state.get("bit_generator", "")) if isinstance(self.state, dict) else ""
+        if name not in ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"):
+            raise ValueError(f"unknown bit generator {name!r}")
+        bit_generator = getattr(np.random, name)()
+        bit_generator.state = self.state
+        return np.random.Generator(bit_generator)
+
+    def __repr__(self):
+        return "a random generator"
+
+    def __eq__(self, other):
+        return isinstance(other, GeneratorState) and self.state == other.state
+
+
+def _plain(value):
+    """A bit generator's state with NumPy integers and arrays turned into Python ones (for JSON)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
 def materialize(value):
-    """``value`` with every :class:`Fn` and :class:`Rng` inside replaced by a new object it describes."""
-    if isinstance(value, (Fn, Rng)):
+    """``value`` with every :class:`Fn`, :class:`Rng` and :class:`GeneratorState` inside
+    replaced by a new object it describes."""
+    if isinstance(value, (Fn, Rng, GeneratorState)):
         return value.build()
     if isinstance(value, tuple):
         return tuple(materialize(v) for v in value)
@@ -135,6 +180,9 @@ def encode(value, arrays=None, _depth=0):
         return {"fn": value.factory, "params": params}, arrays
     if isinstance(value, Rng):
         return {"rng": value.seed}, arrays
+    if isinstance(value, GeneratorState):
+        state, arrays = encode(value.state, arrays, _depth + 1)
+        return {"generator": state}, arrays
     if type(value) in (list, tuple):
         items = []
         for item in value:
@@ -201,6 +249,8 @@ def decode(tree, arrays, _depth=0):
         return spec
     if "rng" in tree:
         return Rng(tree["rng"])
+    if "generator" in tree:
+        return GeneratorState(decode(tree["generator"], arrays, _depth + 1))
     if "opaque" in tree:
         return Opaque(tree["opaque"], tree.get("repr", ""))
     return _bad(tree)
@@ -210,12 +260,74 @@ def _bad(tree):
     raise Unreadable(f"unexpected entry {sorted(tree)!r} in the data")
 
 
+def _pack(arrays):
+    """Many arrays as a few: one flat array per dtype, and where each array lies in it.
+
+    A recorded run holds thousands of small arrays; an ``.npz`` entry per array
+    would make writing and reading them the slowest part of grading.
+    """
+    groups, sizes, index = {}, {}, {}
+    for key, array in arrays.items():
+        name = array.dtype.str
+        groups.setdefault(name, []).append(array.reshape(-1))
+        index[key] = [name, sizes.get(name, 0), list(array.shape)]
+        sizes[name] = sizes.get(name, 0) + array.size
+    names = sorted(groups)
+    packed = {f"g{i}": np.concatenate(groups[name]) for i, name in enumerate(names)}
+    return packed, {"dtypes": names, "arrays": index}
+
+
+def _unpack(packed, index, max_bytes=None):
+    """The arrays :func:`_pack` packed; :class:`Unreadable` for an index that does not fit, or
+    that describes more than ``max_bytes`` in all (entries may overlap)."""
+    if not isinstance(index, dict) or not isinstance(index.get("dtypes"), list) \
+            or not isinstance(index.get("arrays"), dict):
+        raise Unreadable("malformed array index")
+    flats = {}
+    for i, name in enumerate(index["dtypes"]):
+        flat = packed.get(f"g{i}")
+        if flat is None or flat.ndim != 1 or flat.dtype.str != name:
+            raise Unreadable(f"missing or mismatched array group {i}")
+        flats[name] = flat
+    arrays, total = {}, 0
+    for key, entry in index["arrays"].items():
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] in flats
+                and type(entry[1]) is int and isinstance(entry[2], list)
+                and all(type(n) is int and n >= 0 for n in entry[2])):
+            raise Unreadable(f"malformed entry for array {key!r}")
+        name, start, shape = entry
+        count = math.prod(shape)
+        if start < 0 or start + count > flats[name].size:
+            raise Unreadable(f"array {key!r} lies outside its group")
+        total += count * flats[name].itemsize
+        if max_bytes is not None and total > max_bytes:
+            raise Unreadable(f"the arrays hold more than {max_bytes} bytes")
+        arrays[key] = flats[name][start:start + count].reshape(shape).copy()
+    return arrays
+
+
 def save(path_stem, value):
     """Write ``value`` as ``<stem>.json`` and ``<stem>.npz`` (arrays only, no pickles)."""
     tree, arrays = encode(value)
-    np.savez(f"{path_stem}.npz", **arrays)
+    packed, index = _pack(arrays)
+    np.savez(f"{path_stem}.npz", **packed)
     with open(f"{path_stem}.json", "w") as handle:
-        json.dump(tree, handle)
+        handle.write(json.dumps({"value": tree, "arrays": index}))  # dumps: the C encoder
+
+
+def decode_stored(stored, packed, max_bytes=None):
+    """The value of a file :func:`save` wrote: its JSON (``stored``) and its arrays (``packed``).
+
+    :class:`Unreadable` if they are not of that kind, or if the arrays they
+    describe hold more than ``max_bytes``.
+    """
+    if not isinstance(stored, dict) or set(stored) != {"value", "arrays"}:
+        raise Unreadable("not a file written by coursekit.probing.save")
+    arrays = _unpack(packed, stored["arrays"], max_bytes)
+    try:
+        return decode(stored["value"], arrays)
+    except RecursionError:
+        raise Unreadable("nested too deeply") from None
 
 
 def load(path_stem, max_bytes=None):
@@ -228,27 +340,26 @@ def load(path_stem, max_bytes=None):
             if size > max_bytes:
                 raise Unreadable(f"{size} bytes, more than the limit of {max_bytes}")
         with open(f"{path_stem}.json") as handle:
-            tree = json.load(handle)
+            stored = json.load(handle)
         with np.load(f"{path_stem}.npz", allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-    except Unreadable:
-        raise
+            packed = {key: data[key] for key in data.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, RecursionError) as error:
         raise Unreadable(f"{type(error).__name__}: {error}") from None
-    try:
-        return decode(tree, arrays)
-    except RecursionError:
-        raise Unreadable("nested too deeply") from None
+    return decode_stored(stored, packed, max_bytes)
 
 
 # ---------------------------------------------------------------- the probe (runs in the graded kernel)
 #
 # The grader writes, for each exercise, ``in/<name>/manifest.json`` (number of
-# cases, time limit) and ``in/<name>/<i>.json|.npz`` (the arguments of case i)
-# under $NNFS_PROBE_DIR. ``probe(name)`` calls the notebook's function on
-# them in a forked child process and writes ``out/<name>/<i>.*`` (what came
-# back, or what was raised) and ``out/<name>/status.json``. It computes no
-# score and knows no expected value: the grader, outside this process, does.
+# cases, time limit, the names of the graded functions it builds on) and
+# ``in/<name>/<i>.json|.npz`` (the arguments of case i) under $NNFS_PROBE_DIR.
+# ``probe(name)`` calls the notebook's function on them in a forked child
+# process and writes ``out/<name>/<i>.*`` (what came back, or what was raised,
+# and the calls it made to those other functions) and ``out/<name>/status.json``.
+# Then, for an exercise built on other functions, a second child forked from
+# the kernel makes those calls again and writes their answers to
+# ``out/<name>/<i>.verified.*``. It computes no score and knows no expected
+# value: the grader, outside this process, does.
 
 import builtins  # noqa: E402
 import io  # noqa: E402
@@ -331,30 +442,165 @@ def _text(error):
         return "(no message)"
 
 
-def _run_cases(func, name, folder, count):
+#: Calls to an exercise's parts recorded in one case, at most (a run that makes more is not followed).
+MAX_CALLS = 20_000
+
+
+def _copied(value, depth=0):
+    """``value`` as it is now, as data: arrays copied, a random generator as its state."""
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(value, np.random.Generator):
+        return GeneratorState.of(value)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if type(value) in (list, tuple):
+        return type(value)(_copied(item, depth + 1) for item in value)
+    if type(value) is dict:
+        return {key: _copied(item, depth + 1) for key, item in value.items()}
+    return value
+
+
+class _Recorder:
+    """Records, call by call, what a graded function passes to the other graded functions it uses.
+
+    An exercise that builds on others (``train_mlp`` on ``mlp_loss``, ``predict``
+    and the optimizer steps) is graded on how it uses the student's own parts.
+    In the probe's child only, each part in the notebook's namespace is
+    replaced by a wrapper that notes the part's name and a copy of its
+    arguments, then calls the part. The calls of each top-level call of the
+    graded function form one segment. Nothing is computed here: the grader
+    has the calls made again by a fresh process (:func:`_verify_cases`) and
+    judges outside.
+    """
+
+    def __init__(self, namespace, parts):
+        self.segments = []
+        self.count = 0
+        for part in parts:
+            original = namespace.get(part)
+            if isinstance(original, types.FunctionType):
+                namespace[part] = self._wrap(part, original)
+
+    def _wrap(self, part, original):
+        def recorded(*args, **kwargs):
+            if self.segments and self.count < MAX_CALLS:
+                self.count += 1
+                self.segments[-1].append({"part": part, "args": _copied(args), "kwargs": _copied(kwargs)})
+            return original(*args, **kwargs)
+
+        recorded.__name__, recorded.__doc__ = original.__name__, original.__doc__
+        return recorded
+
+    def around(self, func):
+        def top(*args, **kwargs):
+            self.segments.append([])
+            return func(*args, **kwargs)
+
+        top.__name__ = getattr(func, "__name__", "the function")
+        return top
+
+    def start(self):
+        self.segments, self.count = [], 0
+
+
+def _quiet_child():
+    """Set up a forked child: its own process group, no terminal, warnings off."""
+    os.setpgid(0, 0)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()  # the kernel's streams need its threads
+    warnings.simplefilter("ignore")
+    np.seterr(all="ignore")
+
+
+def _run_cases(func, name, folder, count, parts=()):
     """The forked child: call ``func`` on every case, write each outcome, never return."""
     try:
-        os.setpgid(0, 0)
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        sys.stdout, sys.stderr = io.StringIO(), io.StringIO()  # the kernel's streams need its threads
-        warnings.simplefilter("ignore")
-        np.seterr(all="ignore")
+        _quiet_child()
         out = os.path.join(folder, "out", name)
+        recorder = _Recorder(func.__globals__, [p for p in parts if p != name]) if parts else None
         for index in range(count):
             case = load(os.path.join(folder, "in", name, str(index)))
             args = materialize(case["args"])
             try:
                 driver = resolve(case["driver"]) if case.get("driver") else None
-                result = driver(func, *args) if driver else func(*args)
+                target = func
+                if recorder is not None:
+                    recorder.start()
+                    target = recorder.around(func)
+                result = driver(target, *args) if driver else target(*args)
                 record = {"status": "returned", "result": result, "args_after": list(args)}
+                if recorder is not None:
+                    record["calls"] = recorder.segments
             except BaseException as error:  # noqa: BLE001 - SystemExit, KeyboardInterrupt: all are answers
                 record = {"status": "raised", "error": type(error).__name__, "message": _text(error)}
             try:
                 save(os.path.join(out, str(index)), record)
             except BaseException as error:  # noqa: BLE001
                 save(os.path.join(out, str(index)), {"status": "unsendable", "message": _text(error)})
+    finally:
+        os._exit(0)
+
+
+def _generators(value, found=None):
+    """The random generators inside ``value`` (arguments), in order."""
+    found = [] if found is None else found
+    if isinstance(value, np.random.Generator):
+        found.append(value)
+    elif type(value) in (list, tuple):
+        for item in value:
+            _generators(item, found)
+    elif type(value) is dict:
+        for item in value.values():
+            _generators(item, found)
+    return found
+
+
+def _recompute(call, namespace):
+    """What the notebook's part returns when called as ``call`` records (never raises)."""
+    try:
+        func = namespace.get(call["part"])
+        if not isinstance(func, types.FunctionType):
+            return {"status": "missing"}
+        args, kwargs = materialize(call["args"]), materialize(call["kwargs"])
+        if not isinstance(args, tuple) or not isinstance(kwargs, dict):
+            return {"status": "malformed"}
+        value = func(*args, **{str(k): v for k, v in kwargs.items()})
+        states = [GeneratorState.of(g) for g in _generators((args, kwargs))]
+        return {"status": "returned", "result": value, "generators": states}
+    except BaseException as error:  # noqa: BLE001 - any answer of the student's code
+        return {"status": "raised", "error": type(error).__name__}
+
+
+def _verify_cases(namespace, name, folder, count):
+    """The verifier, forked once the cases' child has ended: make every recorded call of a part
+    again with the notebook's own functions, and write what they return; never return.
+
+    The graded function ran in another process, which may have written anything
+    into its files; the answers written here come from the parts themselves, so
+    the grader relies on these and uses the recorded calls only as questions.
+    """
+    try:
+        _quiet_child()
+        for index in range(count):
+            stem = os.path.join(folder, "out", name, str(index))
+            try:
+                outcome = load(stem)
+            except Unreadable:
+                continue
+            if not isinstance(outcome, dict) or outcome.get("status") != "returned":
+                continue
+            calls = outcome.get("calls")
+            if not isinstance(calls, list):
+                continue
+            answers = [[_recompute(call, namespace) if isinstance(call, dict) else {"status": "malformed"}
+                        for call in (segment if isinstance(segment, list) else [])] for segment in calls]
+            try:
+                save(f"{stem}.verified", answers)
+            except BaseException as error:  # noqa: BLE001
+                save(f"{stem}.verified", {"status": "unsendable", "message": _text(error)})
     finally:
         os._exit(0)
 
@@ -464,10 +710,21 @@ def probe(name, namespace=None, folder=None, patched=(), seconds=None):
     os.makedirs(os.path.join(folder, "out", name), exist_ok=True)
     if status["origin"] is None:
         start = time.monotonic()
+        budget = float(seconds if seconds is not None else manifest["seconds"])
+        parts = [str(part) for part in manifest.get("parts", [])]
+        out = os.path.join(folder, "out", name)
         child = os.fork()
         if child == 0:
-            _run_cases(func, name, folder, int(manifest["cases"]))
-        status.update(_wait(child, float(seconds if seconds is not None else manifest["seconds"])))
+            _run_cases(func, name, folder, int(manifest["cases"]), parts)
+        status.update(_wait(child, budget))
+        if parts:  # every process of the cases has ended (_wait): their records are questions only
+            for stale in os.listdir(out):  # nothing but the verifier may write these
+                if ".verified." in stale:
+                    os.remove(os.path.join(out, stale))
+            verifier = os.fork()
+            if verifier == 0:
+                _verify_cases(namespace, name, folder, int(manifest["cases"]))
+            status["verified"] = _wait(verifier, max(2.0, budget - (time.monotonic() - start)))
         status["elapsed"] = round(time.monotonic() - start, 3)
     with open(os.path.join(folder, "out", name, "status.json"), "w") as handle:
         json.dump(status, handle)

@@ -8,7 +8,7 @@ input *and* on an ordinary one and returns both results, so that a check sees
 the pair. Nothing here solves an exercise.
 """
 
-__all__ = ["calls"]
+__all__ = ["calls", "keyword_calls"]
 
 
 def calls(func, *argument_tuples):
@@ -18,3 +18,13 @@ def calls(func, *argument_tuples):
     (2, 5)
     """
     return tuple(func(*arguments) for arguments in argument_tuples)
+
+
+def keyword_calls(func, *argument_tuples):
+    """Like :func:`calls` for a function with keyword-only parameters: each tuple ends with a dict
+    of the keyword arguments.
+
+    >>> keyword_calls(sorted, ([3, 1, 2], {"reverse": True}))
+    ([3, 2, 1],)
+    """
+    return tuple(func(*arguments[:-1], **arguments[-1]) for arguments in argument_tuples)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from catalogue import assert_fails_only, assert_full_marks, assert_scores_zero_with_hint, fn, uncatalogued
+from catalogue import (assert_fails_only, assert_full_marks, assert_scores_zero_with_hint, fn, unchanged_case,
+                       uncatalogued)
 
 CHAPTER = "ch01_linear_classifiers"
 
@@ -52,8 +53,6 @@ MISTAKES = [
      "return the index of the largest score (argmax), not the score itself"),
     ("predict_labels", fn(LABELS, "return np.argmin(scores, axis=1)"),
      "the label is the index of the LARGEST score"),
-    ("predict_labels", fn(LABELS, "return np.argmax(scores, axis=1).astype(float)"),
-     "labels are integers"),
     # accuracy
     ("accuracy", fn(ACC, "return y_pred == y_true"), "return one number"),
     ("accuracy", fn(ACC, "return 100 * np.mean(y_pred == y_true)"), "return a fraction in [0, 1], not a percentage"),
@@ -115,10 +114,13 @@ MISTAKES = [
 EDGE_SLIPS = [
     ("gradient_descent", gd().replace("return w, losses", "return w.ravel(), losses"),
      "return w with the same shape as w0", ["weights that are a (3, 2) matrix, 6 steps"]),
-    ("add_bias_column", fn(BIAS, "return np.insert(X, X.shape[1], 1, axis=1)"),
-     "return float64 even for an integer X", ["X with integer dtype, shape (3, 5)"]),
     ("predict_labels", fn(LABELS, "return scores.shape[1] - 1 - np.argmax(scores[:, ::-1], axis=1)"),
      "on ties the FIRST (lowest) class wins", ["ties within a row"]),
+    ("gradient_descent", gd(update="w -= lr * grad").replace("w = np.array(w0, dtype=float)", "w = w0"),
+     "inputs are never modified", [unchanged_case("gradient_descent")]),
+    ("add_bias_column", fn(BIAS, "X1 = np.ones((X.shape[0], X.shape[1] + 1))", "X1[:, :-1] = X",
+                           "X[:] = 0  # a scratch use of the caller's array", "return X1"),
+     "inputs are never modified", [unchanged_case("add_bias_column")]),
     ("gradient_descent",
      fn(GD, "w = np.array(w0, dtype=float)", "loss, grad = loss_and_grad(w)  # the first step ...",
         "losses = [float(loss)]", "w = w - lr * grad", "for _ in range(num_steps - 1):  # ... then the rest",
@@ -129,16 +131,37 @@ EDGE_SLIPS = [
 
 CORRECT = [
     ("add_bias_column", fn(BIAS, "return np.c_[X, np.ones(len(X))]")),
+    # integer-preserving: an integer X gives an integer result with the right values
+    ("add_bias_column", fn(BIAS, "return np.insert(X, X.shape[1], 1, axis=1)")),
+    ("add_bias_column", fn(BIAS, "return np.column_stack([X, np.ones_like(X[:, 0])])")),
+    ("add_bias_column", fn(BIAS, "X1 = np.ones((X.shape[0], X.shape[1] + 1), dtype=X.dtype)", "X1[:, :-1] = X",
+                           "return X1")),
     ("linear_scores", fn(SCORES, "return np.array([x @ W + b for x in X])")),
+    ("linear_scores", fn(SCORES, "return np.einsum('nd,dc->nc', X, W) + b")),
+    ("linear_scores", fn(SCORES, "out = np.zeros((X.shape[0], W.shape[1]))", "for n in range(X.shape[0]):",
+                         "    for c in range(W.shape[1]):", "        out[n, c] = sum(X[n, d] * W[d, c] for d in range(X.shape[1])) + b[c]",
+                         "return out")),
     ("predict_labels", fn(LABELS, "return [int(np.argmax(row)) for row in scores]")),
+    # labels as floats have the right values: full marks, and a note that labels index arrays later
+    ("predict_labels", fn(LABELS, "return np.argmax(scores, axis=1).astype(float)")),
+    ("predict_labels", fn(LABELS, "return (scores == scores.max(axis=1, keepdims=True)).argmax(axis=1)")),
     ("accuracy", fn(ACC, "return (y_pred == y_true).sum() / y_true.size")),
+    ("accuracy", fn(ACC, "hits = 0", "for p, t in zip(y_pred, y_true):", "    hits += int(p == t)",
+                    "return hits / len(y_true)")),
     ("l2_penalty", fn(L2, "return reg * np.linalg.norm(W) ** 2")),
+    ("l2_penalty", fn(L2, "w = np.ravel(W)", "return reg * np.einsum('i,i->', w, w)")),
+    ("l2_penalty", fn(L2, "total = 0.0", "for w in np.ravel(W):", "    total += w * w", "return reg * total")),
     ("least_squares_loss_and_grad",
      fn(LSQ, "r = X.dot(w) - t", "return 0.5 * np.mean(r ** 2), np.mean(X * r[:, None], axis=0)")),
+    ("least_squares_loss_and_grad",
+     fn(LSQ, "r = np.einsum('nd,d->n', X, w) - t", "return r @ r / (2 * len(t)), np.einsum('nd,n->d', X, r) / len(t)")),
     ("gradient_descent",
      fn(GD, "if num_steps == 0:", "    return w0, np.array([])", "w, losses, k = w0.astype(float), [], 0",
         "while k < num_steps:", "    loss, grad = loss_and_grad(w)", "    losses.append(loss)",
         "    w, k = w - lr * grad, k + 1", "return w, np.array(losses)")),
+    # in place, but on a copy
+    ("gradient_descent", gd(update="w -= lr * grad").replace("w = np.array(w0, dtype=float)",
+                                                           "w = np.array(w0, dtype=float, copy=True)")),
 ]
 
 
@@ -147,7 +170,8 @@ def test_wrong_formula_scores_zero_with_its_hint(name, source, hint):
     assert_scores_zero_with_hint(name, source, hint)
 
 
-@pytest.mark.parametrize("name, source, hint, labels", EDGE_SLIPS, ids=[m[0] for m in EDGE_SLIPS])
+@pytest.mark.parametrize("name, source, hint, labels", EDGE_SLIPS,
+                         ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS)])
 def test_edge_slip_loses_only_its_edge_case(name, source, hint, labels):
     assert_fails_only(name, source, hint, labels)
 
@@ -156,6 +180,6 @@ def test_every_diagnosis_is_catalogued():
     assert uncatalogued(CHAPTER, MISTAKES + EDGE_SLIPS) == []
 
 
-@pytest.mark.parametrize("name, source", CORRECT, ids=[c[0] for c in CORRECT])
+@pytest.mark.parametrize("name, source", CORRECT, ids=[f"{c[0]}-{i}" for i, c in enumerate(CORRECT)])
 def test_correct_answer_in_another_style_gets_full_marks(name, source):
     assert_full_marks(name, source)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from catalogue import assert_fails_only, assert_full_marks, assert_scores_zero_with_hint, fn, uncatalogued
+from catalogue import (assert_fails_only, assert_full_marks, assert_scores_zero_with_hint, fn, unchanged_case,
+                       uncatalogued)
 
 CHAPTER = "ch03_activations"
 
@@ -81,15 +82,22 @@ MISTAKES = [
 EDGE_SLIPS = [
     ("sigmoid", fn(SIG, "return np.exp(z) / (1.0 + np.exp(z))"), "your sigmoid returns NaN for huge |z|",
      OVERFLOW_CASES),
+    # floats written into an integer array are cut to integers: an integer z gives wrong values
     ("sigmoid", fn(SIG, "out = np.empty_like(z)", "positive = z >= 0", "out[positive] = 1.0 / (1.0 + np.exp(-z[positive]))",
                    "e = np.exp(z[~positive])", "out[~positive] = e / (1.0 + e)", "return out"),
-     "the result must be float", ["integer-valued z (dtype int64) of shape (3, 4)"]),
+     "the values were cut to integers", ["integer-valued z (dtype int64) of shape (3, 4)"]),
     ("sigmoid_grad", fn(DSIG, "return np.exp(-z) / (1.0 + np.exp(-z)) ** 2"), "NaN for huge |z|",
      ["z = ±1e4, ±800, ±40, ±1, 0 (σ' is exactly 0 at ±1e4, 1/4 at 0)"]),
     ("tanh_grad", fn(DTANH, "t = (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))", "return 1.0 - t ** 2"),
      "NaN for huge |z|", ["z = ±1e4, ±800, ±40, ±1, 0 (tanh' is exactly 0 at ±1e4, 1 at 0)"]),
-    ("relu", fn(RELU, "return np.maximum(z, 0)"), "return float64 even for an integer z",
-     ["z with integer dtype, shape (4, 9) (float64 out)"]),
+    # the right values, but written into the caller's z
+    ("relu", fn(RELU, "z[z < 0] = 0", "return z"), "inputs are never modified", [unchanged_case("relu")]),
+    ("leaky_relu", fn(LEAKY, "z *= np.where(z > 0, 1.0, alpha)", "return z"), "inputs are never modified",
+     [unchanged_case("leaky_relu")]),
+    ("relu_interpolant", fn(INTERP, "order = np.argsort(xs)", "xs[:], ys[:] = xs[order], ys[order]  # sorted in place",
+                            "slopes = np.concatenate([[0.0], np.diff(ys) / np.diff(xs), [0.0]])",
+                            "return [(np.ones((1, xs.size)), -xs.copy()), (np.diff(slopes)[:, None], ys[:1].copy())]"),
+     "inputs are never modified", [unchanged_case("relu_interpolant")]),
     ("relu_grad", fn(DRELU, "return (z >= 0).astype(float)"), "at exactly z = 0 this course uses the derivative 0",
      ZEROS_RELU_GRAD),
     ("leaky_relu_grad", fn(DLEAKY, "return np.where(z >= 0, 1.0, alpha)"), "at exactly z = 0 use the left slope α",
@@ -98,6 +106,18 @@ EDGE_SLIPS = [
 
 CORRECT = [
     ("sigmoid", fn(SIG, "return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))")),
+    ("sigmoid", fn(SIG, "z = np.array(z, dtype=float)", "out = np.empty_like(z)", "pos = z >= 0",
+                   "out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))", "e = np.exp(z[~pos])", "out[~pos] = e / (1.0 + e)",
+                   "return out")),
+    # the popular one-liners: an integer z gives an integer result with the right values
+    ("relu", fn(RELU, "return np.maximum(0, z)")),
+    ("relu", fn(RELU, "return np.maximum(z, 0)")),
+    ("relu", fn(RELU, "return z * (z > 0)")),
+    ("relu", fn(RELU, "out = z.copy()", "out[out < 0] = 0", "return out")),
+    ("relu", fn(RELU, "return np.where(z > 0, z, 0)")),
+    ("relu_grad", fn(DRELU, "return (z > 0).astype(int)")),
+    ("relu_grad", fn(DRELU, "return np.greater(z, 0) * 1.0")),
+    ("leaky_relu", fn(LEAKY, "out = np.array(z, dtype=float)", "out[out < 0] *= alpha", "return out")),
     ("sigmoid_grad", fn(DSIG, S, "return s - s * s")),
     ("tanh_grad", fn(DTANH, "return 1.0 / np.cosh(z) ** 2")),
     ("relu", fn(RELU, "return np.clip(np.asarray(z, dtype=float), 0.0, None)")),
@@ -125,6 +145,6 @@ def test_every_diagnosis_is_catalogued():
     assert uncatalogued(CHAPTER, MISTAKES + EDGE_SLIPS) == []
 
 
-@pytest.mark.parametrize("name, source", CORRECT, ids=[c[0] for c in CORRECT])
+@pytest.mark.parametrize("name, source", CORRECT, ids=[f"{c[0]}-{i}" for i, c in enumerate(CORRECT)])
 def test_correct_answer_in_another_style_gets_full_marks(name, source):
     assert_full_marks(name, source)

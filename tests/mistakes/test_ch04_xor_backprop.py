@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from autograder.hidden_tests import CHAPTERS
-from grading_helpers import grade_source, max_points
+from catalogue import assert_fails_only, assert_full_marks, assert_scores_zero_with_hint, unchanged_case
 
 SIGMOID = "def sig(z):\n    return 1 / (1 + np.exp(-z))\n\n"
 
@@ -175,27 +175,6 @@ MISTAKES = [
             grad[i] = (fp - fm) / (2 * h)
         return grad
         """), "perturb ONE ENTRY at a time"),
-    ("numerical_gradient", numerical_with("""
-        grad = np.zeros(x.shape)
-        for i in np.ndindex(x.shape):
-            x[i] += h
-            fp = f(x)
-            x[i] -= 2 * h
-            fm = f(x)
-            grad[i] = (fp - fm) / (2 * h)
-        return grad
-        """), "the gradient is right, but x was changed"),
-    ("numerical_gradient", numerical_with("""
-        grad = np.zeros(x.shape)
-        for i in np.ndindex(x.shape):
-            x[i] += h
-            fp = f(x)
-            x[i] -= 2 * h
-            fm = f(x)
-            x[i] += h
-            grad[i] = (fp - fm) / (2 * h)
-        return grad
-        """), "the gradient is right, but x was changed"),
     # ---- train_xor
     ("train_xor", train_with(TRAIN_LOOP.replace("W - lr * dW, U - lr * dU", "W + lr * dW, U + lr * dU")),
      "the weights climb the loss"),
@@ -232,6 +211,34 @@ MISTAKES = [
         losses.append(half_squared_error(xor_forward(X, W, U)[1], t))
         return W, U, losses
         """), "losses has one entry per update"),
+]
+
+INTEGER_X = "x with integer dtype, shape (4, 3), h=1e-3"
+
+EDGE_SLIPS = [
+    # x perturbed in place: an integer x cannot hold x + h (wrong values there), and x is left changed
+    ("numerical_gradient", numerical_with("""
+        grad = np.zeros(x.shape)
+        for i in np.ndindex(x.shape):
+            x[i] += h
+            fp = f(x)
+            x[i] -= 2 * h
+            fm = f(x)
+            grad[i] = (fp - fm) / (2 * h)
+        return grad
+        """), "the gradient is right, but x was changed", [INTEGER_X, unchanged_case("numerical_gradient")]),
+    ("numerical_gradient", numerical_with("""
+        grad = np.zeros(x.shape)
+        for i in np.ndindex(x.shape):
+            x[i] += h
+            fp = f(x)
+            x[i] -= 2 * h
+            fm = f(x)
+            x[i] += h
+            grad[i] = (fp - fm) / (2 * h)
+        return grad
+        """), "the gradient is right, but x was changed", [INTEGER_X, unchanged_case("numerical_gradient")]),
+    # the right run, written into the caller's arrays
     ("train_xor", train_with("""
         W, U = np.asarray(W, dtype=float), np.asarray(U, dtype=float)
         losses = []
@@ -241,17 +248,34 @@ MISTAKES = [
             W -= lr * dW
             U -= lr * dU
         return W, U, losses
-        """), "W or U was changed in place"),
+        """), "W or U was changed in place", [unchanged_case("train_xor")]),
 ]
 
-# train_xor written correctly on top of a wrong helper: it cannot score, but its hint
-# points at the helper.
+# train_xor written correctly on top of a wrong helper, and xor_gradients on a wrong xor_forward:
+# they compose the student's own parts right, so they get full marks (the helper loses its own).
 INHERITED = [
     ("half_squared_error", MEAN_LOSS),
     ("half_squared_error", LOSS_WITHOUT_HALF),
     ("xor_gradients", MEAN_GRADIENTS),
     ("xor_gradients", DOUBLE_GRADIENTS),
 ]
+
+# A wrong xor_forward that still returns H (N, 2) and y (N,): the student's xor_gradients and
+# train_xor built on it are right compositions of their own parts.
+WRONG_FORWARDS = [
+    forward_with("H = sig(np.hstack([ones, X]) @ W.T)", output="sig(np.hstack([ones, H]) @ U)"),
+    forward_with("H = np.maximum(np.hstack([X, ones]) @ W.T, 0)"),
+]
+
+# xor_gradients as many students write it: the forward pass through xor_forward, then the deltas.
+GRADIENTS_ON_FORWARD = src("""
+    def xor_gradients(X, t, W, U):
+        H, y = xor_forward(X, W, U)
+        ones = np.ones((len(H), 1))
+        d = (y - t) * y * (1 - y)
+        dh = np.outer(d, U[:2]) * H * (1 - H)
+        return dh.T @ np.hstack([np.asarray(X, dtype=float), ones]), np.hstack([H, ones]).T @ d
+    """)
 
 CORRECT = [
     ("xor_forward", src("""
@@ -331,33 +355,61 @@ CORRECT = [
             U -= lr * dU
         return W, U, np.array(losses)
         """)),
+    ("train_xor", train_with("""
+        W, U = W.copy(), U.copy()           # in place on copies
+        losses = []
+        for _ in range(epochs):
+            dW, dU = xor_gradients(X, t, W, U)
+            losses.append(half_squared_error(xor_forward(X, W, U)[1], t))
+            W -= lr * dW
+            U -= lr * dU
+        return W, U, losses
+        """)),
+    ("half_squared_error", src("""
+        def half_squared_error(y, t):
+            total = 0
+            for a, b in zip(y, t):           # integers stay integers until the halving
+                total += (a - b) ** 2
+            return total / 2
+        """)),
+    ("half_squared_error", src("""
+        def half_squared_error(y, t):
+            r = np.subtract(t, y)
+            return 0.5 * np.einsum("n,n->", r, r)
+        """)),
+    ("xor_gradients", GRADIENTS_ON_FORWARD),
 ]
 
 
 @pytest.mark.parametrize("name, source, hint", MISTAKES, ids=[f"{m[0]}-{i}" for i, m in enumerate(MISTAKES)])
 def test_mistake_scores_zero_with_its_hint(name, source, hint):
-    score, report = grade_source(name, source)
-    assert score == 0.0, report
-    hints = [line.strip() for line in report.splitlines() if line.strip().startswith("Hint:")]
-    assert hints and all(hint in line for line in hints), report  # its hint, and never another
+    assert_scores_zero_with_hint(name, source, hint, only_this_hint=True)  # its hint, and never another
+
+
+@pytest.mark.parametrize("name, source, hint, labels", EDGE_SLIPS,
+                         ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS)])
+def test_edge_slip_loses_only_its_cases(name, source, hint, labels):
+    assert_fails_only(name, source, hint, labels)
 
 
 @pytest.mark.parametrize("helper, source", INHERITED, ids=[f"{h}-{i}" for i, (h, _) in enumerate(INHERITED)])
-def test_train_xor_on_a_wrong_helper_points_at_the_helper(helper, source):
-    score, report = grade_source("train_xor", others={helper: source})
-    assert score == 0.0, report
-    hints = [line.strip() for line in report.splitlines() if line.strip().startswith("Hint:")]
-    assert hints and all(line.startswith("Hint: train_xor itself looks right") for line in hints), report
+def test_train_xor_on_a_wrong_helper_gets_full_marks(helper, source):
+    assert_full_marks("train_xor", None, others={helper: source})
+
+
+@pytest.mark.parametrize("source", WRONG_FORWARDS, ids=[f"forward-{i}" for i in range(len(WRONG_FORWARDS))])
+def test_xor_gradients_on_a_wrong_forward_pass_gets_full_marks(source):
+    assert_full_marks("xor_gradients", GRADIENTS_ON_FORWARD, others={"xor_forward": source})
+    assert_full_marks("train_xor", None, others={"xor_forward": source})
 
 
 @pytest.mark.parametrize("name, source", CORRECT, ids=[f"{c[0]}-{i}" for i, c in enumerate(CORRECT)])
 def test_correct_code_in_another_style_gets_full_marks(name, source):
-    score, report = grade_source(name, source)
-    assert score == max_points(name), report
+    assert_full_marks(name, source)
 
 
 def test_every_diagnosis_is_exercised_by_a_mistake():
-    hints = {hint for _, _, hint in MISTAKES} | {"train_xor itself looks right"}
+    hints = {hint for _, _, hint in MISTAKES} | {hint for _, _, hint, _ in EDGE_SLIPS}
     for exercise in CHAPTERS["ch04_xor_backprop"]:
         for _, text in exercise.diagnoses:
             assert any(h in text for h in hints), f"{exercise.name}: no mistake for {text!r}"

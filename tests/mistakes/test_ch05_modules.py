@@ -4,7 +4,7 @@ correct answers in other styles (loops, einsum, np.where, in-place work on copie
 import pytest
 
 from autograder.hidden_tests import EXERCISES
-from grading_helpers import grade_source, max_points
+from catalogue import assert_fails_only, assert_full_marks, assert_scores_zero_with_hint, unchanged_case
 
 
 def hint_of(name, fragment):
@@ -159,9 +159,40 @@ MISTAKES = [
 
 @pytest.mark.parametrize("name, source, fragment", MISTAKES, ids=[f"{m[0]}-{i}" for i, m in enumerate(MISTAKES)])
 def test_mistake_scores_zero_with_its_hint(name, source, fragment):
-    score, report = grade_source(name, source)
-    assert score == 0.0, report
-    assert f"Hint: {hint_of(name, fragment)}" in report, report
+    assert_scores_zero_with_hint(name, source, hint_of(name, fragment))
+
+
+TWO_LAYER_INLINE = '''def two_layer_mse(params, X, T):
+    (W1, b1), (W2, b2) = params
+    Z, cache1 = affine_forward(X, W1, b1)
+    H, relu_cache = relu_forward(Z)
+    pred, cache2 = affine_forward(H, W2, b2)
+    loss, dpred = mse_loss(pred, T)
+    dH, dW2, db2 = affine_backward(dpred, cache2)
+    dZ = dH * {mask}
+    _, dW1, db1 = affine_backward(dZ, cache1)
+    return loss, [(dW1, db1), (dW2, db2)]
+'''
+
+EDGE_SLIPS = [
+    # the ReLU's mask written inline with >=: only the case with pre-activations exactly 0 shows it
+    ("two_layer_mse", TWO_LAYER_INLINE.format(mask="(Z >= 0)"), "the mask is Z > 0, not Z >= 0",
+     ["pre-activations exactly 0 (the kink): N=7, D=2, M=4, K=3"]),
+    # right values written into the caller's arrays: the case for that alone fails
+    ("relu_backward", "def relu_backward(dout, cache):\n    dout[cache <= 0] = 0\n    return dout\n",
+     "inputs are never modified", [unchanged_case("relu_backward")]),
+    ("relu_backward", "def relu_backward(dout, cache):\n    dout *= cache > 0\n    return dout\n",
+     "inputs are never modified", [unchanged_case("relu_backward")]),
+    ("mse_loss", "def mse_loss(pred, target):\n    pred -= target\n    N = len(pred)\n"
+                 "    return float(np.sum(pred ** 2)) / N, 2 * pred / N\n",
+     "inputs are never modified", [unchanged_case("mse_loss")]),
+]
+
+
+@pytest.mark.parametrize("name, source, hint, labels", EDGE_SLIPS,
+                         ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS)])
+def test_edge_slip_loses_only_its_cases(name, source, hint, labels):
+    assert_fails_only(name, source, hint, labels)
 
 
 def test_every_diagnosis_is_exercised():
@@ -172,15 +203,35 @@ def test_every_diagnosis_is_exercised():
         assert hints == used, f"{name}: diagnoses without a mistake: {hints - used}"
 
 
-# A wrong relu_backward costs points in two_layer_mse only where the kink matters.
-def test_a_wrong_module_costs_two_layer_mse_only_its_case():
-    wrong = "def relu_backward(dout, cache):\n    return dout * (cache >= 0)\n"
-    score, report = grade_source("two_layer_mse", others={"relu_backward": wrong})
-    assert score == pytest.approx(max_points("two_layer_mse") * 4 / 5), report
-    assert "pre-activations exactly 0" in report and "must mask with Z > 0" in report, report
+# two_layer_mse composes the student's own modules: a wrong module costs points in its own
+# exercise only, and two_layer_mse built on it right gets full marks.
+WRONG_MODULES = [
+    ("relu_backward", "def relu_backward(dout, cache):\n    return dout * (cache >= 0)\n"),
+    ("relu_backward", "def relu_backward(dout, cache):\n    return dout * np.sign(cache)\n"),
+    ("affine_forward", "def affine_forward(X, W, b):\n    return X @ W, (X, W)\n"),
+    ("affine_backward", "def affine_backward(dout, cache):\n    X, W = cache\n    N = X.shape[0]\n"
+                        "    return dout @ W.T / N, X.T @ dout / N, dout.sum(axis=0) / N\n"),
+    ("relu_forward", "def relu_forward(Z):\n    out = np.maximum(Z, 0.0)\n    return out, out\n"),
+    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
+                 "    return np.mean(diff ** 2), 2 * diff / diff.size\n"),
+]
+
+
+@pytest.mark.parametrize("module, source", WRONG_MODULES, ids=[f"{m[0]}-{i}" for i, m in enumerate(WRONG_MODULES)])
+def test_a_wrong_module_costs_two_layer_mse_nothing(module, source):
+    assert_full_marks("two_layer_mse", None, others={module: source})
+    assert_full_marks("two_layer_mse", TWO_LAYER_INLINE.format(mask="(Z > 0)"), others={module: source})
 
 
 CORRECT = [
+    # integer-preserving: integer inputs give an integer out with the right values
+    ("affine_forward", "def affine_forward(X, W, b):\n    return X @ W + b, (X, W)\n"),
+    ("affine_forward", "def affine_forward(X, W, b):\n    return np.dot(X, W) + b, (X, W)\n"),
+    ("relu_forward", "def relu_forward(Z):\n    return np.maximum(0, Z), Z\n"),
+    ("relu_forward", "def relu_forward(Z):\n    return Z * (Z > 0), Z\n"),
+    ("relu_backward", "def relu_backward(dout, cache):\n    return dout * (cache > 0)\n"),
+    ("mse_loss", "def mse_loss(pred, target):\n    d = np.subtract(pred, target)\n"
+                 "    return np.einsum('nk,nk->', d, d) / len(d), 2 * d / len(d)\n"),
     ("affine_forward", '''def affine_forward(X, W, b):
     X = np.array(X, dtype=np.float64)
     out = np.einsum("nd,dm->nm", X, W)
@@ -261,5 +312,4 @@ CORRECT = [
 
 @pytest.mark.parametrize("name, source", CORRECT, ids=[f"{c[0]}-{i}" for i, c in enumerate(CORRECT)])
 def test_correct_answers_in_other_styles_get_full_marks(name, source):
-    score, report = grade_source(name, source)
-    assert score == max_points(name), report
+    assert_full_marks(name, source)

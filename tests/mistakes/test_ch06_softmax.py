@@ -7,7 +7,7 @@ diagnoses are ordered so that none takes another's place.
 
 import pytest
 
-from grading_helpers import grade_source, max_points
+from catalogue import assert_fails_only, assert_full_marks, assert_scores_zero_with_hint, unchanged_case
 
 
 def _source(*lines):
@@ -49,16 +49,6 @@ SOFTMAX = [
 ]
 
 ONE_HOT = [
-    ("integer dtype",
-     _source("def one_hot(y, num_classes):",
-             "    Y = np.zeros((len(y), num_classes), dtype=int)",
-             "    Y[np.arange(len(y)), y] = 1",
-             "    return Y"),
-     "the result must be float64"),
-    ("boolean dtype",
-     _source("def one_hot(y, num_classes):",
-             "    return y[:, None] == np.arange(num_classes)"),
-     "the result must be float64"),
     ("one column per sample",
      _source("def one_hot(y, num_classes):",
              "    Y = np.zeros((num_classes, len(y)))",
@@ -237,53 +227,116 @@ MISTAKES = [("softmax", *m) for m in SOFTMAX] + [("one_hot", *m) for m in ONE_HO
 @pytest.mark.parametrize("name, mistake, source, hint", MISTAKES,
                          ids=[f"{m[0]}: {m[1]}" for m in MISTAKES])
 def test_mistake_scores_zero_with_its_hint(name, mistake, source, hint):
-    score, report = grade_source(name, source)
-    assert score == 0.0, report
-    assert f"Hint: {hint}" in report, report
-    assert report.count("Hint: ") == report.count(f"Hint: {hint}"), report
+    assert_scores_zero_with_hint(name, source, hint, only_this_hint=True)
 
 
-def test_the_reference_written_differently_gets_full_marks():
-    """Loops, np.eye, logaddexp: any correct implementation earns every point."""
-    sources = {
-        "softmax": _source(
-            "def softmax(scores):",
-            "    out = np.empty(np.shape(scores))",
-            "    for n, row in enumerate(np.asarray(scores, dtype=float)):",
-            "        e = np.exp(row - row.max())",
-            "        out[n] = e / e.sum()",
-            "    return out"),
-        "one_hot": _source(
-            "def one_hot(y, num_classes):",
-            "    return np.eye(num_classes)[y]"),
-        "cross_entropy": _source(
-            "def cross_entropy(scores, y):",
-            "    scores = np.asarray(scores, dtype=float)",
-            "    lse = np.logaddexp.reduce(scores, axis=1)",
-            "    return float(np.mean(lse - scores[np.arange(len(y)), y]))"),
-        "softmax_cross_entropy": _source(
-            "def softmax_cross_entropy(scores, y):",
-            "    P = softmax(scores)",
-            "    P[np.arange(len(y)), y] -= 1.0",
-            "    return cross_entropy(scores, y), P / len(y)"),
-        "softmax_regression_loss": _source(
-            "def softmax_regression_loss(W, b, X, y, reg):",
-            "    X = np.asarray(X, dtype=float)",
-            "    S = np.einsum('nd,dc->nc', X, W) + b",
-            "    loss, dS = softmax_cross_entropy(S, y)",
-            "    dW = np.einsum('nd,nc->dc', X, dS) + 2.0 * reg * W",
-            "    return loss + reg * float(np.sum(W * W)), dW, dS.sum(axis=0)"),
-    }
-    for name, source in sources.items():
-        score, report = grade_source(name, source)
-        assert score == max_points(name), report
+CORRECT = [
+    # loops, np.eye, logaddexp
+    ("softmax", _source(
+        "def softmax(scores):",
+        "    out = np.empty(np.shape(scores))",
+        "    for n, row in enumerate(np.asarray(scores, dtype=float)):",
+        "        e = np.exp(row - row.max())",
+        "        out[n] = e / e.sum()",
+        "    return out")),
+    # in place, on a copy
+    ("softmax", _source(
+        "def softmax(scores):",
+        "    s = np.array(scores, dtype=float)",
+        "    s -= s.max(axis=1, keepdims=True)",
+        "    np.exp(s, out=s)",
+        "    s /= s.sum(axis=1, keepdims=True)",
+        "    return s")),
+    ("one_hot", _source(
+        "def one_hot(y, num_classes):",
+        "    return np.eye(num_classes)[y]")),
+    # other dtypes with the right 0s and 1s
+    ("one_hot", _source(
+        "def one_hot(y, num_classes):",
+        "    Y = np.zeros((len(y), num_classes), dtype=int)",
+        "    Y[np.arange(len(y)), y] = 1",
+        "    return Y")),
+    ("one_hot", _source(
+        "def one_hot(y, num_classes):",
+        "    return y[:, None] == np.arange(num_classes)")),
+    ("cross_entropy", _source(
+        "def cross_entropy(scores, y):",
+        "    scores = np.asarray(scores, dtype=float)",
+        "    lse = np.logaddexp.reduce(scores, axis=1)",
+        "    return float(np.mean(lse - scores[np.arange(len(y)), y]))")),
+    ("cross_entropy", _source(
+        "def cross_entropy(scores, y):",
+        "    total = 0.0",
+        "    for row, label in zip(np.asarray(scores, dtype=float), y):",
+        "        m = row.max()",
+        "        total += m + np.log(np.sum(np.exp(row - m))) - row[label]",
+        "    return total / len(y)")),
+    ("softmax_cross_entropy", _source(
+        "def softmax_cross_entropy(scores, y):",
+        "    P = softmax(scores)",
+        "    P[np.arange(len(y)), y] -= 1.0",
+        "    return cross_entropy(scores, y), P / len(y)")),
+    ("softmax_regression_loss", _source(
+        "def softmax_regression_loss(W, b, X, y, reg):",
+        "    X = np.asarray(X, dtype=float)",
+        "    S = np.einsum('nd,dc->nc', X, W) + b",
+        "    loss, dS = softmax_cross_entropy(S, y)",
+        "    dW = np.einsum('nd,nc->dc', X, dS) + 2.0 * reg * W",
+        "    return loss + reg * float(np.sum(W * W)), dW, dS.sum(axis=0)")),
+    # integer X kept as it is
+    ("softmax_regression_loss", _source(
+        "def softmax_regression_loss(W, b, X, y, reg):",
+        "    loss, dS = softmax_cross_entropy(X @ W + b, y)",
+        "    return loss + reg * np.sum(W ** 2), X.T @ dS + 2 * reg * W, dS.sum(axis=0)")),
+]
 
 
-def test_shifting_the_scores_in_place_scores_zero():
-    """The row maximum subtracted from the caller's array: right values, modified input."""
-    source = _source("def softmax(scores):",
-                     "    scores -= scores.max(axis=1, keepdims=True)",
-                     "    e = np.exp(scores)",
-                     "    return e / e.sum(axis=1, keepdims=True)")
-    score, report = grade_source("softmax", source)
-    assert score == 0.0, report
+@pytest.mark.parametrize("name, source", CORRECT, ids=[f"{c[0]}-{i}" for i, c in enumerate(CORRECT)])
+def test_the_reference_written_differently_gets_full_marks(name, source):
+    """Any correct implementation earns every point."""
+    assert_full_marks(name, source)
+
+
+EDGE_SLIPS = [
+    # the row maximum subtracted from the caller's array: right values, modified input
+    ("softmax", _source("def softmax(scores):",
+                        "    scores -= scores.max(axis=1, keepdims=True)",
+                        "    e = np.exp(scores)",
+                        "    return e / e.sum(axis=1, keepdims=True)"),
+     "inputs are never modified", [unchanged_case("softmax")]),
+    ("softmax_cross_entropy", _source("def softmax_cross_entropy(scores, y):",
+                                      "    loss = cross_entropy(scores, y)",
+                                      "    scores -= scores.max(axis=1, keepdims=True)",
+                                      "    P = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)",
+                                      "    P[np.arange(len(y)), y] -= 1.0",
+                                      "    return loss, P / len(y)"),
+     "inputs are never modified", [unchanged_case("softmax_cross_entropy")]),
+]
+
+
+@pytest.mark.parametrize("name, source, hint, labels", EDGE_SLIPS,
+                         ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS)])
+def test_edge_slip_loses_only_its_cases(name, source, hint, labels):
+    assert_fails_only(name, source, hint, labels)
+
+
+# Exercises built on the student's own softmax, one_hot, cross_entropy and softmax_cross_entropy
+# are graded on how they use them: a wrong part costs points in its own exercise only.
+WRONG_PARTS = [
+    ("softmax", _source("def softmax(scores):", "    e = np.exp(scores)", "    return e / e.sum(axis=1, keepdims=True)")),
+    ("one_hot", _source("def one_hot(y, num_classes):", "    Y = np.zeros((len(y), num_classes))",
+                        "    Y[:, y] = 1.0", "    return Y")),
+    ("cross_entropy", _source("def cross_entropy(scores, y):",
+                              "    P = softmax(scores)",
+                              "    return float(-np.sum(np.log(P[np.arange(len(y)), y])))")),
+    ("softmax_cross_entropy", _source("def softmax_cross_entropy(scores, y):",
+                                      "    P = softmax(scores)",
+                                      "    return cross_entropy(scores, y), P - one_hot(y, P.shape[1])")),
+]
+
+
+@pytest.mark.parametrize("part, source", WRONG_PARTS, ids=[f"{p[0]}-{i}" for i, p in enumerate(WRONG_PARTS)])
+def test_a_wrong_part_costs_the_exercises_built_on_it_nothing(part, source):
+    for name in ("cross_entropy", "softmax_cross_entropy", "softmax_regression_loss"):
+        if name != part:
+            assert_full_marks(name, None, others={part: source})

@@ -7,7 +7,8 @@ hint of the chapter's hidden tests is reached by at least one mistake here.
 
 import pytest
 
-from autograder.hidden_tests import CHAPTERS, EXERCISES
+from autograder.hidden_tests import CHAPTERS
+from catalogue import SALTS, assert_fails_only, assert_full_marks, assert_scores_zero_with_hint, unchanged_case
 from grading_helpers import grade_source, max_points
 
 CHAPTER = "ch07_optimizers"
@@ -224,6 +225,14 @@ def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
 '''
 
+# The right indices as floats (np.arange(N, dtype=float) shuffled): right values, and a note that
+# X[batch] needs integers.
+FLOAT_BATCHES = '''
+def iterate_minibatches(num_samples, batch_size, rng):
+    order = rng.permutation(np.arange(num_samples, dtype=float))
+    return [order[i:i + batch_size] for i in range(0, num_samples, batch_size)]
+'''
+
 MISTAKES = [
     ("iterate_minibatches", DROPS_LAST, "keep the last, shorter batch"),
     ("iterate_minibatches", ARRAY_SPLIT, "np.array_split(order, k) spreads the remainder"),
@@ -235,27 +244,23 @@ MISTAKES = [
     ("iterate_minibatches", GLOBAL_RNG, "not from np.random's global functions"),
     ("sgd_step", SGD_ASCENT, "step AGAINST the gradient"),
     ("sgd_step", SGD_NO_LR, "multiply the gradient by the learning rate"),
-    ("sgd_step", SGD_IN_PLACE, "changed one of its input arrays in place"),
     ("sgd_step", SGD_STEP_ONLY, "not the step lr · grad"),
     ("momentum_step", MOMENTUM_OTHER_SIGN, "your velocity has the opposite sign"),
     ("momentum_step", MOMENTUM_LR_OUTSIDE, "the learning rate belongs INSIDE the velocity"),
     ("momentum_step", MOMENTUM_AVERAGE, "that is an exponential average"),
     ("momentum_step", MOMENTUM_OLD_VELOCITY, "move w with the NEW velocity"),
     ("momentum_step", MOMENTUM_NO_STATE, "return the new state as well"),
-    ("momentum_step", MOMENTUM_IN_PLACE, "changed one of its input arrays in place"),
     ("nesterov_step", NESTEROV_PLAIN, "that is plain momentum"),
     ("nesterov_step", NESTEROV_OLD_LOOKAHEAD, "that is plain momentum"),
     ("nesterov_step", NESTEROV_OTHER_SIGN, "your velocity has the opposite sign"),
     ("nesterov_step", NESTEROV_NO_OLD_TERM, "misses a term"),
     ("nesterov_step", NESTEROV_NO_STATE, "return the new state as well"),
-    ("nesterov_step", NESTEROV_IN_PLACE, "changed one of its input arrays in place"),
     ("rmsprop_step", RMSPROP_EPS_INSIDE, "ε goes OUTSIDE the square root"),
     ("rmsprop_step", RMSPROP_DECAY_SWAPPED, "ρ multiplies the OLD cache"),
     ("rmsprop_step", RMSPROP_SUM, "a running average, not a sum"),
     ("rmsprop_step", RMSPROP_OLD_CACHE, "divide by the root of the NEW cache"),
     ("rmsprop_step", RMSPROP_NO_ROOT, "divide by the square ROOT of the cache"),
     ("rmsprop_step", RMSPROP_NO_STATE, "return the new state as well"),
-    ("rmsprop_step", RMSPROP_IN_PLACE, "changed one of its input arrays in place"),
     ("adam_step", ADAM_NO_CORRECTION, "the bias correction is missing"),
     ("adam_step", ADAM_M_ONLY, "correct v as well"),
     ("adam_step", ADAM_V_ONLY, "correct m as well"),
@@ -267,21 +272,39 @@ MISTAKES = [
     ("adam_step", ADAM_M_DECAY_SWAPPED, "β₁ multiplies the OLD m"),
     ("adam_step", ADAM_NO_STATE, "return the new state as well"),
     ("adam_step", ADAM_RETURNS_HALF, "return the new state as well"),
-    ("adam_step", ADAM_IN_PLACE, "changed one of its input arrays in place"),
+]
+
+
+# The right steps, written into the caller's arrays: only the case for that fails.
+EDGE_SLIPS = [
+    ("sgd_step", SGD_IN_PLACE, "changed one of its input arrays in place", [unchanged_case("sgd_step")]),
+    ("momentum_step", MOMENTUM_IN_PLACE, "changed one of its input arrays in place", [unchanged_case("momentum_step")]),
+    ("nesterov_step", NESTEROV_IN_PLACE, "changed one of its input arrays in place", [unchanged_case("nesterov_step")]),
+    ("rmsprop_step", RMSPROP_IN_PLACE, "changed one of its input arrays in place", [unchanged_case("rmsprop_step")]),
+    ("adam_step", ADAM_IN_PLACE, "changed one of its input arrays in place", [unchanged_case("adam_step")]),
+    ("iterate_minibatches", FLOAT_BATCHES, None, []),
 ]
 
 
 @pytest.mark.parametrize("name, source, hint", MISTAKES, ids=[f"{m[0]}-{i}" for i, m in enumerate(MISTAKES)])
 def test_mistake_scores_zero_with_its_hint(name, source, hint):
-    score, report = grade_source(name, source)
-    assert score == 0.0, report
-    hints = [line for line in report.splitlines() if line.lstrip().startswith("Hint: ")]
-    cases = len(EXERCISES[name].cases)
-    assert len(hints) == cases and all(hint in line for line in hints), report
+    assert_scores_zero_with_hint(name, source, hint, only_this_hint=True)
+
+
+@pytest.mark.parametrize("name, source, hint, labels", [e for e in EDGE_SLIPS if e[2]],
+                         ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS) if m[2]])
+def test_edge_slip_loses_only_its_cases(name, source, hint, labels):
+    assert_fails_only(name, source, hint, labels)
+
+
+def test_float_batches_with_the_right_indices_get_full_marks_and_a_note():
+    for score, report in grade_source("iterate_minibatches", FLOAT_BATCHES, salts=SALTS):
+        assert score == max_points("iterate_minibatches"), report
+        assert "Note (no points lost): your batches hold the right indices, but as floats" in report, report
 
 
 def test_every_hint_is_reached_by_a_catalogued_mistake():
-    reached = {(name, hint) for name, _, hint in MISTAKES}
+    reached = {(name, hint) for name, _, hint in MISTAKES} | {(name, hint) for name, _, hint, _ in EDGE_SLIPS if hint}
     for exercise in CHAPTERS[CHAPTER]:
         for _, text in exercise.diagnoses:
             assert any(name == exercise.name and hint in text for name, hint in reached), (exercise.name, text)
@@ -317,6 +340,24 @@ def iterate_minibatches(num_samples, batch_size, rng):
         yield order[start:start + batch_size]
 '''),
     ("sgd_step", "def sgd_step(w, grad, lr):\n    w = np.array(w, dtype=float)\n    w -= lr * grad\n    return w\n"),
+    ("sgd_step", "def sgd_step(w, grad, lr):\n    return np.subtract(w, np.multiply(lr, grad))\n"),
+    ("momentum_step", '''
+def momentum_step(w, grad, velocity, lr, gamma=0.9):
+    v = np.empty(np.shape(w))
+    for i in np.ndindex(v.shape):
+        v[i] = gamma * velocity[i] + lr * grad[i]
+    return w - v, v
+'''),
+    ("adam_step", '''
+def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m, v, w = m.copy(), v.copy(), w.copy()       # in place, on copies
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    w -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+    return w, m, v
+'''),
     ("momentum_step", '''
 def momentum_step(w, grad, velocity, lr, gamma=0.9):
     velocity = velocity.copy()
@@ -350,5 +391,4 @@ def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 
 @pytest.mark.parametrize("name, source", CORRECT, ids=[f"{c[0]}-{i}" for i, c in enumerate(CORRECT)])
 def test_correct_code_in_another_style_gets_full_marks(name, source):
-    score, report = grade_source(name, source)
-    assert score == max_points(name), report
+    assert_full_marks(name, source)

@@ -12,7 +12,8 @@ import sys
 import pytest
 
 from autograder.course import ROOT
-from catalogue import assert_full_marks, assert_scores_zero_with_hint, uncatalogued
+from catalogue import (SALTS, assert_fails_only, assert_full_marks, assert_scores_zero_with_hint, unchanged_case,
+                       uncatalogued)
 from grading_helpers import grade_source, max_points
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -185,10 +186,30 @@ MISTAKES = [
      "the gradient must go through the same mask as the forward pass"),
     ("dropout_backward", "def dropout_backward(dout, mask):\n    return dout * (mask != 0)\n",
      "kept units were scaled by 1/(1 − p_drop) on the way forward"),
+    ("init_mlp", init_source(draw="np.random.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))"),
+     "draw every random number from the rng argument"),
+    ("init_mlp", init_source(draw="np.random.default_rng(0).normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))"),
+     "the weights must come from the rng argument"),
+    # dropout_forward
+    ("dropout_forward", dropout_source("(np.random.random(X.shape) >= p_drop) / (1 - p_drop)"),
+     "draw every random number from the rng argument"),
+    ("dropout_forward", dropout_source("(np.random.default_rng(7).random(X.shape) >= p_drop) / (1 - p_drop)"),
+     "the mask must come from the rng argument"),
     # train_mlp
-    ("train_mlp", TRAIN_IN_PLACE, "train_mlp changed the params it was given"),
     ("train_mlp", train_source(epoch_loss="float(np.mean(losses))"),
      "the parameters are right but history['loss'] is not"),
+    ("train_mlp", train_source().replace("for idx in iterate_minibatches(len(X), batch_size, rng):",
+                                         "for idx in np.array_split(np.arange(len(X)), range(batch_size, len(X), "
+                                         "batch_size)):"),
+     "shuffle anew in every epoch"),
+    ("train_mlp", train_source().replace("    for _ in range(epochs):\n",
+                                         "    batches = iterate_minibatches(len(X), batch_size, rng)\n"
+                                         "    for _ in range(epochs):\n")
+     .replace("for idx in iterate_minibatches(len(X), batch_size, rng):", "for idx in batches:"),
+     "shuffle anew in every epoch"),
+    ("train_mlp", train_source().replace("for idx in iterate_minibatches(len(X), batch_size, rng):",
+                                         "for idx in iterate_minibatches(len(X), batch_size, rng)[:-1]:"),
+     "every epoch cuts ONE shuffled order of all N samples"),
     # predict
     ("predict", predict_source(scores="scores = np.maximum(scores, 0.0)"), "no ReLU on the scores"),
     ("predict", predict_source(hidden="h = h * (np.random.default_rng(0).random(h.shape) >= 0.5) / 0.5"),
@@ -201,6 +222,48 @@ MISTAKES = [
 @pytest.mark.parametrize("name, source, hint", MISTAKES, ids=[f"{m[0]}-{i}" for i, m in enumerate(MISTAKES)])
 def test_mistake_scores_zero_with_its_hint(name, source, hint):
     assert_scores_zero_with_hint(name, source, hint)
+
+
+MLP_LOSS_INLINE = body('''
+    def mlp_loss(params, X, y, reg=0.0):
+        hs, zs = [np.asarray(X, dtype=float)], []
+        for W, b in params[:-1]:
+            zs.append(hs[-1] @ W + b)
+            hs.append(np.maximum(zs[-1], 0.0))
+        scores = hs[-1] @ params[-1][0] + params[-1][1]
+        loss, d = softmax_cross_entropy(scores, y)
+        grads = []
+        for l in range(len(params) - 1, -1, -1):
+            grads.append((hs[l].T @ d + 2 * reg * params[l][0], d.sum(axis=0)))
+            if l > 0:
+                d = (d @ params[l][0].T) * {MASK}
+        loss += reg * sum(np.sum(W ** 2) for W, _ in params)
+        return float(loss), grads[::-1]
+''')
+SEEDED_RUNS = "sgd, 12 samples in minibatches of 5, 4-9-3, lr=0.2, 3 epochs, reg=0.1; twice with one seed, once with another"
+
+EDGE_SLIPS = [
+    # ReLU'(0) = 1 written inline: only the case with pre-activations exactly 0 shows it
+    ("mlp_loss", MLP_LOSS_INLINE.replace("{MASK}", "(zs[l - 1] >= 0)"), "the mask is z > 0, not z >= 0",
+     ["pre-activations exactly 0 (the kink), 5-7-6-4, N=9, reg=0.03"]),
+    # a valid shuffle from NumPy's global generator: only the case with two generators of one seed shows it
+    ("train_mlp", train_source().replace("for idx in iterate_minibatches(len(X), batch_size, rng):",
+                                         "for idx in iterate_minibatches(len(X), batch_size, np.random.default_rng()):"),
+     "draw the shuffles from the rng argument", [SEEDED_RUNS]),
+    ("train_mlp", train_source().replace("    for _ in range(epochs):\n",
+                                         "    rng = np.random.default_rng(1)\n    for _ in range(epochs):\n"),
+     "the shuffles must come from the rng argument", [SEEDED_RUNS]),
+    # the right training, written into the caller's arrays
+    ("train_mlp", TRAIN_IN_PLACE, "train_mlp changed the params it was given", [unchanged_case("train_mlp")]),
+    ("dropout_backward", "def dropout_backward(dout, mask):\n    dout *= mask\n    return dout\n",
+     "inputs are never modified", [unchanged_case("dropout_backward")]),
+]
+
+
+@pytest.mark.parametrize("name, source, hint, labels", EDGE_SLIPS,
+                         ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS)])
+def test_edge_slip_loses_only_its_cases(name, source, hint, labels):
+    assert_fails_only(name, source, hint, labels)
 
 
 # Correct implementations written differently, drawing random numbers in another order.
@@ -232,6 +295,31 @@ CORRECT = [
             out *= mask
             return out, mask
     ''')),
+    # a valid shuffle of its own (argsort of uniforms) instead of iterate_minibatches
+    ("train_mlp", train_source().replace("for idx in iterate_minibatches(len(X), batch_size, rng):",
+                                         "order = np.argsort(rng.random(len(X)))\n"
+                                         "        for idx in [order[i:i + batch_size] "
+                                         "for i in range(0, len(X), batch_size)]:")),
+    ("train_mlp", train_source(sgd="flat[i] = flat[i] - lr * g")),
+    ("init_mlp", body('''
+        def init_mlp(layer_sizes, rng):
+            params = []
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+                W = np.empty((n_in, n_out))
+                for i in range(n_in):            # one row at a time
+                    W[i] = rng.standard_normal(n_out) * (2.0 / n_in) ** 0.5
+                params.append((W, np.zeros(n_out)))
+            return params
+    ''')),
+    ("dropout_forward", body('''
+        def dropout_forward(X, p_drop, rng):
+            mask = (rng.random(np.shape(X)) >= p_drop) / (1.0 - p_drop)
+            return X * mask, mask
+    ''')),
+    ("dropout_backward", "def dropout_backward(dout, mask):\n    return np.multiply(dout, mask)\n"),
+    ("mlp_loss", MLP_LOSS_INLINE.replace("{MASK}", "(zs[l - 1] > 0)")),
+    ("predict", predict_source().replace("return np.argmax(scores, axis=1)",
+                                         "return np.array([int(np.argmax(row)) for row in scores])")),
     ("train_mlp", body('''
         def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
             layers = [[np.array(W, dtype=float), np.array(b, dtype=float)] for W, b in params]
@@ -285,9 +373,68 @@ def test_correct_code_in_another_style_gets_full_marks(name, source):
 
 def test_the_reference_gets_full_marks():
     for name in ["init_mlp", "mlp_loss", "dropout_forward", "dropout_backward", "train_mlp", "predict"]:
-        score, report = grade_source(name, exercise_source(name))
-        assert score == max_points(name), report
+        for score, report in grade_source(name, exercise_source(name), salts=SALTS):
+            assert score == max_points(name), report
+
+
+def test_float_labels_get_full_marks_and_a_note():
+    for score, report in grade_source("predict", predict_source().replace("axis=1)", "axis=1).astype(float)"),
+                                      salts=SALTS):
+        assert score == max_points("predict"), report
+        assert "Note (no points lost): your labels have the right values but are not integers" in report
+
+
+# ---------------------------------------------------------------- a mistake costs marks once
+#
+# mlp_loss, predict and train_mlp build on the student's own functions: the chapter 5-7 ones
+# pasted into the notebook, and this chapter's. A wrong part costs points in its own exercise
+# only; the exercises built on it, written right, get full marks.
+
+WRONG_EARLIER = [
+    ("affine_forward", "def affine_forward(X, W, b):\n    return X @ W, (X, W)\n"),
+    ("affine_backward", "def affine_backward(dout, cache):\n    X, W = cache\n"
+                        "    return dout @ W.T, X.T @ dout, dout.mean(axis=0)\n"),
+    ("relu_forward", "def relu_forward(Z):\n    out = np.maximum(Z, 0.0)\n    return out, out\n"),
+    ("relu_backward", "def relu_backward(dout, cache):\n    return dout * (cache >= 0)\n"),
+    ("softmax_cross_entropy", "def softmax_cross_entropy(scores, y):\n    P = softmax(scores)\n"
+                              "    return cross_entropy(scores, y), P - one_hot(y, P.shape[1])\n"),
+    ("sgd_step", "def sgd_step(w, grad, lr):\n    return w - grad\n"),
+    ("momentum_step", "def momentum_step(w, grad, velocity, lr, gamma=0.9):\n"
+                      "    v = gamma * velocity + (1 - gamma) * grad\n    return w - lr * v, v\n"),
+    ("adam_step", "def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+                  "    m = beta1 * m + (1 - beta1) * grad\n    v = beta2 * v + (1 - beta2) * grad ** 2\n"
+                  "    return w - lr * m / (np.sqrt(v) + eps), m, v\n"),
+    ("iterate_minibatches", "def iterate_minibatches(num_samples, batch_size, rng):\n"
+                            "    order = rng.permutation(num_samples)\n"
+                            "    return np.array_split(order, -(-num_samples // batch_size))\n"),
+]
+
+WRONG_OWN = [
+    ("mlp_loss", mlp_loss_source(dw_penalty="reg * W")),
+    ("mlp_loss", MLP_LOSS_INLINE.replace("{MASK}", "(zs[l - 1] >= 0)")),
+    ("predict", predict_source(scores="scores = np.maximum(scores, 0.0)")),
+]
+
+
+#: The exercises of this chapter that call each earlier function (directly).
+CALLERS = {"affine_forward": ("mlp_loss", "predict"), "relu_forward": ("mlp_loss", "predict"),
+           "affine_backward": ("mlp_loss",), "relu_backward": ("mlp_loss",), "softmax_cross_entropy": ("mlp_loss",),
+           "sgd_step": ("train_mlp",), "momentum_step": ("train_mlp",), "adam_step": ("train_mlp",),
+           "iterate_minibatches": ("train_mlp",)}
+
+
+@pytest.mark.parametrize("part, source", WRONG_EARLIER, ids=[f"{p[0]}-{i}" for i, p in enumerate(WRONG_EARLIER)])
+def test_a_wrong_earlier_function_costs_nothing_in_this_chapter(part, source):
+    for name in CALLERS[part]:
+        assert_full_marks(name, None, others={part: source})
+
+
+@pytest.mark.parametrize("part, source", WRONG_OWN, ids=[f"{p[0]}-{i}" for i, p in enumerate(WRONG_OWN)])
+def test_a_wrong_part_costs_points_in_its_own_exercise_only(part, source):
+    for score, report in grade_source(part, source, salts=SALTS):
+        assert score < max_points(part), report
+    assert_full_marks("train_mlp", None, others={part: source})
 
 
 def test_every_hint_is_reached_by_a_catalogued_mistake():
-    assert uncatalogued("ch08_training", MISTAKES) == []
+    assert uncatalogued("ch08_training", MISTAKES + EDGE_SLIPS) == []

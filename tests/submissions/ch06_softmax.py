@@ -1,12 +1,12 @@
 """Chapter 6: an integer one-hot matrix, and two exponentials left unguarded.
 
-- one_hot returns integers: every hidden case asks for float64 (2 of 2
-  points lost); the later functions, which use it, still work with it;
+- one_hot returns integers with the right 0s and 1s: full marks (values, not
+  dtypes); the later functions, which use it, work with it;
 - softmax_cross_entropy has the right gradient but takes log(softmax): the
-  loss is inf on the 2 of 5 cases where a true class's probability rounds
-  to 0 (3 × 2/5 = 1.2 points lost);
+  loss is inf on the 2 of 6 cases where a true class's probability rounds
+  to 0 (3 × 2/6 = 1 point lost);
 - softmax_regression_loss exponentiates the raw scores: right everywhere but
-  on the case with scores up to ±2000, where e^s overflows (4 × 1/5 = 0.8).
+  on the case with scores up to ±2000, where e^s overflows (4 × 1/6 = 0.67).
 """
 
 WRONG = {
@@ -31,4 +31,4 @@ WRONG = {
         "    return loss, X.T @ dS + 2 * reg * W, dS.sum(axis=0)\n"
     ),
 }
-LOST = {"one_hot": 2.0, "softmax_cross_entropy": 1.2, "softmax_regression_loss": 0.8}
+LOST = {"softmax_cross_entropy": 1.0, "softmax_regression_loss": 0.67}

@@ -7,10 +7,28 @@
 - ``train_mlp`` averages the minibatch losses without weighting them by size: it
   fails every case, all of which have a short last minibatch (4 points lost);
 - ``mlp_loss`` handles the first layer on its own but forgets the network without
-  hidden layers: it raises on that one case of five (4 × 1/5 = 0.8 points lost).
+  hidden layers: it raises on that one case of seven (4 × 1/7 = 0.57 points lost);
+- the ``affine_forward`` pasted from chapter 5 forgets the bias: that is chapter 5's
+  mistake, and chapter 8 costs nothing for it. ``mlp_loss`` (which calls it) and
+  ``train_mlp`` (which calls ``mlp_loss``) are graded on how they use the student's
+  own functions, so they lose nothing more.
 """
 
+import sys
+
+from autograder.course import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+from sync_exercises import earlier_functions, earlier_source  # noqa: E402
+
+#: The chapter 5-7 functions as a diligent student pastes them, then a wrong affine_forward.
+PASTED = earlier_source(earlier_functions("ch08_training")) + (
+    "\n\n\n# pasted from my chapter 5 notebook, where I forgot the bias\n"
+    "def affine_forward(X, W, b):\n"
+    "    return X @ W, (X, W)\n")
+
 WRONG = {
+    "earlier_functions": PASTED,
     "init_mlp": (
         "def init_mlp(layer_sizes, rng):\n"
         "    return [(rng.normal(0.0, np.sqrt(2.0 / n_out), (n_in, n_out)), np.zeros(n_out))\n"
@@ -70,4 +88,4 @@ WRONG = {
         "    return list(zip(flat[0::2], flat[1::2])), history\n"
     ),
 }
-LOST = {"init_mlp": 2.0, "dropout_forward": 3.0, "train_mlp": 4.0, "mlp_loss": 0.8}
+LOST = {"init_mlp": 2.0, "dropout_forward": 3.0, "train_mlp": 4.0, "mlp_loss": 0.57}
