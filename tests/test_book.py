@@ -149,6 +149,55 @@ def test_checks_catch_what_they_are_meant_to_catch():
     assert book_checks.prose_problems(nbformat.v4.new_notebook(cells=[figure]), "ch07_test")
 
 
+#: What chapter 5's page once showed, a helper for its gradient checks: chapter 4's
+#: graded ``numerical_gradient`` under another name.
+EARLIER_ANSWER_IN_A_LATER_CHAPTER = '''
+def numeric_gradient(f, x, h=1e-6):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        saved = x[i]
+        x[i] = saved + h
+        f_plus = f(x)
+        x[i] = saved - h
+        f_minus = f(x)
+        x[i] = saved
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+'''
+
+
+def test_a_later_chapter_may_not_show_an_earlier_chapters_answer():
+    shown = leaks.public_lines_by_chapter()
+    helper = {line.strip() for line in EARLIER_ANSWER_IN_A_LATER_CHAPTER.splitlines()}
+    # In chapter 5 (or in coursekit, which every release ships) the helper gives chapter 4's
+    # answer away: the check must find it on the page.
+    later = leaks.solution_lines(shown={**shown, 5: shown[5] | helper})
+    found = leaks.scan_text(EARLIER_ANSWER_IN_A_LATER_CHAPTER, later)
+    assert "solution code 'for i in np.ndindex(x.shape):'" in found
+    assert "solution code 'grad[i] = (f_plus - f_minus) / (2 * h)'" in found
+    # Shown in chapter 4 itself (or earlier), before its exercise, it is part of the text.
+    same = leaks.solution_lines(shown={**shown, 4: shown[4] | helper})
+    assert leaks.scan_text(EARLIER_ANSWER_IN_A_LATER_CHAPTER, same) == []
+    # Chapter 8's worked examples once composed chapter 5's two-layer network by hand.
+    composed = "Z, cache1 = affine_forward(X, W1, b1)\nH, relu_cache = relu_forward(Z)\n"
+    assert len(leaks.scan_text(composed, leaks.solution_lines())) == 2
+    # Lines that only pack or unpack names give nothing away, wherever they are.
+    assert leaks.scan_text("(W1, b1), (W2, b2) = params\nreturn [(W1, b1), (W2, b2)]",
+                           leaks.solution_lines(shown={n: set() for n in shown})) == []
+
+
+def test_no_chapter_page_shows_an_earlier_chapters_answer():
+    # The chapters as they are: every line a chapter shows is checked against the references
+    # of that chapter and of all earlier ones (the book build and every release scan the same).
+    reference = leaks.solution_lines()
+    for number, lines in leaks.public_lines_by_chapter().items():
+        assert sorted(lines & reference) == [], f"chapter {number}"
+    for module in (ROOT / "chapters" / "coursekit").rglob("*.py"):  # in every release
+        lines = {line.strip() for line in module.read_text().splitlines()}
+        assert sorted(lines & reference) == [], module.name
+
+
 def test_publish_pushes_the_book_and_nothing_else(book, tmp_path):
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
