@@ -32,7 +32,7 @@ def draw_module_graph(ax=None):
         (1.85, "affine", "$W_1$, $b_1$", "cache: (X, $W_1$)", "$dW_1$, $db_1$"),
         (4.35, "ReLU", None, "cache: Z", None),
         (6.85, "affine", "$W_2$, $b_2$", "cache: (H, $W_2$)", "$dW_2$, $db_2$"),
-        (9.75, "mse_loss", "T", None, None),
+        (9.75, "squared_\nerror_loss", "T", None, None),
     ]
     half_w, half_h, y_fwd, y_bwd = 0.78, 0.62, 0.34, -0.34
     for x, name, above, cache, below in modules:

@@ -84,66 +84,75 @@ MISTAKES = [
      "not by the values of Z"),
     ("relu_backward", "def relu_backward(dout, cache):\n    return -dout * (cache > 0)\n",
      "with no minus sign"),
-    # ------------------------------------------------------------ mse_loss
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n    N = len(pred)\n"
-                 "    return np.sum(diff ** 2) / N, diff / N\n",
+    # ------------------------------------------------------------ squared_error_loss
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n    N = len(pred)\n"
+     "    return np.sum(diff ** 2) / N, diff / N\n",
      "the derivative of (p − t)² is 2 (p − t)"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.mean(diff ** 2), 2 * diff / diff.size\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.mean(diff ** 2), 2 * diff / diff.size\n",
      "average over the N samples only"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.mean(diff ** 2), 2 * diff / len(diff)\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.mean(diff ** 2), 2 * diff / len(diff)\n",
      "average over the N samples only"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.sum(diff ** 2) / len(diff), 2 * diff / diff.size\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.sum(diff ** 2) / len(diff), 2 * diff / diff.size\n",
      "you divided by N·K"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.sum(diff ** 2), 2 * diff\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.sum(diff ** 2), 2 * diff\n",
      "divide by N: the loss is a mean"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.sum(diff ** 2) / len(diff), 2 * diff\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.sum(diff ** 2) / len(diff), 2 * diff\n",
      "the gradient of a mean has the 1/N too"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n    N = len(diff)\n"
-                 "    return np.sum(diff ** 2) / N, 2 * diff / N / N\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n    N = len(diff)\n"
+     "    return np.sum(diff ** 2) / N, 2 * diff / N / N\n",
      "you divided by N twice"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n    N = len(diff)\n"
-                 "    return 0.5 * np.sum(diff ** 2) / N, diff / N\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n    N = len(diff)\n"
+     "    return 0.5 * np.sum(diff ** 2) / N, diff / N\n",
      "this chapter's loss has no ½"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = target - pred\n    N = len(diff)\n"
-                 "    return np.sum(diff ** 2) / N, 2 * diff / N\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = target - pred\n    N = len(diff)\n"
+     "    return np.sum(diff ** 2) / N, 2 * diff / N\n",
      "the sign is flipped"),
-    # ------------------------------------------------------------ two_layer_mse
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    # ------------------------------------------------------------ two_layer_loss
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
     pred, cache2 = affine_forward(H, W2, b2)
-    loss, dpred = mse_loss(pred, T)
+    loss, dpred = squared_error_loss(pred, T)
     dH, dW2, db2 = affine_backward(dpred, cache2)
     _, dW1, db1 = affine_backward(dH, cache1)          # the ReLU is skipped
     return loss, [(dW1, db1), (dW2, db2)]
 ''', "pass dH through relu_backward"),
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
     pred, cache2 = affine_forward(H, W2, b2)
-    loss, dpred = mse_loss(pred, T)
+    loss, dpred = squared_error_loss(pred, T)
     dH, dW2, db2 = affine_backward(dpred, cache2)
     _, dW1, db1 = affine_backward(relu_backward(dH, relu_cache), cache1)
     return loss, [(dW2, db2), (dW1, db1)]               # last layer first
 ''', "same order as params"),
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
     pred, cache2 = affine_forward(H, W2, b2)
-    loss, dpred = mse_loss(pred, T)
+    loss, dpred = squared_error_loss(pred, T)
     dH, dW2, db2 = affine_backward(dpred, cache2)
     _, dW1, db1 = affine_backward(relu_backward(dH, relu_cache), cache1)
     return loss, [(-dW1, -db1), (-dW2, -db2)]
 ''', "the gradients have the wrong sign"),
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
@@ -172,11 +181,11 @@ def test_every_diagnosis_is_exercised():
         assert hints == used, f"{name}: diagnoses without a mistake: {hints - used}"
 
 
-# A wrong relu_backward costs points in two_layer_mse only where the kink matters.
+# A wrong relu_backward costs points in two_layer_loss only where the kink matters.
 def test_a_wrong_module_costs_two_layer_mse_only_its_case():
     wrong = "def relu_backward(dout, cache):\n    return dout * (cache >= 0)\n"
-    score, report = grade_source("two_layer_mse", others={"relu_backward": wrong})
-    assert score == pytest.approx(max_points("two_layer_mse") * 4 / 5), report
+    score, report = grade_source("two_layer_loss", others={"relu_backward": wrong})
+    assert score == pytest.approx(max_points("two_layer_loss") * 4 / 5), report
     assert "pre-activations exactly 0" in report and "must mask with Z > 0" in report, report
 
 
@@ -225,12 +234,12 @@ CORRECT = [
     return dZ
 '''),
     ("relu_backward", "def relu_backward(dout, cache):\n    return np.where(cache > 0, dout, 0.0)\n"),
-    ("mse_loss", '''def mse_loss(pred, target):
+    ("squared_error_loss", '''def squared_error_loss(pred, target):
     pred, target = np.asarray(pred, float), np.asarray(target, float)
     per_sample = ((pred - target) ** 2).sum(axis=1)
     return per_sample.mean(), 2 * (pred - target) / pred.shape[0]
 '''),
-    ("mse_loss", '''def mse_loss(pred, target):
+    ("squared_error_loss", '''def squared_error_loss(pred, target):
     N, K = np.shape(pred)
     loss, dpred = 0.0, np.zeros((N, K))
     for n in range(N):
@@ -240,7 +249,7 @@ CORRECT = [
             dpred[n, k] = 2 * e / N
     return loss, dpred
 '''),
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     grads, caches, h = [], [], X
     for i, (W, b) in enumerate(params):
         h, cache = affine_forward(h, W, b)
@@ -248,7 +257,7 @@ CORRECT = [
         if i < len(params) - 1:
             h, relu_cache = relu_forward(h)
             caches.append(relu_cache)
-    loss, d = mse_loss(h, T)
+    loss, d = squared_error_loss(h, T)
     for i in reversed(range(len(params))):
         d, dW, db = affine_backward(d, caches.pop())
         grads.insert(0, (dW, db))
