@@ -149,6 +149,30 @@ def test_checks_catch_what_they_are_meant_to_catch():
     assert book_checks.prose_problems(nbformat.v4.new_notebook(cells=[figure]), "ch07_test")
 
 
+def test_alt_text_holds_no_hand_typed_number():
+    def figure(alt):
+        cell = nbformat.v4.new_code_cell("plt.show()")
+        cell.metadata["mystnb"] = {"figure": {"caption": "Loss curves of five optimizers.",
+                                              "name": "fig-ch08-x"}, "image": {"alt": alt}}
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    # What chapter 8 once said of a run of 10 epochs: a whole number typed by hand is rejected
+    # in alt text (in the prose it may be a size the author chose; alt text cannot show a role,
+    # so the build fills its roles in and nothing there can drift from the code).
+    typed = book_checks.prose_problems(figure("Five falling curves over 12 epochs."), "ch08_x")
+    assert len(typed) == 1 and "'12'" in typed[0] and "(alt text)" in typed[0]
+    glued = figure("Five falling curves over {glue:text}`ch08-opt-epochs` epochs; "
+                   "{glue:text}`ch08-opt-order`. The curves x1 and W2 are names.")
+    assert book_checks.prose_problems(glued, "ch08_x") == []
+    # The build puts the computed values in, formatted as the prose would show them.
+    values = {"ch08-opt-epochs": "10", "ch08-share": "0.2091", "ch08-order": "'Adam ends highest'"}
+    filled = build_book.fill_glue("over {glue:text}`ch08-opt-epochs` epochs, "
+                                  "{glue:text}`ch08-share:.1%`; {glue:text}`ch08-order`", values)
+    assert filled == "over 10 epochs, 20.9%; Adam ends highest"
+    with pytest.raises(SystemExit, match="ch08-missing"):
+        build_book.fill_glue("{glue:text}`ch08-missing`", values)
+
+
 #: What chapter 5's page once showed, a helper for its gradient checks: chapter 4's
 #: graded ``numerical_gradient`` under another name.
 EARLIER_ANSWER_IN_A_LATER_CHAPTER = '''
