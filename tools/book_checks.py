@@ -32,7 +32,7 @@ MAX_LINE = 88
 #: it short and add a word on why.
 ALLOWED = {
     "ch02": [
-        "class 0", "class 1", "class-1",  # the labels of the XOR classes (alt text names them)
+        "class 0", "class 1", "class-0", "class-1",  # the labels of the XOR classes (alt text)
     ],
     "ch03": [
         r"e.g. $0.01$",  # the customary default of the leaky ReLU
