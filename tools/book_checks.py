@@ -46,6 +46,9 @@ ALLOWED = {
     ],
     "ch06": [
         r"from 0.001 to 2.5",  # the range of reg in the hidden tests (the grader's cases)
+        # names in alt text: the classes of the example, the digits, the constant log 10
+        "class 1", "class 2", "class 3", "log 10", "digit 0 to digit 9", "digit 0", "digit 2",
+        "digit 4", "such as 8 and 9",
     ],
     "ch07": [
         # the default constants in the signatures of the step functions
