@@ -53,6 +53,7 @@ ALLOWED = {
     "ch07": [
         # the default constants in the signatures of the step functions
         r"\gamma = 0.9",
+        "γ = 0.9",  # the same, in a caption
         r"\rho = 0.99",
         r"\beta_1 = 0.9",
         r"\beta_2 = 0.999",
