@@ -41,6 +41,10 @@ ALLOWED = {
         r"0.4 sin(5x)",  # the same, in a figure caption
         r"2.5\operatorname{relu}(x - 1) + 0.5\operatorname{relu}(x - 3)",  # a worked example
     ],
+    "ch08": [
+        # the vertical-edge filter of the convolution figure, as defined in its cell
+        "3 by 3", "-1 in the left column, 0 in the middle and 1 in the right",
+    ],
     "ch04": [
         "class 0", "class 1",  # the labels of the XOR classes (alt text names them)
     ],
