@@ -62,6 +62,15 @@ def test_figures_have_captions_and_alt_text(book, chapter):
         assert "<figcaption" in figure
 
 
+def test_the_cell_students_paste_earlier_functions_into_is_shown(book):
+    # Chapter 8's students must fill this cell: the page shows it open, and says what goes in.
+    page = (book / "book" / "ch08_training.html").read_text()
+    at = page.index("paste each body")
+    cell = page[page.rfind('<div class="cell ', 0, at):at]
+    assert "hide-input" not in cell and "<details" not in cell, cell[:200]
+    assert "The next cell is yours to fill" in re.sub(r"<[^>]+>", "", page)
+
+
 def test_math_is_rendered_by_a_bundled_mathjax(book):
     page = (book / "docs" / "intro.html").read_text()
     assert 'src="../_static/mathjax/tex-chtml.js' in page  # no CDN: the book works offline
