@@ -45,11 +45,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 from autograder import leaks  # noqa: E402
 from myst_nb.core.variables import format_plain_text  # noqa: E402
 from autograder.course import chapters, grade_id  # noqa: E402
+from autograder.release_steps import glued_values  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
 import book_checks  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "chapters"))
-from coursekit import glue  # noqa: E402
 
 #: Executed source notebooks hold every solution: kept apart from the published ``_build``.
 EXECUTED = ROOT / ".cache" / "executed"
@@ -126,18 +124,6 @@ def download_cell(chapter):
 
 
 _GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
-
-
-def glued_values(nb):
-    """``{name: text/plain}`` of every value an executed notebook glued (``coursekit.glue``)."""
-    values = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            plain = output.get("data", {}).get(glue.HIDDEN_PREFIX + "text/plain")
-            if name and plain is not None:
-                values[name] = plain
-    return values
 
 
 def fill_glue(text, values, where="alt text"):

@@ -32,6 +32,16 @@ _EDGES = [
 ]
 
 
+def _draw_node(ax, name):
+    """One node of the graph: a circle (a square for a constant 1) with its label."""
+    x, y = _NODES[name]
+    constant = name.startswith("one")
+    ax.scatter([x], [y], s=520, marker="s" if constant else "o",
+               color="white" if constant else plots.CLASS_COLORS[4 if name[0] in "xz" else 2],
+               edgecolor="0.25", zorder=3)
+    ax.text(x, y, _LABELS[name], ha="center", va="center", fontsize=10, zorder=4)
+
+
 def draw_xor_graph(values, grads, W=None, U=None, target=None, ax=None):
     """Draw the 2-2-1 network as a computation graph with numbers on it.
 
@@ -56,11 +66,7 @@ def draw_xor_graph(values, grads, W=None, U=None, target=None, ax=None):
             ax.text(xm, ym + 0.05, text, fontsize=7, color="0.35", ha="center", va="bottom",
                     bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
     for name, (x, y) in _NODES.items():
-        constant = name.startswith("one")
-        ax.scatter([x], [y], s=520, marker="s" if constant else "o",
-                   color="white" if constant else plots.CLASS_COLORS[4 if name[0] in "xz" else 2],
-                   edgecolor="0.25", zorder=3)
-        ax.text(x, y, _LABELS[name], ha="center", va="center", fontsize=10, zorder=4)
+        _draw_node(ax, name)
         if name in values:
             ax.text(x, y + 0.2, f"{values[name]:.4f}", ha="center", va="bottom", fontsize=8,
                     color=forward)
@@ -118,12 +124,8 @@ def draw_chain_rule(ax=None):
         xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
         ax.text(xm, ym + 0.13, label, fontsize=8.5, color=path_color, ha="center", va="bottom",
                 bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.9))
-    for name, (x, y) in _NODES.items():
-        constant = name.startswith("one")
-        ax.scatter([x], [y], s=520, marker="s" if constant else "o",
-                   color="white" if constant else plots.CLASS_COLORS[4 if name[0] in "xz" else 2],
-                   edgecolor="0.25", zorder=3)
-        ax.text(x, y, _LABELS[name], ha="center", va="center", fontsize=10, zorder=4)
+    for name in _NODES:
+        _draw_node(ax, name)
     spans = [  # (from node, to node, height, text): the products that are deltas
         ("s", "E", -0.6, r"output delta $\delta = \partial E/\partial s = (y-t)\,y(1-y)$"),
         ("z1", "E", -1.62, r"hidden delta $\delta_1 = \partial E/\partial z_1 = \delta\, u_1\, h_1(1-h_1)$"),
