@@ -4,7 +4,10 @@ Used on the student release, the feedback and the built book. A leak is any
 of: nbgrader's solution or hidden-test markers, the hidden tests' call, an
 import or mention of the ``solutions`` / ``autograder`` packages, or the body
 of a reference function (a distinctive line of each reference function's
-code that is not in the student's stub).
+code that is not in the student's stub). A chapter may show a line of its own
+or an earlier chapter's reference (a worked example before the exercise), but
+no later chapter and no ``coursekit`` module may: every release ships
+``coursekit``, and the book shows all chapters at once.
 """
 
 import ast
@@ -21,32 +24,49 @@ PACKAGE_MENTION = re.compile(r"\b(import|from)\s+(solutions|autograder)\b|\bsolu
 TEXT_SUFFIXES = {".html", ".ipynb", ".js", ".json", ".md", ".py", ".txt", ".csv", ".inv", ".css", ".svg"}
 
 
-_GENERIC = re.compile(r"^\w+(, \w+)* = np\.(asarray|array|copy)\(|^(if|for|return) \w+$")
+_GENERIC = re.compile(r"^\w+(, \w+)* = np\.(asarray|array|copy)\(|^(if|for|return) \w+$"
+                      # packing or unpacking names only, e.g. "(W1, b1), (W2, b2) = params"
+                      r"|^(return )?[\w\s,()\[\]]+( = \w+)?$")
 
 
-def _public_lines():
-    """Code students may see anyway: coursekit, and chapter cells outside solution regions."""
-    from .course import COURSEKIT_DIR, ROOT
+def _chapter_number(name):
+    """``ch04_xor_backprop`` or ``solutions.ch4_xor_backprop`` -> 4."""
+    return int(re.match(r"ch(\d+)_", name.rsplit(".", 1)[-1]).group(1))
 
-    lines = [line for path in COURSEKIT_DIR.rglob("*.py") for line in path.read_text().splitlines()]
-    for path in ROOT.glob("chapters/ch*/ch*.ipynb"):
+
+def public_lines_by_chapter():
+    """``{chapter number: code lines}`` a reader of that chapter sees: its cells outside solution regions."""
+    from .course import ROOT
+
+    shown = {}
+    for path in sorted(ROOT.glob("chapters/ch*/ch*.ipynb")):
+        lines = shown.setdefault(_chapter_number(path.stem), set())
         for cell in nbformat.read(path, as_version=4).cells:
-            lines += re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "", cell.source, flags=re.S).splitlines()
-    return "\n".join(line.strip() for line in lines)
+            source = re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "", cell.source, flags=re.S)
+            lines.update(line.strip() for line in source.splitlines())
+    return shown
 
 
-def solution_lines(min_length=25):
+def solution_lines(min_length=25, shown=None):
     """Distinctive code lines from the bodies of the reference functions.
 
-    Input conversions (``X = np.asarray(X, dtype=float)``) and lines that
-    students see elsewhere (coursekit, worked examples) are not distinctive.
+    A line of chapter k's reference counts as shown (not distinctive) only
+    when chapter k or an earlier chapter shows it outside its solution regions
+    (``shown``: chapter number -> lines, read from the notebooks by default):
+    a later chapter's page, or ``coursekit`` (which ships in every release),
+    holding it gives chapter k's answer away, so there it is a leak. Input
+    conversions (``X = np.asarray(X, dtype=float)``) and lines that only pack or
+    unpack names are not distinctive either.
     """
     import solutions
 
-    public = _public_lines()
+    shown = public_lines_by_chapter() if shown is None else shown
     lines = set()
     for name in solutions.__all__:
-        source = inspect.getsource(getattr(solutions, name)).strip()
+        func_object = getattr(solutions, name)
+        chapter = _chapter_number(func_object.__module__)
+        public = set().union(*(found for number, found in shown.items() if number <= chapter))
+        source = inspect.getsource(func_object).strip()
         func = ast.parse(source).body[0]
         start = 1 if ast.get_docstring(func) else 0
         for node in func.body[start:]:

@@ -8,8 +8,8 @@ __all__ = [
     "affine_backward",
     "relu_forward",
     "relu_backward",
-    "mse_loss",
-    "two_layer_mse",
+    "squared_error_loss",
+    "two_layer_loss",
 ]
 
 
@@ -106,8 +106,13 @@ def relu_backward(dout, cache):
     return dout * (Z > 0)
 
 
-def mse_loss(pred, target):
+def squared_error_loss(pred, target):
     """Squared error, SUMMED over the outputs and AVERAGED over the samples.
+
+    The mean over the N samples of each sample's squared distance
+    ‖predₙ − targetₙ‖². Not the "mean squared error" of NumPy, scikit-learn
+    or PyTorch, which also averages over the K outputs: this loss is K times
+    that one.
 
     Parameters
     ----------
@@ -134,11 +139,11 @@ def mse_loss(pred, target):
     return float(np.sum(diff ** 2) / N), 2.0 * diff / N
 
 
-def two_layer_mse(params, X, T):
-    """Loss and gradients of an affine–ReLU–affine network under mse_loss.
+def two_layer_loss(params, X, T):
+    """Loss and gradients of an affine–ReLU–affine network under squared_error_loss.
 
     Forward:   Z = X W₁ + b₁,   H = relu(Z),   pred = H W₂ + b₂,
-               loss = mse_loss(pred, T).
+               loss = squared_error_loss(pred, T).
     Backward:  the same modules in reverse order, each turning the gradient
                of its output into the gradients of its inputs and parameters,
                using the cache its own forward call returned.
@@ -165,7 +170,7 @@ def two_layer_mse(params, X, T):
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
     pred, cache2 = affine_forward(H, W2, b2)
-    loss, dpred = mse_loss(pred, T)
+    loss, dpred = squared_error_loss(pred, T)
     dH, dW2, db2 = affine_backward(dpred, cache2)
     dZ = relu_backward(dH, relu_cache)
     _, dW1, db1 = affine_backward(dZ, cache1)

@@ -62,6 +62,15 @@ def test_figures_have_captions_and_alt_text(book, chapter):
         assert "<figcaption" in figure
 
 
+def test_the_cell_students_paste_earlier_functions_into_is_shown(book):
+    # Chapter 8's students must fill this cell: the page shows it open, and says what goes in.
+    page = (book / "book" / "ch08_training.html").read_text()
+    at = page.index("paste each body")
+    cell = page[page.rfind('<div class="cell ', 0, at):at]
+    assert "hide-input" not in cell and "<details" not in cell, cell[:200]
+    assert "The next cell is yours to fill" in re.sub(r"<[^>]+>", "", page)
+
+
 def test_math_is_rendered_by_a_bundled_mathjax(book):
     page = (book / "docs" / "intro.html").read_text()
     assert 'src="../_static/mathjax/tex-chtml.js' in page  # no CDN: the book works offline
@@ -153,6 +162,79 @@ def test_checks_catch_what_they_are_meant_to_catch():
     found = book_checks.figure_problems(nbformat.v4.new_notebook(cells=[figure]), "ch07_test")
     assert len(found) == 2  # the name lacks the chapter, there is no alt text
     assert book_checks.prose_problems(nbformat.v4.new_notebook(cells=[figure]), "ch07_test")
+
+
+def test_alt_text_holds_no_hand_typed_number():
+    def figure(alt):
+        cell = nbformat.v4.new_code_cell("plt.show()")
+        cell.metadata["mystnb"] = {"figure": {"caption": "Loss curves of five optimizers.",
+                                              "name": "fig-ch08-x"}, "image": {"alt": alt}}
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    # What chapter 8 once said of a run of 10 epochs: a whole number typed by hand is rejected
+    # in alt text (in the prose it may be a size the author chose; alt text cannot show a role,
+    # so the build fills its roles in and nothing there can drift from the code).
+    typed = book_checks.prose_problems(figure("Five falling curves over 12 epochs."), "ch08_x")
+    assert len(typed) == 1 and "'12'" in typed[0] and "(alt text)" in typed[0]
+    glued = figure("Five falling curves over {glue:text}`ch08-opt-epochs` epochs; "
+                   "{glue:text}`ch08-opt-order`. The curves x1 and W2 are names.")
+    assert book_checks.prose_problems(glued, "ch08_x") == []
+    # The build puts the computed values in, formatted as the prose would show them.
+    values = {"ch08-opt-epochs": "10", "ch08-share": "0.2091", "ch08-order": "'Adam ends highest'"}
+    filled = build_book.fill_glue("over {glue:text}`ch08-opt-epochs` epochs, "
+                                  "{glue:text}`ch08-share:.1%`; {glue:text}`ch08-order`", values)
+    assert filled == "over 10 epochs, 20.9%; Adam ends highest"
+    with pytest.raises(SystemExit, match="ch08-missing"):
+        build_book.fill_glue("{glue:text}`ch08-missing`", values)
+
+
+#: What chapter 5's page once showed, a helper for its gradient checks: chapter 4's
+#: graded ``numerical_gradient`` under another name.
+EARLIER_ANSWER_IN_A_LATER_CHAPTER = '''
+def numeric_gradient(f, x, h=1e-6):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        saved = x[i]
+        x[i] = saved + h
+        f_plus = f(x)
+        x[i] = saved - h
+        f_minus = f(x)
+        x[i] = saved
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+'''
+
+
+def test_a_later_chapter_may_not_show_an_earlier_chapters_answer():
+    shown = leaks.public_lines_by_chapter()
+    helper = {line.strip() for line in EARLIER_ANSWER_IN_A_LATER_CHAPTER.splitlines()}
+    # In chapter 5 (or in coursekit, which every release ships) the helper gives chapter 4's
+    # answer away: the check must find it on the page.
+    later = leaks.solution_lines(shown={**shown, 5: shown[5] | helper})
+    found = leaks.scan_text(EARLIER_ANSWER_IN_A_LATER_CHAPTER, later)
+    assert "solution code 'for i in np.ndindex(x.shape):'" in found
+    assert "solution code 'grad[i] = (f_plus - f_minus) / (2 * h)'" in found
+    # Shown in chapter 4 itself (or earlier), before its exercise, it is part of the text.
+    same = leaks.solution_lines(shown={**shown, 4: shown[4] | helper})
+    assert leaks.scan_text(EARLIER_ANSWER_IN_A_LATER_CHAPTER, same) == []
+    # Chapter 8's worked examples once composed chapter 5's two-layer network by hand.
+    composed = "Z, cache1 = affine_forward(X, W1, b1)\nH, relu_cache = relu_forward(Z)\n"
+    assert len(leaks.scan_text(composed, leaks.solution_lines())) == 2
+    # Lines that only pack or unpack names give nothing away, wherever they are.
+    assert leaks.scan_text("(W1, b1), (W2, b2) = params\nreturn [(W1, b1), (W2, b2)]",
+                           leaks.solution_lines(shown={n: set() for n in shown})) == []
+
+
+def test_no_chapter_page_shows_an_earlier_chapters_answer():
+    # The chapters as they are: every line a chapter shows is checked against the references
+    # of that chapter and of all earlier ones (the book build and every release scan the same).
+    reference = leaks.solution_lines()
+    for number, lines in leaks.public_lines_by_chapter().items():
+        assert sorted(lines & reference) == [], f"chapter {number}"
+    for module in (ROOT / "chapters" / "coursekit").rglob("*.py"):  # in every release
+        lines = {line.strip() for line in module.read_text().splitlines()}
+        assert sorted(lines & reference) == [], module.name
 
 
 def test_publish_pushes_the_book_and_nothing_else(book, tmp_path):

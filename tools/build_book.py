@@ -44,7 +44,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from autograder import leaks  # noqa: E402
+from myst_nb.core.variables import format_plain_text  # noqa: E402
 from autograder.course import chapters, grade_id, student_requirements  # noqa: E402
+from autograder.release_steps import glued_values  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
 import book_checks  # noqa: E402
 
@@ -127,11 +129,30 @@ def download_cell(chapter):
     )
 
 
+_GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
+
+
+def fill_glue(text, values, where="alt text"):
+    """``text`` with every ``{glue:text}`name:format``` role replaced by the glued value.
+
+    MyST-NB reads alt text as plain text, so the build fills its roles in,
+    formatted as MyST-NB formats them in the prose.
+    """
+    def value(match):
+        key, _, spec = match.group(1).partition(":")
+        if key not in values:
+            raise SystemExit(f"{where}: no value glued under {key!r}")
+        return format_plain_text(values[key], spec)
+
+    return _GLUE_ROLE.sub(value, text)
+
+
 def book_notebook(released, executed, chapter):
     """The student version with the outputs of the executed source version, ready to render."""
     if len(released.cells) != len(executed.cells):
         raise SystemExit("release and source notebooks differ in length: run `nnfs-grade release` again")
     number = chapter_number(chapter)
+    values = glued_values(executed)
     for student_cell, source_cell in zip(released.cells, executed.cells):
         if (student_cell.cell_type, grade_id(student_cell)) != (source_cell.cell_type, grade_id(source_cell)):
             raise SystemExit(f"release is out of date at cell {grade_id(source_cell)!r}: run `nnfs-grade release`")
@@ -147,6 +168,10 @@ def book_notebook(released, executed, chapter):
         else:
             student_cell.outputs = source_cell.outputs
             student_cell.execution_count = source_cell.execution_count
+        image = student_cell.metadata.get("mystnb", {}).get("image", {})
+        if "alt" in image:  # alt text with its numbers filled in from the glued values
+            image["alt"] = fill_glue(image["alt"], values, f"{chapter}, alt text of "
+                                     f"{student_cell.metadata['mystnb'].get('figure', {}).get('name')}")
     released.cells.insert(1, download_cell(chapter))
     return released
 

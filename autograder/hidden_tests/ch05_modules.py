@@ -4,7 +4,7 @@ The cache formats are part of the exercises' specification (the chapter states
 them): ``affine_forward`` caches the pair ``(X, W)`` and ``relu_forward``
 caches ``Z``, its input. So each backward function is graded on its own, with
 a cache built here in that format, and a mistake in one module does not cost
-points in another. ``two_layer_mse`` uses the student's own modules, as the
+points in another. ``two_layer_loss`` uses the student's own modules, as the
 exercise says: it is graded on whether it composes them right (its ``parts``),
 so a wrong module costs points in that module's exercise only.
 
@@ -292,7 +292,7 @@ def _rb_sign(got, expected, args):
     return _close(got, -expected) and not _close(got, expected)
 
 
-# ---------------------------------------------------------------- mse_loss
+# ---------------------------------------------------------------- squared_error_loss
 
 
 def _mse_inputs(n, k, integers=False, equal_rows=0):
@@ -335,7 +335,7 @@ _mse_twice = _mse_scaled(lambda n, k: None, lambda n, k: 1.0 / n)
 _mse_sign = _mse_scaled(lambda n, k: None, lambda n, k: -1.0)
 
 
-# ---------------------------------------------------------------- two_layer_mse
+# ---------------------------------------------------------------- two_layer_loss
 
 
 def _network(n, d, m, k, kink=False, dead=False):
@@ -401,7 +401,7 @@ def _tl_sign(got, expected, args):
 
 
 def _tl_scaled(got, expected, args):
-    """Loss or gradients off by a constant factor that a wrong mse_loss would give."""
+    """Loss or gradients off by a constant factor, as a wrong squared_error_loss would give."""
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return False
     n, k = np.shape(args[2])
@@ -420,8 +420,8 @@ TRANSPOSED_HINT = ("dW must have W's shape (D, M): dW = Xᵀ @ dout. doutᵀ @ X
                    "(it is the gradient of the column-form weights W' = Wᵀ); likewise "
                    "dX = dout @ Wᵀ has X's shape (N, D)")
 DIVIDED_HINT = ("affine_backward does not divide by N: the 1/N of a mean loss is already inside "
-                "dout (mse_loss put it there), so dividing again makes the gradient N times too small; "
-                "db is a sum over the rows, not a mean")
+                "dout (squared_error_loss put it there), so dividing again makes the gradient N "
+                "times too small; db is a sum over the rows, not a mean")
 DB_AXIS_HINT = ("db must have b's shape (M,): b was added to every row, so its gradient sums dout "
                 "over the rows, np.sum(dout, axis=0) (not axis=1, not keepdims, not everything)")
 ORDER_HINT = "return the three gradients in the order (dX, dW, db)"
@@ -531,8 +531,8 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        name="mse_loss",
-        reference=ref.mse_loss,
+        name="squared_error_loss",
+        reference=ref.squared_error_loss,
         points=3,
         outputs=("loss", "dpred"),
         cases=[
@@ -559,8 +559,8 @@ EXERCISES = [
         ],
     ),
     Exercise(
-        name="two_layer_mse",
-        reference=ref.two_layer_mse,
+        name="two_layer_loss",
+        reference=ref.two_layer_loss,
         points=3,
         outputs=("loss", "grads"),
         cases=[
@@ -580,9 +580,9 @@ EXERCISES = [
             (_tl_sign, "the gradients have the wrong sign: return ∂L/∂W itself; the minus sign "
                        "belongs to the update W ← W − η·dW"),
             (_tl_scaled, "the loss or the gradients are off by a constant factor: the loss is "
-                         "mse_loss(pred, T) (sum over outputs, mean over samples), and the backward "
+                         "squared_error_loss(pred, T) (sum over outputs, mean over samples), and the backward "
                          "pass starts from the dpred it returns, 2 (pred − target) / N"),
         ],
-        parts=("affine_forward", "relu_forward", "mse_loss", "affine_backward", "relu_backward"),
+        parts=("affine_forward", "relu_forward", "squared_error_loss", "affine_backward", "relu_backward"),
     ),
 ]

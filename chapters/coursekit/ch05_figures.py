@@ -1,15 +1,17 @@
 """Figures of chapter 5 (backpropagation as modules): the two passes through a network
-of modules, and the shapes of the affine layer's gradients.
+of modules, the shapes of the affine layer's gradients, gradients checked along random
+directions, and the ReLU's backward pass as a gate.
 
 Only drawing code lives here; it does not compute anything the exercises ask for.
 """
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from .plots import CLASS_COLORS
 
-__all__ = ["draw_module_graph", "draw_gradient_shapes"]
+__all__ = ["draw_module_graph", "draw_gradient_shapes", "plot_slopes", "draw_relu_gate"]
 
 _FORWARD, _BACKWARD, _CACHE = CLASS_COLORS[0], CLASS_COLORS[5], "0.45"
 
@@ -32,7 +34,7 @@ def draw_module_graph(ax=None):
         (1.85, "affine", "$W_1$, $b_1$", "cache: (X, $W_1$)", "$dW_1$, $db_1$"),
         (4.35, "ReLU", None, "cache: Z", None),
         (6.85, "affine", "$W_2$, $b_2$", "cache: (H, $W_2$)", "$dW_2$, $db_2$"),
-        (9.75, "mse_loss", "T", None, None),
+        (9.75, "squared_\nerror_loss", "T", None, None),
     ]
     half_w, half_h, y_fwd, y_bwd = 0.78, 0.62, 0.34, -0.34
     for x, name, above, cache, below in modules:
@@ -103,6 +105,60 @@ def draw_gradient_shapes(N, D, M, axes=None):
         ax.set_title(title, fontsize=9.5)
         ax.set_xlim(-0.3, x + cols * unit + 0.4)
         ax.set_ylim(-max(N, D, M) * unit - 0.6, 0.7)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+    return axes
+
+
+def plot_slopes(groups, ax=None):
+    """Measured against predicted slopes along random directions, one colour per candidate gradient.
+
+    ``groups`` maps a label to a pair ``(measured, predicted)`` of equal-length
+    arrays: the slope of the loss along each direction by central differences,
+    and the slope a candidate gradient predicts. A correct gradient puts its
+    points on the diagonal, drawn in grey.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.4, 3.8), layout="constrained")
+    markers = "os^D"
+    values = np.concatenate([np.concatenate(pair) for pair in groups.values()])
+    lo, hi = values.min(), values.max()
+    pad = 0.06 * (hi - lo)
+    ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="0.7", lw=1, zorder=0,
+            label="predicted = measured")
+    for i, (label, (measured, predicted)) in enumerate(groups.items()):
+        ax.scatter(measured, predicted, s=22, marker=markers[i % 4], color=CLASS_COLORS[i],
+                   label=label, zorder=2)
+    ax.set_xlabel("slope along V, measured by central differences")
+    ax.set_ylabel("slope along V that the gradient predicts")
+    ax.set_aspect("equal")
+    ax.legend(fontsize="small", loc="upper left")
+    return ax
+
+
+def draw_relu_gate(Z, dout, dZ, axes=None):
+    """The ReLU's backward pass on a small array: Z, the mask [Z > 0], dout and dZ as grids of
+    numbers, the entries the gate blocks greyed out in dout and dZ."""
+    if axes is None:
+        _, axes = plt.subplots(1, 4, figsize=(9.6, 2.5), layout="constrained")
+    mask = (np.asarray(Z) > 0)
+    panels = [("cache Z", Z, None), ("mask [Z > 0]", mask.astype(float), None),
+              ("dout (from above)", dout, mask), ("dZ = dout ⊙ [Z > 0]", dZ, mask)]
+    rows, cols = np.shape(Z)
+    for ax, (title, values, keep) in zip(axes, panels):
+        for (r, c), value in np.ndenumerate(values):
+            blocked = keep is not None and not keep[r, c]
+            shade = "0.88" if blocked else ("#E8F1F8" if title.startswith("cache") else "white")
+            if title.startswith("mask"):
+                shade = CLASS_COLORS[2] if value else "0.88"
+            ax.add_patch(Rectangle((c, rows - 1 - r), 1, 1, facecolor=shade, edgecolor="0.55",
+                                   linewidth=0.8))
+            text = f"{value + 0.0:g}"  # no "-0"
+            ax.text(c + 0.5, rows - 0.5 - r, text, ha="center", va="center", fontsize=9,
+                    color="0.55" if blocked else "0.1")
+        ax.set_title(title, fontsize=9.5, family="monospace" if "=" in title else None)
+        ax.set_xlim(-0.05, cols + 0.05)
+        ax.set_ylim(-0.05, rows + 0.05)
         ax.set_aspect("equal")
         ax.set_axis_off()
     return axes

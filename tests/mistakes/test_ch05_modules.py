@@ -84,66 +84,75 @@ MISTAKES = [
      "not by the values of Z"),
     ("relu_backward", "def relu_backward(dout, cache):\n    return -dout * (cache > 0)\n",
      "with no minus sign"),
-    # ------------------------------------------------------------ mse_loss
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n    N = len(pred)\n"
-                 "    return np.sum(diff ** 2) / N, diff / N\n",
+    # ------------------------------------------------------------ squared_error_loss
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n    N = len(pred)\n"
+     "    return np.sum(diff ** 2) / N, diff / N\n",
      "the derivative of (p − t)² is 2 (p − t)"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.mean(diff ** 2), 2 * diff / diff.size\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.mean(diff ** 2), 2 * diff / diff.size\n",
      "average over the N samples only"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.mean(diff ** 2), 2 * diff / len(diff)\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.mean(diff ** 2), 2 * diff / len(diff)\n",
      "average over the N samples only"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.sum(diff ** 2) / len(diff), 2 * diff / diff.size\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.sum(diff ** 2) / len(diff), 2 * diff / diff.size\n",
      "you divided by N·K"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.sum(diff ** 2), 2 * diff\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.sum(diff ** 2), 2 * diff\n",
      "divide by N: the loss is a mean"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
-                 "    return np.sum(diff ** 2) / len(diff), 2 * diff\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n"
+     "    return np.sum(diff ** 2) / len(diff), 2 * diff\n",
      "the gradient of a mean has the 1/N too"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n    N = len(diff)\n"
-                 "    return np.sum(diff ** 2) / N, 2 * diff / N / N\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n    N = len(diff)\n"
+     "    return np.sum(diff ** 2) / N, 2 * diff / N / N\n",
      "you divided by N twice"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n    N = len(diff)\n"
-                 "    return 0.5 * np.sum(diff ** 2) / N, diff / N\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = pred - target\n    N = len(diff)\n"
+     "    return 0.5 * np.sum(diff ** 2) / N, diff / N\n",
      "this chapter's loss has no ½"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = target - pred\n    N = len(diff)\n"
-                 "    return np.sum(diff ** 2) / N, 2 * diff / N\n",
+    ("squared_error_loss",
+     "def squared_error_loss(pred, target):\n    diff = target - pred\n    N = len(diff)\n"
+     "    return np.sum(diff ** 2) / N, 2 * diff / N\n",
      "the sign is flipped"),
-    # ------------------------------------------------------------ two_layer_mse
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    # ------------------------------------------------------------ two_layer_loss
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
     pred, cache2 = affine_forward(H, W2, b2)
-    loss, dpred = mse_loss(pred, T)
+    loss, dpred = squared_error_loss(pred, T)
     dH, dW2, db2 = affine_backward(dpred, cache2)
     _, dW1, db1 = affine_backward(dH, cache1)          # the ReLU is skipped
     return loss, [(dW1, db1), (dW2, db2)]
 ''', "pass dH through relu_backward"),
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
     pred, cache2 = affine_forward(H, W2, b2)
-    loss, dpred = mse_loss(pred, T)
+    loss, dpred = squared_error_loss(pred, T)
     dH, dW2, db2 = affine_backward(dpred, cache2)
     _, dW1, db1 = affine_backward(relu_backward(dH, relu_cache), cache1)
     return loss, [(dW2, db2), (dW1, db1)]               # last layer first
 ''', "same order as params"),
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
     pred, cache2 = affine_forward(H, W2, b2)
-    loss, dpred = mse_loss(pred, T)
+    loss, dpred = squared_error_loss(pred, T)
     dH, dW2, db2 = affine_backward(dpred, cache2)
     _, dW1, db1 = affine_backward(relu_backward(dH, relu_cache), cache1)
     return loss, [(-dW1, -db1), (-dW2, -db2)]
 ''', "the gradients have the wrong sign"),
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
@@ -162,12 +171,12 @@ def test_mistake_scores_zero_with_its_hint(name, source, fragment):
     assert_scores_zero_with_hint(name, source, hint_of(name, fragment))
 
 
-TWO_LAYER_INLINE = '''def two_layer_mse(params, X, T):
+TWO_LAYER_INLINE = '''def two_layer_loss(params, X, T):
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)
     pred, cache2 = affine_forward(H, W2, b2)
-    loss, dpred = mse_loss(pred, T)
+    loss, dpred = squared_error_loss(pred, T)
     dH, dW2, db2 = affine_backward(dpred, cache2)
     dZ = dH * {mask}
     _, dW1, db1 = affine_backward(dZ, cache1)
@@ -176,16 +185,16 @@ TWO_LAYER_INLINE = '''def two_layer_mse(params, X, T):
 
 EDGE_SLIPS = [
     # the ReLU's mask written inline with >=: only the case with pre-activations exactly 0 shows it
-    ("two_layer_mse", TWO_LAYER_INLINE.format(mask="(Z >= 0)"), "the mask is Z > 0, not Z >= 0",
+    ("two_layer_loss", TWO_LAYER_INLINE.format(mask="(Z >= 0)"), "the mask is Z > 0, not Z >= 0",
      ["pre-activations exactly 0 (the kink): N=7, D=2, M=4, K=3"]),
     # right values written into the caller's arrays: the case for that alone fails
     ("relu_backward", "def relu_backward(dout, cache):\n    dout[cache <= 0] = 0\n    return dout\n",
      "inputs are never modified", [unchanged_case("relu_backward")]),
     ("relu_backward", "def relu_backward(dout, cache):\n    dout *= cache > 0\n    return dout\n",
      "inputs are never modified", [unchanged_case("relu_backward")]),
-    ("mse_loss", "def mse_loss(pred, target):\n    pred -= target\n    N = len(pred)\n"
+    ("squared_error_loss", "def squared_error_loss(pred, target):\n    pred -= target\n    N = len(pred)\n"
                  "    return float(np.sum(pred ** 2)) / N, 2 * pred / N\n",
-     "inputs are never modified", [unchanged_case("mse_loss")]),
+     "inputs are never modified", [unchanged_case("squared_error_loss")]),
 ]
 
 
@@ -203,8 +212,8 @@ def test_every_diagnosis_is_exercised():
         assert hints == used, f"{name}: diagnoses without a mistake: {hints - used}"
 
 
-# two_layer_mse composes the student's own modules: a wrong module costs points in its own
-# exercise only, and two_layer_mse built on it right gets full marks.
+# two_layer_loss composes the student's own modules: a wrong module costs points in its own
+# exercise only, and two_layer_loss built on it right gets full marks.
 WRONG_MODULES = [
     ("relu_backward", "def relu_backward(dout, cache):\n    return dout * (cache >= 0)\n"),
     ("relu_backward", "def relu_backward(dout, cache):\n    return dout * np.sign(cache)\n"),
@@ -212,15 +221,15 @@ WRONG_MODULES = [
     ("affine_backward", "def affine_backward(dout, cache):\n    X, W = cache\n    N = X.shape[0]\n"
                         "    return dout @ W.T / N, X.T @ dout / N, dout.sum(axis=0) / N\n"),
     ("relu_forward", "def relu_forward(Z):\n    out = np.maximum(Z, 0.0)\n    return out, out\n"),
-    ("mse_loss", "def mse_loss(pred, target):\n    diff = pred - target\n"
+    ("squared_error_loss", "def squared_error_loss(pred, target):\n    diff = pred - target\n"
                  "    return np.mean(diff ** 2), 2 * diff / diff.size\n"),
 ]
 
 
 @pytest.mark.parametrize("module, source", WRONG_MODULES, ids=[f"{m[0]}-{i}" for i, m in enumerate(WRONG_MODULES)])
-def test_a_wrong_module_costs_two_layer_mse_nothing(module, source):
-    assert_full_marks("two_layer_mse", None, others={module: source})
-    assert_full_marks("two_layer_mse", TWO_LAYER_INLINE.format(mask="(Z > 0)"), others={module: source})
+def test_a_wrong_module_costs_two_layer_loss_nothing(module, source):
+    assert_full_marks("two_layer_loss", None, others={module: source})
+    assert_full_marks("two_layer_loss", TWO_LAYER_INLINE.format(mask="(Z > 0)"), others={module: source})
 
 
 CORRECT = [
@@ -230,7 +239,7 @@ CORRECT = [
     ("relu_forward", "def relu_forward(Z):\n    return np.maximum(0, Z), Z\n"),
     ("relu_forward", "def relu_forward(Z):\n    return Z * (Z > 0), Z\n"),
     ("relu_backward", "def relu_backward(dout, cache):\n    return dout * (cache > 0)\n"),
-    ("mse_loss", "def mse_loss(pred, target):\n    d = np.subtract(pred, target)\n"
+    ("squared_error_loss", "def squared_error_loss(pred, target):\n    d = np.subtract(pred, target)\n"
                  "    return np.einsum('nk,nk->', d, d) / len(d), 2 * d / len(d)\n"),
     ("affine_forward", '''def affine_forward(X, W, b):
     X = np.array(X, dtype=np.float64)
@@ -276,12 +285,12 @@ CORRECT = [
     return dZ
 '''),
     ("relu_backward", "def relu_backward(dout, cache):\n    return np.where(cache > 0, dout, 0.0)\n"),
-    ("mse_loss", '''def mse_loss(pred, target):
+    ("squared_error_loss", '''def squared_error_loss(pred, target):
     pred, target = np.asarray(pred, float), np.asarray(target, float)
     per_sample = ((pred - target) ** 2).sum(axis=1)
     return per_sample.mean(), 2 * (pred - target) / pred.shape[0]
 '''),
-    ("mse_loss", '''def mse_loss(pred, target):
+    ("squared_error_loss", '''def squared_error_loss(pred, target):
     N, K = np.shape(pred)
     loss, dpred = 0.0, np.zeros((N, K))
     for n in range(N):
@@ -291,7 +300,7 @@ CORRECT = [
             dpred[n, k] = 2 * e / N
     return loss, dpred
 '''),
-    ("two_layer_mse", '''def two_layer_mse(params, X, T):
+    ("two_layer_loss", '''def two_layer_loss(params, X, T):
     grads, caches, h = [], [], X
     for i, (W, b) in enumerate(params):
         h, cache = affine_forward(h, W, b)
@@ -299,7 +308,7 @@ CORRECT = [
         if i < len(params) - 1:
             h, relu_cache = relu_forward(h)
             caches.append(relu_cache)
-    loss, d = mse_loss(h, T)
+    loss, d = squared_error_loss(h, T)
     for i in reversed(range(len(params))):
         d, dW, db = affine_backward(d, caches.pop())
         grads.insert(0, (dW, db))

@@ -17,10 +17,10 @@ from gradcheck import (
 from solutions import (
     affine_backward,
     affine_forward,
-    mse_loss,
+    squared_error_loss,
     relu_backward,
     relu_forward,
-    two_layer_mse,
+    two_layer_loss,
 )
 
 
@@ -60,17 +60,17 @@ def test_relu_backward_matches_finite_differences():
 
 
 def test_mse_loss_known_values():
-    loss, dpred = mse_loss(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 2)))
+    loss, dpred = squared_error_loss(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 2)))
     assert type(loss) is float and loss == 7.0  # (0 + 1 + 4 + 9) / 2 samples
     np.testing.assert_array_equal(dpred, [[0.0, 1.0], [2.0, 3.0]])  # 2 (pred − target) / 2
     with pytest.raises(ValueError, match="same shape"):
-        mse_loss(np.ones((2, 2)), np.ones((2, 3)))
+        squared_error_loss(np.ones((2, 2)), np.ones((2, 3)))
 
 
 def test_mse_loss_gradient_matches_finite_differences():
     rng = np.random.default_rng(2)
     pred, target = rng.standard_normal((N, C)), rng.standard_normal((N, C))
-    assert_gradients(lambda p: mse_loss(p, target)[0], [pred], [mse_loss(pred, target)[1]])
+    assert_gradients(lambda p: squared_error_loss(p, target)[0], [pred], [squared_error_loss(pred, target)[1]])
 
 
 def test_two_layer_mse_gradients_match_finite_differences():
@@ -78,13 +78,13 @@ def test_two_layer_mse_gradients_match_finite_differences():
     params = random_layers(rng, [D, H, C])
     X, T = rng.standard_normal((N, D)), rng.standard_normal((N, C))
     assert_away_from_kinks(params, X)
-    loss, grads = two_layer_mse(params, X, T)
+    loss, grads = two_layer_loss(params, X, T)
     assert type(loss) is float
     assert [(dW.shape, db.shape) for dW, db in grads] == [(W.shape, b.shape) for W, b in params]
-    assert_gradients(lambda *flat: two_layer_mse(unflatten(flat), X, T)[0], flatten(params), flatten(grads))
+    assert_gradients(lambda *flat: two_layer_loss(unflatten(flat), X, T)[0], flatten(params), flatten(grads))
 
 
 def test_two_layer_mse_rejects_wrong_depth():
     rng = np.random.default_rng(4)
     with pytest.raises(ValueError, match="params must be"):
-        two_layer_mse(random_layers(rng, [D, H, 6, C]), np.ones((N, D)), np.ones((N, C)))
+        two_layer_loss(random_layers(rng, [D, H, 6, C]), np.ones((N, D)), np.ones((N, C)))

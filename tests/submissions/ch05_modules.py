@@ -2,7 +2,7 @@
 affine_forward that keeps integer inputs integer.
 
 relu_backward fails all 6 cases (each has exact zeros): it loses 3 points. The
-student's two_layer_mse calls it and composes it right, so two_layer_mse loses
+student's two_layer_loss calls it and composes it right, so two_layer_loss loses
 nothing: the mistake costs points once, in relu_backward. affine_forward gives
 the right values (an integer out for integer inputs): full marks.
 """
