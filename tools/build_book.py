@@ -11,7 +11,8 @@ chapter this script
    ``solutions``, ``coursekit`` and the hidden tests are unchanged;
 2. takes the student version from ``release/`` (made by ``nnfs-grade release``)
    and gives each of its cells the outputs of the matching executed cell,
-   except cells that held hidden tests, which keep none;
+   except cells that held hidden tests, which keep none, and fills the
+   ``{glue:text}`` roles of figures' alt text with the glued values;
 3. writes the result to ``book/<chapter>.ipynb``, the page Jupyter Book renders,
    with the hand-written section numbers left to Sphinx (which numbers sections
    and figures per chapter), a box offering ``book/<chapter>.zip`` (the student
@@ -37,6 +38,7 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+from myst_nb.core.variables import format_plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -44,6 +46,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from autograder import leaks  # noqa: E402
 from autograder.course import chapters, grade_id  # noqa: E402
+from coursekit.glue import HIDDEN_PREFIX  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
 import book_checks  # noqa: E402
 
@@ -121,11 +124,45 @@ def download_cell(chapter):
     )
 
 
+#: ``{glue:text}`name``` or ``{glue:text}`name:format``` in a figure's alt text.
+_GLUE_TEXT = re.compile(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`")
+
+
+def glued_values(nb):
+    """``{name: text}`` of every value the cells of the executed notebook ``nb`` glued."""
+    values = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = output.get("data", {}).get(HIDDEN_PREFIX + "text/plain")
+            if name and text is not None:
+                values[name] = text
+    return values
+
+
+def resolve_alt_text(cell, values, chapter):
+    """Fill the ``{glue:text}`` roles of a figure's alt text with the glued values (formatted as
+    MyST-NB formats them in the prose): alt text is an attribute, where roles are not rendered,
+    and its numbers must come from the computation as much as the prose's."""
+    image = cell.metadata.get("mystnb", {}).get("image", {})
+    if "{glue" not in image.get("alt", ""):
+        return
+
+    def value(match):
+        name, spec = match.group(1), match.group(2) or ""
+        if name not in values:
+            raise SystemExit(f"{chapter}: a figure's alt text uses {name!r}, which no cell glued")
+        return format_plain_text(values[name], spec)
+
+    image["alt"] = _GLUE_TEXT.sub(value, image["alt"])
+
+
 def book_notebook(released, executed, chapter):
     """The student version with the outputs of the executed source version, ready to render."""
     if len(released.cells) != len(executed.cells):
         raise SystemExit("release and source notebooks differ in length: run `nnfs-grade release` again")
     number = chapter_number(chapter)
+    values = glued_values(executed)
     for student_cell, source_cell in zip(released.cells, executed.cells):
         if (student_cell.cell_type, grade_id(student_cell)) != (source_cell.cell_type, grade_id(source_cell)):
             raise SystemExit(f"release is out of date at cell {grade_id(source_cell)!r}: run `nnfs-grade release`")
@@ -135,6 +172,7 @@ def book_notebook(released, executed, chapter):
             continue
         if student_cell.cell_type != "code":
             continue
+        resolve_alt_text(student_cell, values, chapter)
         if "BEGIN HIDDEN TESTS" in source_cell.source:
             student_cell.outputs = []
             student_cell.execution_count = None
