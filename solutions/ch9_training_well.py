@@ -165,11 +165,12 @@ def lr_schedule(step, base_lr, warmup_steps, decay_steps, decay="cosine", min_lr
                 factor=0.1):
     """The learning rate of update number `step`: linear warm-up, then decay.
 
-    Steps count the updates from 0. With W = warmup_steps, η = base_lr:
+    Steps count the updates from 0. With η = base_lr:
 
-    Warm-up, step < W:   η · (step + 1) / (W + 1)
-        (a straight line that starts above 0 and reaches η at step W).
-    Then, with τ = step − W (the steps since the warm-up):
+    Warm-up, step < warmup_steps:   η · (step + 1) / (warmup_steps + 1)
+        (a straight line that starts above 0 and reaches η at step
+        warmup_steps).
+    Then, with τ = step − warmup_steps (the steps since the warm-up):
     decay="cosine":      min_lr + (η − min_lr) · (1 + cos(π τ / decay_steps)) / 2
         for τ ≤ decay_steps (from η at τ = 0 down to min_lr at
         τ = decay_steps), and min_lr for every later step;
@@ -183,7 +184,7 @@ def lr_schedule(step, base_lr, warmup_steps, decay_steps, decay="cosine", min_lr
     base_lr : float
         Peak learning rate η > 0.
     warmup_steps : int
-        W ≥ 0 (0: no warm-up).
+        ≥ 0 (0: no warm-up).
     decay_steps : int
         ≥ 1: the length of the cosine decay, or the interval between drops.
     decay : str

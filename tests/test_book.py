@@ -60,6 +60,22 @@ def test_figures_have_captions_and_alt_text(book, chapter):
     for figure in figures:
         assert re.search(r'<img[^>]+alt="[^"]{10,}"', figure), figure[:300]
         assert "<figcaption" in figure
+        assert "{glue" not in figure and "glue:text" not in figure  # every role filled in
+
+
+def test_alt_text_gets_the_glued_numbers_and_refuses_unknown_ones():
+    glued = nbformat.v4.new_output(
+        "display_data", data={"application/papermill.record/text/plain": "0.98765"},
+        metadata={"scrapbook": {"name": "ch09-x", "mime_prefix": "application/papermill.record/"}})
+    executed = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[glued])])
+    values = build_book.glued_values(executed)
+    cell = nbformat.v4.new_code_cell("", metadata={"mystnb": {"image": {
+        "alt": "a curve ending at {glue:text}`ch09-x:.2f` ({glue:text}`ch09-x:.0%`)"}}})
+    build_book.resolve_alt_text(cell, values, "ch09_test")
+    assert cell.metadata["mystnb"]["image"]["alt"] == "a curve ending at 0.99 (99%)"
+    cell.metadata["mystnb"]["image"]["alt"] = "at {glue:text}`ch09-missing`"
+    with pytest.raises(SystemExit, match="ch09-missing"):
+        build_book.resolve_alt_text(cell, values, "ch09_test")
 
 
 def test_math_is_rendered_by_a_bundled_mathjax(book):

@@ -540,11 +540,11 @@ def _schedule_slip(**slip):
 
 SCHEDULE_DIAGNOSES = [
     (each_call(_schedule_slip(warmup_from_zero=True)),
-     "the warm-up rises as η·(step + 1)/(W + 1): step 0 already takes a small step (η/(W + 1)); "
-     "η·step/W would make the first update a step of size 0"),
+     "the warm-up rises as η·(step + 1)/(warmup_steps + 1): step 0 already takes a small step; "
+     "η·step/warmup_steps would make the first update a step of size 0"),
     (each_call(_schedule_slip(warmup_by_w=True)),
-     "the warm-up is η·(step + 1)/(W + 1), reaching η at step W, where the decay starts; "
-     "η·(step + 1)/W reaches η one step early"),
+     "the warm-up is η·(step + 1)/(warmup_steps + 1), reaching η at step warmup_steps, where the "
+     "decay starts; η·(step + 1)/warmup_steps reaches η one step early"),
     (each_call(_schedule_slip(no_offset=True)),
      "the decay starts when the warm-up ends: use τ = step − warmup_steps, the steps since the "
      "warm-up, not the step itself"),

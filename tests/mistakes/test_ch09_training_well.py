@@ -280,8 +280,8 @@ MISTAKES = [
     ("batchnorm_backward", bn_backward(DBETA="dout.mean(axis=0)", DGAMMA="(dout * X_hat).mean(axis=0)"),
      "dgamma and dbeta are SUMS over the batch"),
     # lr_schedule
-    ("lr_schedule", schedule(WARM="base_lr * step / warmup_steps"), "the warm-up rises as η·(step + 1)/(W + 1)"),
-    ("lr_schedule", schedule(WARM="base_lr * (step + 1) / warmup_steps"), "the warm-up is η·(step + 1)/(W + 1)"),
+    ("lr_schedule", schedule(WARM="base_lr * step / warmup_steps"), "the warm-up rises as η·(step + 1)/(warmup_steps + 1)"),
+    ("lr_schedule", schedule(WARM="base_lr * (step + 1) / warmup_steps"), "the warm-up is η·(step + 1)/(warmup_steps + 1)"),
     ("lr_schedule", schedule(TAU="step"), "the decay starts when the warm-up ends"),
     ("lr_schedule", schedule(FLOOR="0.0", COS="base_lr * (1 + np.cos(np.pi * tau / decay_steps)) / 2"),
      "the cosine decays to min_lr, not to 0"),
