@@ -13,6 +13,7 @@ from .ch5_modules import *
 from .ch6_softmax import *
 from .ch7_optimizers import *
 from .ch8_training import *
+from .ch9_training_well import *
 from . import (
     ch1_linear,
     ch2_hidden_layers,
@@ -22,6 +23,7 @@ from . import (
     ch6_softmax,
     ch7_optimizers,
     ch8_training,
+    ch9_training_well,
 )
 
 __all__ = (
@@ -33,4 +35,5 @@ __all__ = (
     + ch6_softmax.__all__
     + ch7_optimizers.__all__
     + ch8_training.__all__
+    + ch9_training_well.__all__
 )

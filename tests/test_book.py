@@ -60,6 +60,19 @@ def test_figures_have_captions_and_alt_text(book, chapter):
     for figure in figures:
         assert re.search(r'<img[^>]+alt="[^"]{10,}"', figure), figure[:300]
         assert "<figcaption" in figure
+        assert "{glue" not in figure and "glue:text" not in figure  # every role filled in
+
+
+def test_alt_text_gets_the_glued_numbers_and_refuses_unknown_ones():
+    glued = nbformat.v4.new_output(
+        "display_data", data={"application/papermill.record/text/plain": "0.98765"},
+        metadata={"scrapbook": {"name": "ch09-x", "mime_prefix": "application/papermill.record/"}})
+    executed = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[glued])])
+    values = build_book.glued_values(executed)
+    alt = "a curve ending at {glue:text}`ch09-x:.2f` ({glue:text}`ch09-x:.0%`)"
+    assert build_book.fill_glue(alt, values) == "a curve ending at 0.99 (99%)"
+    with pytest.raises(SystemExit, match="ch09-missing"):
+        build_book.fill_glue("at {glue:text}`ch09-missing`", values)
 
 
 def test_the_cell_students_paste_earlier_functions_into_is_shown(book):

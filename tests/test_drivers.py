@@ -127,3 +127,48 @@ def test_the_quadratic_of_a_weight_matrix_has_the_gradient_central_differences_g
         numeric[i] = (loss_and_grad(W + step)[0] - loss_and_grad(W - step)[0]) / 2e-6
     np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
     np.testing.assert_array_equal(functions.quadratic_gradient(X.T @ X / 7, C)(W), grad)
+
+
+# ---------------------------------------------------------------- chapter 9's stand-ins and copies
+
+
+def test_calls_on_copies_leave_the_callers_arguments_alone():
+    from coursekit import scenarios
+
+    def scale_in_place(g, factor):
+        g *= factor
+        return g
+
+    g = np.array([1.0, 2.0])
+    assert np.array_equal(scenarios.on_copies(scale_in_place, g, 3.0), [3.0, 6.0])
+    both = scenarios.calls_on_copies(scale_in_place, (g, 2.0), (g, 5.0))
+    assert np.array_equal(both[0], [2.0, 4.0]) and np.array_equal(both[1], [5.0, 10.0])
+    assert np.array_equal(g, [1.0, 2.0])
+    assert np.array_equal(scenarios.calls(scale_in_place, (g, 2.0))[0], [2.0, 4.0])
+    assert np.array_equal(g, [2.0, 4.0])  # without copies the caller's array changes
+
+
+def test_a_scripted_run_counts_its_epochs_in_the_parameters():
+    train_epoch = functions.scripted_epoch(step=[1.0, 0.5], train_losses=[3.0, 2.0, 1.0])
+    val_loss = functions.scripted_loss(values=[9.0, 0.4, 0.3, 0.5])
+    start = np.array([0.0, 7.0])
+    params, loss = train_epoch(start)
+    assert np.array_equal(params, [1.0, 7.5]) and loss == 3.0 and np.array_equal(start, [0.0, 7.0])
+    assert val_loss(start) == 9.0 and val_loss(params) == 0.4
+    params, loss = train_epoch(params)
+    assert loss == 2.0 and val_loss(params) == 0.3
+    best, history = S.train_with_early_stopping(start, train_epoch, val_loss, 3, 1)
+    assert np.array_equal(best, [2.0, 8.0]) and history["val_loss"] == [0.4, 0.3, 0.5]
+
+
+def test_a_score_with_a_known_peak_and_a_test_set_looked_at_once():
+    score = functions.peak_score(center=[-2.0, -4.0], width=[1.0, 2.0])
+    assert score(np.array([1e-2, 1e-4])) == 1.0
+    assert score(np.array([1e-1, 1e-4])) == pytest.approx(np.exp(-1.0))
+    rounded = functions.peak_score(center=[-2.0, -4.0], width=[1.0, 2.0], decimals=1)
+    assert rounded(np.array([1e-1, 1e-4])) == 0.4
+    once = functions.peak_score(center=[-2.0, -4.0], width=[1.0, 2.0], calls=1)
+    once(np.array([1e-2, 1e-4]))
+    with pytest.raises(RuntimeError, match="the test set may be looked at once only"):
+        once(np.array([1e-2, 1e-4]))
+    assert np.array_equal(functions.settings_model()(0.1, 0.01), [0.1, 0.01])

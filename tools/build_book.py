@@ -11,7 +11,8 @@ chapter this script
    ``solutions``, ``coursekit`` and the hidden tests are unchanged;
 2. takes the student version from ``release/`` (made by ``nnfs-grade release``)
    and gives each of its cells the outputs of the matching executed cell,
-   except cells that held hidden tests, which keep none;
+   except cells that held hidden tests, which keep none, and fills the
+   ``{glue:text}`` roles of figures' alt text with the glued values;
 3. writes the result to ``book/<chapter>.ipynb``, the page Jupyter Book renders,
    with the hand-written section numbers left to Sphinx (which numbers sections
    and figures per chapter), a box offering ``book/<chapter>.zip`` (the student
@@ -38,6 +39,7 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+from myst_nb.core.variables import format_plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -162,6 +164,10 @@ def book_notebook(released, executed, chapter):
             continue
         if student_cell.cell_type != "code":
             continue
+        image = student_cell.metadata.get("mystnb", {}).get("image", {})
+        if "alt" in image:  # alt text with its numbers filled in from the glued values
+            image["alt"] = fill_glue(image["alt"], values, f"{chapter}, alt text of "
+                                     f"{student_cell.metadata['mystnb'].get('figure', {}).get('name')}")
         if "BEGIN HIDDEN TESTS" in source_cell.source:
             student_cell.outputs = []
             student_cell.execution_count = None

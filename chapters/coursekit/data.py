@@ -98,8 +98,8 @@ def stratified_split(y, fraction, rng):
 
     ``part`` holds ``fraction`` of the samples of each class (rounded), drawn at
     random with the generator ``rng``; ``rest`` holds the others. Both are
-    sorted. Chapters 6 and 8 split the digits with it, and the same generator
-    seed gives them the same test set.
+    sorted. Chapters 6, 8 and 9 split the digits with it, and the same
+    generator seed gives them the same test set.
     """
     y = np.asarray(y)
     part = []

@@ -23,6 +23,10 @@ __all__ = [
     "wavy",
     "ramps",
     "call_with_keywords",
+    "scripted_epoch",
+    "scripted_loss",
+    "settings_model",
+    "peak_score",
 ]
 
 
@@ -138,3 +142,72 @@ def call_with_keywords(func, *args):
     """
     *positional, keywords = args
     return func(*positional, **keywords)
+
+
+# ---------------------------------------------------------------- stand-ins for training (chapter 9)
+#
+# Early stopping and a search over settings call training as a function. To
+# test them on runs whose every number is known, these factories build
+# stand-ins: an "epoch of training" that moves the parameters by a fixed step
+# and reads its loss from a table, a "validation loss" read from a table, a
+# "training" that returns its settings as the model, and a score with a known
+# peak.
+
+
+def _epochs_done(params):
+    return int(round(float(np.asarray(params, dtype=float).reshape(-1)[0])))
+
+
+def scripted_epoch(step, train_losses):
+    """``params -> (params + step, train_losses[k])``: one epoch of a scripted run.
+
+    ``params`` is a 1-D array whose first entry counts the epochs done so far,
+    k (``step[0]`` is 1); the result is a new array, and the loss is that of
+    epoch k + 1.
+    """
+    step, train_losses = np.asarray(step, dtype=float), [float(v) for v in train_losses]
+
+    def train_epoch(params):
+        return np.asarray(params, dtype=float) + step, train_losses[_epochs_done(params)]
+    return train_epoch
+
+
+def scripted_loss(values):
+    """``params -> values[k]``: the validation loss after k epochs (k = ``params[0]``)."""
+    values = [float(v) for v in values]
+
+    def val_loss(params):
+        return values[_epochs_done(params)]
+    return val_loss
+
+
+def settings_model():
+    """``fit(lr, reg) -> np.array([lr, reg])``: a "training" whose model is its settings."""
+    def fit(lr, reg):
+        return np.array([float(lr), float(reg)])
+    return fit
+
+
+def peak_score(center, width, decimals=None, calls=None):
+    """``model -> score`` in (0, 1], highest where log10(model) = center.
+
+    score = exp(−Σ ((log10(model) − center) / width)²) for a model of positive
+    numbers (e.g. ``[lr, reg]``), rounded to ``decimals`` places if given (as
+    accuracies on a small set are, so that ties happen). With ``calls`` given,
+    calling it more often than that raises a RuntimeError: a test set is
+    looked at once.
+    """
+    center, width = np.asarray(center, dtype=float), np.asarray(width, dtype=float)
+    used = [0]
+
+    def score(model):
+        used[0] += 1
+        if calls is not None and used[0] > calls:
+            raise RuntimeError(
+                f"test_score was called {used[0]} times, but the test set may be looked at "
+                f"{'once' if calls == 1 else f'{calls} times'} only: choose with val_score, "
+                "then call test_score once, on the chosen model")
+        value = float(np.exp(-np.sum(((np.log10(np.asarray(model, dtype=float)) - center)
+                                      / width) ** 2)))
+        return round(value, decimals) if decimals is not None else value
+    return score

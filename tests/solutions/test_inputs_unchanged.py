@@ -65,6 +65,16 @@ def case_arguments(name):
         "dropout_backward": ([X, mask], {}),
         "train_mlp": ([layers, X, y], dict(epochs=2, batch_size=2, lr=0.01, optimizer="adam", reg=0.1, rng=rng)),
         "predict": ([layers, X], {}),
+        "fit_standardizer": ([X], {}),
+        "standardize": ([X, v, v ** 2 + 1], {}),
+        "batchnorm_forward": ([X, v, w, w * 2, v ** 2 + 1, True], {}),
+        "batchnorm_backward": ([z, S.batchnorm_forward(X, v, w, w, v ** 2, True)[1]], {}),
+        "lr_schedule": ([3, 0.1, 2, 5], {}),
+        "clip_by_global_norm": ([[X, W, b], 0.5], {}),
+        "train_with_early_stopping": ([layers, lambda p: ([(W * 0.5, b) for W, b in p], 1.0),
+                                       lambda p: float(np.sum(p[0][0])), 4, 2], {}),
+        "random_search": ([lambda lr, reg: (lr, reg), lambda m: m[0], lambda m: m[1], 3,
+                           (1e-3, 1.0), (1e-4, 1e-1), rng], {}),
     }
     return cases[name]
 
