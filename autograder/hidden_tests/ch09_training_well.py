@@ -66,19 +66,6 @@ def _unchanged(label, make_args, check=None):
     return _as_unchanged_case(Case(f"{label}; the inputs must be left unchanged", make_args, check=check))
 
 
-def _values_right(compare):
-    """Diagnosis: every value is right, so what failed is the check that the inputs are unchanged."""
-
-    def predicate(got, expected, args):
-        paired = (isinstance(got, (list, tuple)) and len(args) > 1
-                  and all(type(a) is tuple for a in args) and len(got) == len(args))
-        if paired:
-            return all(compare(g, e, a) for g, e, a in zip(got, expected, args))
-        return compare(got, expected, args)
-
-    return predicate
-
-
 def _same(got, expected, args=None):
     return mismatch(got, expected) is None
 
@@ -143,7 +130,6 @@ def _min_and_range(got, expected, args):
 
 
 FIT_DIAGNOSES = [
-    (_values_right(lambda g, e, a: mismatch(g, e) is None), UNCHANGED_HINT),
     (_per_sample, "the statistics are per FEATURE: take the mean and standard deviation of every "
                   "column, axis=0 (axis=1 gives one number per sample)"),
     (_one_for_all, "one mean and one scale per feature (column), arrays of shape (D,): "
@@ -184,7 +170,6 @@ def _standardize_is(variant):
 
 
 STANDARDIZE_DIAGNOSES = [
-    (_values_right(lambda g, e, a: mismatch(g, e) is None), UNCHANGED_HINT),
     (_standardize_is(lambda X, m, s: (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1)),
      "use the mean and scale you are given (the training set's): recomputing them from X "
      "standardises every set with its own statistics, which leaks information from the test set "
@@ -304,10 +289,6 @@ def _bn_right_but_cache(got, expected, args):
     return (got is not None and args[5] and all(_close(got[i], expected[i]) for i in (0, 2, 3)))
 
 
-def _bn_values_right(got, expected, args):
-    return _check_bn(got, args, expected) is None
-
-
 def _bn_test_batch_stats(got, expected, args):
     got = _parts(got, 4)
     return (got is not None and not args[5] and len(args[0]) > 1
@@ -341,8 +322,6 @@ def _bn_axis_1(got, expected, args):
 
 
 BN_FORWARD_DIAGNOSES = [
-    (_values_right(lambda g, e, a: _check_bn(g, a, e) is None), UNCHANGED_HINT
-     + ". Here: return new running averages, never update running_mean or running_var in place"),
     (each_call(_bn_axis_1, _check_bn),
      "batch normalisation normalises every FEATURE over the batch: the mean and variance of each "
      "column, axis=0 (axis=1 normalises each sample, which is layer normalisation)"),
@@ -442,7 +421,6 @@ def _gamma_beta_per_sample(got, expected, args):
 
 
 BN_BACKWARD_DIAGNOSES = [
-    (_values_right(lambda g, e, a: mismatch(g, e) is None), UNCHANGED_HINT),
     (_dX_is(mean_term=False, var_term=False),
      "dX is not γ ⊙ inv_std ⊙ dout: the batch's mean and variance depend on every row of X, so "
      "the gradient also flows through them. dX = γ ⊙ inv_std ⊙ (dout − m(dout) − X̂ ⊙ m(dout ⊙ X̂)) "
@@ -652,8 +630,6 @@ def _clip_right_but_norm(got, expected, args):
 
 
 CLIP_DIAGNOSES = [
-    (_values_right(lambda g, e, a: mismatch(g, e) is None), UNCHANGED_HINT
-     + ". Here: g * scale makes a new array; g *= scale changes the caller's gradient"),
     (each_call(_clip_nan_on_zeros),
      "all-zero gradients have norm 0 and are below any max_norm: return them unchanged, without "
      "dividing by the norm (0/0 is NaN)"),
@@ -835,7 +811,6 @@ def _check_stopping(got, args, expected):
 
 
 STOPPING_DIAGNOSES = [
-    (_values_right(lambda g, e, a: _check_stopping(g, a, e) is None), UNCHANGED_HINT),
     (each_call(_stopping_train_for_val, _check_stopping),
      "stop on the VALIDATION loss: val_loss(params) after every epoch; the training loss keeps "
      "falling while the network over-fits"),
@@ -1028,6 +1003,7 @@ EXERCISES = [
             _unchanged("X of shape (8, 3)", _fit_args(8, 3)),
         ],
         diagnoses=FIT_DIAGNOSES,
+        unchanged_hint=UNCHANGED_HINT,
     ),
     Exercise(
         name="standardize",
@@ -1040,6 +1016,7 @@ EXERCISES = [
             _unchanged("X of shape (9, 2)", _standardize_args(9, 2)),
         ],
         diagnoses=STANDARDIZE_DIAGNOSES,
+        unchanged_hint=UNCHANGED_HINT,
     ),
     Exercise(
         name="batchnorm_forward",
@@ -1065,6 +1042,8 @@ EXERCISES = [
                   ["training mode", "test mode"], _check_bn, copies=False),
         ],
         diagnoses=BN_FORWARD_DIAGNOSES,
+        unchanged_hint=(UNCHANGED_HINT + ". Here: return new running averages, never update running_mean "
+                        "or running_var in place"),
     ),
     Exercise(
         name="batchnorm_backward",
@@ -1080,6 +1059,7 @@ EXERCISES = [
             _unchanged("dout of shape (8, 5), eps=0.001", _bn_backward_args(8, 5, 0.001)),
         ],
         diagnoses=BN_BACKWARD_DIAGNOSES,
+        unchanged_hint=UNCHANGED_HINT,
     ),
     Exercise(
         name="lr_schedule",
@@ -1113,6 +1093,8 @@ EXERCISES = [
                   copies=False),
         ],
         diagnoses=CLIP_DIAGNOSES,
+        unchanged_hint=(UNCHANGED_HINT + ". Here: g * scale makes a new array; g *= scale changes the "
+                        "caller's gradient"),
     ),
     Exercise(
         name="train_with_early_stopping",
@@ -1131,6 +1113,7 @@ EXERCISES = [
             _unchanged("a scripted run with patience 3", _stopping_case(4, 3), check=_check_stopping),
         ],
         diagnoses=STOPPING_DIAGNOSES,
+        unchanged_hint=UNCHANGED_HINT,
     ),
     Exercise(
         name="random_search",
