@@ -103,10 +103,10 @@ c.GenerateAssignment.post_convert_hook = release_steps.add_coursekit
 # unfinished.
 c.Validator.validate_all = True
 
-# `nbgrader zip_collect CHAPTER`: an LMS zip in downloaded/CHAPTER/archive/ with
-# Canvas-style names, <id>[_LATE]_<number>_<number>_<file>.ipynb. A student's only
-# notebook is collected under the chapter's name even if it was renamed
-# (autograder/lms.py).
+# `nbgrader zip_collect CHAPTER`: a Canvas or Moodle zip in downloaded/CHAPTER/archive/,
+# read by those systems' naming rules (Canvas user id, Moodle participant id). A
+# student's only notebook is collected under the chapter's name even if it was
+# renamed (autograder/lms.py).
 from autograder import lms  # noqa: E402
 
 c.FileNameCollectorPlugin.named_regexp = lms.CANVAS_PATTERN

@@ -116,8 +116,8 @@ def _collect(args, root):
         report = collect.collect_folder(chapter, args.from_dir, root)
     else:
         report = collect.collect_zip(chapter, args.from_zip, root, args.pattern)
-    print("\n".join(report.lines()) or "nothing to collect")
-    return 0
+    print("\n".join(report.lines()))
+    return 0 if report.complete else 1
 
 
 def _grade(args, root):
