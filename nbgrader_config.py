@@ -18,9 +18,12 @@ c.CourseDirectory.source_directory = "chapters"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 # Never copy code a student submits next to the notebook into the grading folder:
 # a `numpy.py`, `autograder/` or edited `coursekit/` would shadow the real ones.
+# The grader's own records (what collect saw, the grading notes with their integrity
+# flags) stay with the instructor: nbgrader would copy them into the feedback folder.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
     "*.py", "*.so", "*.pyd", "*.pth", "coursekit",
+    "grading.json", "submission.json",
 ]
 
 # The student's code never shares a process with the reference: each submission runs

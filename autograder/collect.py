@@ -50,8 +50,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-import nbformat
-
 from . import canvas, moodle
 from .course import ROOT, notebook_name, student_id_problem
 from .untrusted import Refused, member_kind, read_file, read_member
@@ -116,6 +114,8 @@ class CollectReport:
 
 def notebook_problem(data):
     """Why ``data`` (bytes) is not a readable notebook, or ``None``."""
+    import nbformat  # here: importing it costs seconds (jsonschema's format checkers), which roster and export avoid
+
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(nb)

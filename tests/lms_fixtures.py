@@ -69,7 +69,8 @@ def the_class():
         Student("Jo", "Smith", "20104", "4821768", sis_user_id="S004", sis_login_id="jsmith1"),
         Student("Jo", "Smith", "20105", "4821769", sis_user_id="S005", sis_login_id="jsmith2", late=True),
         Student("Seán", "O'Brien-Murphy", "20106", "4821770", sis_user_id="S006", sis_login_id="sobrien"),
-        Student("Анна", "Иванова", "20107", "4821771", sis_user_id="S007", sis_login_id="aivanova", late=True),
+        Student("Анна", "Иванова", "20107", "4821771", sis_user_id="S007", sis_login_id="aivanova",
+                late=True),
         Student("Amélie", "Dupont_7_Martin", "20108", "4821772", sis_user_id="S008", sis_login_id="adupont"),
         Student("Ola", "Nordmann", "20109", "4821773", sis_user_id="S009", sis_login_id="onordmann"),
         Student("Yusuf", "Öztürk", "20110", "4821774", sis_user_id="S010", sis_login_id="yozturk"),
@@ -271,3 +272,39 @@ def moodle_worksheet(students, max_grade=100.0, grades=None):
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------- grades, as autograde records them
+
+
+def record_grades(root, chapter, scores, when="2026-10-05 09:30:00"):
+    """Write ``scores`` (``{student: {exercise: points}}``) into ``root``'s gradebook as the grader does.
+
+    The chapter's notebook gets the cells nbgrader's release records (a grade
+    cell ``<exercise>_hidden`` worth the exercise's points, a solution cell
+    ``<exercise>``), each student a submission whose grades are automatic
+    scores: what an export reads, without running any notebook.
+    """
+    from nbgrader.api import MissingEntry
+
+    from autograder.course import nbgrader_gradebook
+    from autograder.hidden_tests import CHAPTERS
+
+    with nbgrader_gradebook(root) as gb:
+        try:
+            gb.find_assignment(chapter)
+        except MissingEntry:
+            gb.add_assignment(chapter)
+            gb.add_notebook(chapter, chapter)
+            for exercise in CHAPTERS[chapter]:
+                gb.add_grade_cell(f"{exercise.name}_hidden", chapter, chapter, max_score=exercise.points,
+                                  cell_type="code")
+                gb.add_solution_cell(exercise.name, chapter, chapter)
+        for student, points in scores.items():
+            gb.update_or_create_student(student)
+            gb.add_submission(chapter, student, timestamp=when)
+            for exercise in CHAPTERS[chapter]:
+                grade = gb.find_grade(f"{exercise.name}_hidden", chapter, chapter, student)
+                grade.auto_score = float(points.get(exercise.name, exercise.points))
+                grade.needs_manual_grade = False
+        gb.db.commit()
