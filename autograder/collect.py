@@ -79,6 +79,7 @@ class Upload:
     lms: Optional[str] = None
     anonymous: bool = False
     refused: Optional[str] = None  # why it is not read at all (a link, a device…)
+    origin: str = ""  # where it came from, as submission.json records it (default: ``where``)
 
     @property
     def notebook(self):
@@ -147,7 +148,7 @@ def label(key, name=""):
 def _store(root, chapter, upload, data, report):
     dest_dir = Path(root) / "submitted" / upload.key / chapter
     dest = dest_dir / notebook_name(chapter)
-    info = {"origin": upload.where, "late": bool(upload.late), "submitted": upload.when.isoformat(),
+    info = {"origin": upload.origin or upload.where, "late": bool(upload.late), "submitted": upload.when.isoformat(),
             "sha256": hashlib.sha256(data).hexdigest()}
     if upload.lms:
         info.update(lms=upload.lms, name=upload.name, file=upload.file, anonymous=upload.anonymous)
@@ -214,7 +215,8 @@ def _collect(chapter, uploads, root, report):
             exact = [u for u in notebooks if u.file == wanted]
             listed = ", ".join(printable(u.where) for u in notebooks)
             if len(exact) != 1:
-                report.problems.append(f"{who}: several notebooks and none is {wanted}: {listed}; none collected: "
+                which = f"none is {wanted}" if not exact else f"{len(exact)} are {wanted}"
+                report.problems.append(f"{who}: several notebooks and {which}: {listed}; none collected: "
                                        "ask the student which one to grade, keep only that one in the download "
                                        "and collect again")
                 continue
@@ -348,5 +350,6 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
             kind = member_kind(info)
             if kind:
                 upload.refused = f"is {kind}, not a regular file"
+            upload.origin = f"{Path(archive).name}:{info.filename}"
             uploads.append(upload)
         return _collect(chapter, uploads, root, report)

@@ -196,6 +196,17 @@ def feedback_comment(row):
     return " ".join(parts)
 
 
+def _not_a_participant(row, participants):
+    """Why ``row``'s student is not a participant of the Moodle assignment, or ``None``."""
+    if not (row.student.isascii() and row.student.isdigit()):
+        return "not a Moodle participant id"
+    if row.info.get("lms") not in (None, moodle.LMS):
+        return f"collected from a {row.info['lms'].capitalize()} download, not a Moodle participant id"
+    if participants is not None and row.student not in participants:
+        return "not on the grading worksheet imported for this chapter (another assignment's participant id?)"
+    return None
+
+
 def _moodle(rows, chapter, maxima, roster, mapping, result):
     max_grade = mapping.moodle.get(chapter, {}).get("max_grade") or roster.moodle_max_grade(chapter)
     maximum = maxima.get(chapter) or 1.0
@@ -212,11 +223,11 @@ def _moodle(rows, chapter, maxima, roster, mapping, result):
     for row in rows:
         if row.chapter != chapter:
             continue
-        if not (row.student.isascii() and row.student.isdigit()):
-            result.left_out.append(f"{roster.label(row.student, chapter)}: not a Moodle participant id (collected "
-                                   "from elsewhere than a Moodle download); enter this grade in Moodle by hand")
-            continue
         person = roster.person(row.student, chapter)
+        why = _not_a_participant(row, roster.moodle_participants(chapter))
+        if why:
+            result.left_out.append(f"{roster.label(row.student, chapter)}: {why}; enter this grade in Moodle by hand")
+            continue
         out.append([moodle.PARTICIPANT + row.student,
                     moodle.worksheet_text(spreadsheet_text(roster.name(row.student, chapter))),
                     moodle.worksheet_text(person.email if person else ""),

@@ -18,6 +18,7 @@ so ``nnfs-grade feedback`` and the stock command agree) then
   environment, temporary folders) by ``…``.
 """
 
+import functools
 import html
 import re
 import sys
@@ -35,6 +36,7 @@ NOT_TEXT = ("script", "style", "code", "pre", "math", "textarea")
 SCORE = re.compile(r"\(Score:\s*(-?[0-9.]+)\s*/\s*([0-9.]+)\)")
 
 
+@functools.lru_cache(maxsize=4096)  # every student's page has the chapter's formulas: convert each once
 def _mathml(tex, display):
     from latex2mathml.converter import convert
 

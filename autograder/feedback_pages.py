@@ -48,7 +48,8 @@ class Written:
 
     def lines(self, root):
         out = [f"feedback: {Path(folder).relative_to(root)}" for folder in self.written]
-        out.append(f"{len(self.written)} pages written, {len(self.unchanged)} unchanged"
+        count = len(self.written)
+        out.append(f"{count} page{'' if count == 1 else 's'} written, {len(self.unchanged)} unchanged"
                    + (" (nnfs-grade feedback --force writes all)" if self.unchanged else ""))
         return out
 

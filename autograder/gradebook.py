@@ -118,20 +118,46 @@ def _datetime(value):
     return value
 
 
-def _engine(root, db_url):
-    from sqlalchemy import create_engine
+class _Connection:
+    """The queries above on SQLite (the standard library's ``sqlite3``: no SQLAlchemy to import, a tenth of a
+    second saved on every command) or on any other database nbgrader accepts (SQLAlchemy Core)."""
 
-    url = gradebook_url(root, db_url)
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
-        return None
-    return create_engine(url)
+    def __init__(self, url):
+        self.url, self.sqlite, self.engine = url, None, None
+        if url.startswith("sqlite:///"):
+            import sqlite3
 
+            path = url[len("sqlite:///"):]
+            self.sqlite = sqlite3.connect(f"file:{path}?mode=ro", uri=True) if Path(path).is_file() else None
+        else:
+            from sqlalchemy import create_engine
 
-def _rows(connection, query, chapters):
-    from sqlalchemy import bindparam, text
+            self.engine = create_engine(url)
+            self.connection = self.engine.connect()
 
-    statement = text(query).bindparams(bindparam("chapters", expanding=True))
-    return connection.execute(statement, {"chapters": list(chapters)}).fetchall()
+    @property
+    def empty(self):
+        return self.sqlite is None and self.engine is None
+
+    def rows(self, query, chapters=None):
+        if self.sqlite is not None:
+            if chapters is not None:
+                query = query.replace(":chapters", "(" + ",".join("?" * len(chapters)) + ")")
+            return self.sqlite.execute(query, list(chapters or [])).fetchall()
+        from sqlalchemy import bindparam, text
+
+        statement = text(query)
+        if chapters is not None:
+            statement = statement.bindparams(bindparam("chapters", expanding=True))
+        return self.connection.execute(statement, {"chapters": list(chapters)} if chapters is not None else {}
+                                       ).fetchall()
+
+    def close(self):
+        if self.sqlite is not None:
+            self.sqlite.close()
+        if self.engine is not None:
+            self.connection.close()
+            self.engine.dispose()
 
 
 @dataclass
@@ -150,30 +176,25 @@ class Gradebook:
 
 def read(root=ROOT, db_url=None, chapters=None):
     """The gradebook's facts for ``chapters`` (default: every recorded chapter), see :class:`Gradebook`."""
-    engine = _engine(root, db_url)
-    if engine is None:
+    connection = _Connection(gradebook_url(root, db_url))
+    if connection.empty:
         return Gradebook({}, {}, [], [])
     try:
-        with engine.connect() as connection:
-            from sqlalchemy import text
-
-            recorded = [row[0] for row in connection.execute(text(_CHAPTERS))]
-            chapters = [c for c in (chapters if chapters is not None else recorded) if c in recorded]
-            students = sorted(row[0] for row in connection.execute(text(_STUDENTS)))
-            submissions = {}
-            if chapters:
-                for student, chapter, timestamp, due, extension in _rows(connection, _SUBMISSIONS, chapters):
-                    submissions[(student, chapter)] = Submission(student, chapter, _datetime(timestamp),
-                                                                 due=_datetime(extension) or _datetime(due))
-                for student, chapter, _, penalty, cell, auto, manual, extra, points in _rows(
-                        connection, _GRADES, chapters):
-                    sub = submissions[(student, chapter)]
-                    sub.late_penalty = penalty or 0.0
-                    sub.grades[cell] = Grade(auto, manual, float(points or 0.0), extra or 0.0)
-                for student, chapter, cell, _, manual in _rows(connection, _COMMENTS, chapters):
-                    submissions[(student, chapter)].comments[cell] = manual
-            maxima = {name: float(total or 0.0) for name, total in _rows(connection, _MAXIMA, chapters)} \
-                if chapters else {}
+        recorded = [row[0] for row in connection.rows(_CHAPTERS)]
+        chapters = [c for c in (chapters if chapters is not None else recorded) if c in recorded]
+        students = sorted(row[0] for row in connection.rows(_STUDENTS))
+        submissions, maxima = {}, {}
+        if chapters:
+            for student, chapter, timestamp, due, extension in connection.rows(_SUBMISSIONS, chapters):
+                submissions[(student, chapter)] = Submission(student, chapter, _datetime(timestamp),
+                                                             due=_datetime(extension) or _datetime(due))
+            for student, chapter, _, penalty, cell, auto, manual, extra, points in connection.rows(_GRADES, chapters):
+                sub = submissions[(student, chapter)]
+                sub.late_penalty = penalty or 0.0
+                sub.grades[cell] = Grade(auto, manual, float(points or 0.0), extra or 0.0)
+            for student, chapter, cell, _, manual in connection.rows(_COMMENTS, chapters):
+                submissions[(student, chapter)].comments[cell] = manual
+            maxima = {name: float(total or 0.0) for name, total in connection.rows(_MAXIMA, chapters)}
     finally:
-        engine.dispose()
+        connection.close()
     return Gradebook(submissions, maxima, students, recorded)

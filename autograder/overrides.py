@@ -125,7 +125,7 @@ def list_overrides(root=ROOT, db_url=None, chapter=None):
     return [o for key in sorted(book.submissions) for o in _overrides_of(book.submissions[key])]
 
 
-def describe(override, roster=None, chapter=None):
+def describe(override, roster=None):
     """One line: who, which exercise, the person's score and the grader's, the comment."""
     who = roster.label(override.student, override.chapter) if roster else override.student
     auto = "not graded" if override.auto is None else f"{override.auto:g}"

@@ -92,9 +92,9 @@ class Roster:
         if person and person.name:
             return person.name
         key = (student, chapter)
-        if key not in self._names:
+        if key not in self._names:  # this chapter's download first, then any other
             folders = [self.root / "submitted" / student / chapter] if chapter else []
-            folders += sorted((self.root / "submitted" / student).glob("*")) if not chapter else []
+            folders += sorted((self.root / "submitted" / student).glob("*"))
             self._names[key] = next((read_info(f).get("name") for f in folders if read_info(f).get("name")), "")
         return self._names[key]
 
@@ -112,6 +112,11 @@ class Roster:
 
     def canvas_assignment(self, assignment_id):
         return self.data.get("canvas", {}).get("assignments", {}).get(str(assignment_id))
+
+    def moodle_participants(self, chapter):
+        """The participant ids of ``chapter``'s imported grading worksheet, or ``None`` if none was imported."""
+        sheet = self._moodle(chapter)
+        return set(sheet.get("students", {})) if sheet else None
 
     def moodle_max_grade(self, chapter):
         return self._moodle(chapter).get("max_grade")

@@ -197,3 +197,17 @@ def test_control_characters_in_names_are_not_printed(course, tmp_path, capsys):
     assert run(course, "collect", CH1, "--from-zip", str(archive)) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "Evil?[2J Name (1234)" in out
+
+
+def test_two_files_for_one_student_never_replace_each_other(course, tmp_path):
+    """The same participant in both Moodle layouts of one zip (two downloads merged): both named, none collected."""
+    archive = tmp_path / "merged.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"Zoë Ångström_4821765_assignsubmission_file/{CH1}.ipynb", notebook_of("first"))
+        zf.writestr(f"Zoë Ångström_4821765_assignsubmission_file_{CH1}.ipynb", notebook_of("second"))
+    report = collect.collect_zip(CH1, archive, course)
+    assert not report.complete and report.collected == []
+    [problem] = report.problems
+    assert problem.startswith("Zoë Ångström (4821765): several notebooks and 2 are ")
+    assert f"Zoë Ångström_4821765_assignsubmission_file/{CH1}.ipynb" in problem
+    assert f"Zoë Ångström_4821765_assignsubmission_file_{CH1}.ipynb" in problem

@@ -252,3 +252,20 @@ def test_overrides_are_checked_before_they_are_written(canvas_course):
         overrides.set_override(CH1, "20101", "accuracy", 1, " ", canvas_course)
     with pytest.raises(overrides.OverrideError, match="no graded submission"):
         overrides.set_override(CH1, "nobody", "accuracy", 1, "x", canvas_course)
+
+
+def test_hostile_names_are_text_in_every_page(canvas_course, tmp_path):
+    """A name is the student's own input: it is escaped in the class report and the similarity report."""
+    from autograder import similarity
+
+    root = tmp_path / "course"
+    shutil.copytree(canvas_course, root)
+    data = roster.Roster.load(root)
+    data.data["canvas"]["students"]["20101"]["name"] = '<img src=x onerror="alert(1)">, Mallory'
+    data.save()
+    page = class_report.render(class_report.gather(CH1, root))
+    assert "<img src=x" not in page and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;, Mallory (20101)" in page
+    result = similarity.SimilarityResult(CH1, {}, [], [("20101", "no notebook")], [],
+                                         labels={"20101": roster.Roster.load(root).label("20101", CH1)})
+    report = similarity.report_html(result)
+    assert "<img src=x" not in report and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in report
