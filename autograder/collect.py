@@ -258,6 +258,18 @@ def _classify(parts, where, when, read):
     return Upload(where, None, parts[-1], when, read)
 
 
+def _wrapper(names):
+    """1 if every file of a zip is in one folder that holds an LMS download (a zip of the extracted zip), else 0."""
+    split = [tuple(p for p in name.replace("\\", "/").split("/") if p) for name in names]
+    split = [parts for parts in split if parts and not _skipped(parts)]
+    tops = {parts[0] for parts in split}
+    if len(tops) != 1 or any(len(parts) < 2 for parts in split) or moodle.parse_folder(next(iter(tops))):
+        return 0
+    inner = [parts[1:] for parts in split]
+    lms = [p for p in inner if moodle.parse_member(p) or (len(p) == 1 and canvas.parse_member(p[0]))]
+    return 1 if lms else 0
+
+
 def _skipped(parts):
     return any(part in SKIPPED_PARTS for part in parts) or parts[-1].startswith("._") or parts[-1] == ".DS_Store"
 
@@ -335,10 +347,12 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
         raise SystemExit(f"error: cannot read {archive}: {error}")
     report, uploads = CollectReport(Path(archive).name), []
     with zf:
+        wrapper = _wrapper([info.filename for info in zf.infolist() if not info.is_dir()]) if regex is None else 0
         for info in zf.infolist():
             parts = tuple(part for part in info.filename.replace("\\", "/").split("/") if part)
             if info.is_dir() or not parts or _skipped(parts):
                 continue
+            parts = parts[wrapper:]
             when = datetime.datetime(*info.date_time, tzinfo=datetime.timezone.utc)
             read = (lambda i=info: read_member(zf, i, MAX_NOTEBOOK_BYTES))
             if regex is not None:

@@ -211,3 +211,20 @@ def test_two_files_for_one_student_never_replace_each_other(course, tmp_path):
     assert problem.startswith("Zoë Ångström (4821765): several notebooks and 2 are ")
     assert f"Zoë Ångström_4821765_assignsubmission_file/{CH1}.ipynb" in problem
     assert f"Zoë Ångström_4821765_assignsubmission_file_{CH1}.ipynb" in problem
+
+
+def test_a_download_zipped_again_in_its_folder_is_read_the_same(course, tmp_path):
+    """An instructor who extracted the LMS's zip and compressed the folder again (Finder, Explorer) adds a level."""
+    students = the_class()[:5]
+    contents = {s.canvas_id: notebook_of(s.canvas_id) for s in students}
+    original = zipfile.ZipFile(canvas_zip(tmp_path / "c.zip", students, contents))
+    with zipfile.ZipFile(tmp_path / "again.zip", "w") as zf:
+        for name in original.namelist():
+            zf.writestr(f"NNFS-ch01 submissions/{name}", original.read(name))
+    report = collect.collect_zip(CH1, tmp_path / "again.zip", course)
+    assert report.complete and report.students == 5
+    assert all(collected(course, s.canvas_id)[0] == contents[s.canvas_id] for s in students)
+    # A zip of one student's folder is still that student's folder.
+    with zipfile.ZipFile(tmp_path / "one.zip", "w") as zf:
+        zf.writestr(f"alice/{CH1}.ipynb", notebook_of("alice"))
+    assert collect.collect_zip(CH1, tmp_path / "one.zip", course).collected[0][0] == "alice"
