@@ -60,16 +60,23 @@ def rows_of(path):
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+def graded_class(tmp_path_factory, lms):
+    """The class collected from ``lms``'s zip, its chapter 1 grades recorded as the grader writes them."""
+    root = course_folder(tmp_path_factory.mktemp(lms) / "course")
+    students, key = the_class(), f"{lms}_id"
+    make_zip = canvas_zip if lms == "canvas" else moodle_zip
+    archive = make_zip(root.parent / f"{lms}.zip", students, {getattr(s, key): notebook_of(getattr(s, key))
+                                                              for s in students})
+    assert run(root, "collect", CH1, "--from-zip", str(archive)) == 0
+    record_grades(root, CH1, scores_of(students, key))
+    return root
+
+
 @pytest.fixture(scope="module")
 def canvas_course(tmp_path_factory):
-    root = course_folder(tmp_path_factory.mktemp("canvas") / "course")
-    students = the_class()
-    archive = canvas_zip(root.parent / "canvas.zip", students, {s.canvas_id: notebook_of(s.canvas_id)
-                                                                   for s in students})
-    assert run(root, "collect", CH1, "--from-zip", str(archive)) == 0
-    record_grades(root, CH1, scores_of(students, "canvas_id"))
+    root = graded_class(tmp_path_factory, "canvas")
     record_grades(root, CH2, {})  # released, nobody submitted yet
-    (root.parent / "gradebook.csv").write_bytes(canvas_gradebook_export(students, ASSIGNMENTS, bom=True,
+    (root.parent / "gradebook.csv").write_bytes(canvas_gradebook_export(the_class(), ASSIGNMENTS, bom=True,
                                                                         manual_posting=True))
     assert run(root, "roster", "import", str(root.parent / "gradebook.csv")) == 0
     (root / "lms.toml").write_text("[canvas]\nch01_linear_classifiers = 48213\n"
@@ -79,13 +86,7 @@ def canvas_course(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def moodle_course(tmp_path_factory):
-    root = course_folder(tmp_path_factory.mktemp("moodle") / "course")
-    students = the_class()
-    archive = moodle_zip(root.parent / "moodle.zip", students, {s.moodle_id: notebook_of(s.moodle_id)
-                                                                   for s in students})
-    assert run(root, "collect", CH1, "--from-zip", str(archive)) == 0
-    record_grades(root, CH1, scores_of(students, "moodle_id"))
-    return root
+    return graded_class(tmp_path_factory, "moodle")
 
 
 # ---------------------------------------------------------------- rosters
