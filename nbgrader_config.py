@@ -83,6 +83,9 @@ c.Autograde.sanitize_preprocessors = [
 # finished to read anywhere: math as MathML (no CDN), exercises named in the score index, a
 # summary at the top, no paths of the grading machine (autograder/feedback.py).
 c.GenerateFeedback.post_convert_hook = "autograder.feedback.polish_hook"
+# nbconvert's HTML exporter without its own BeautifulSoup pass over every page (polish parses it
+# anyway): the same page for a third less time (autograder/feedback_export.py).
+c.GenerateFeedback.exporter_class = "autograder.feedback_export.FeedbackHTMLExporter"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "autograder.preprocessors.HideHiddenTestTracebacks",

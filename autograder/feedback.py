@@ -112,14 +112,19 @@ def page_scores(soup):
 
 
 def page_comments(soup):
-    """``{exercise: comment}``: what a person wrote under an answer (nbgrader's "Comments:" footer)."""
+    """``{exercise: comment}``: what a person wrote under an answer (nbgrader's "Comments:" footer).
+
+    The score index links each comment (``#comment-<exercise>``): only those anchors are looked up.
+    """
     comments = {}
-    for anchor in soup.find_all("a", attrs={"name": re.compile(r"^comment-")}):
-        panel = anchor.find_parent("div", class_="nbgrader_cell")
+    toc = soup.find(id="toc")
+    for link in toc.find_all("a", href=re.compile(r"^#comment-")) if toc is not None else []:
+        name = link["href"][len("#comment-"):]
+        anchor = soup.find("a", attrs={"name": f"comment-{name}"})
+        panel = anchor.find_parent("div", class_="nbgrader_cell") if anchor is not None else None
         footer = panel.find("div", class_="panel-footer") if panel is not None else None
         if footer is not None:
-            text = footer.get_text(" ", strip=True)
-            comments[anchor["name"][len("comment-"):]] = text.removeprefix("Comments:").strip()
+            comments[name] = footer.get_text(" ", strip=True).removeprefix("Comments:").strip()
     return comments
 
 

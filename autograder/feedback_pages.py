@@ -32,7 +32,8 @@ from .course import ROOT, nbgrader_api, notebook_name
 from .roster import Roster
 
 #: The code a page is made by: a change to any of these makes every page out of date.
-PAGE_CODE = ("feedback.py", "feedback_pages.py", "hidden_reports.py", "preprocessors.py", "roster.py")
+PAGE_CODE = ("feedback.py", "feedback_export.py", "feedback_pages.py", "hidden_reports.py", "preprocessors.py",
+             "roster.py")
 
 
 @dataclass
