@@ -147,6 +147,11 @@ def _canvas(rows, names, maxima, roster, mapping, result):
         points = entry["points"] or known.get("points") or maxima.get(name) or 0.0
         if not points:
             raise SystemExit(f"error: {name} has no points to export (it has no graded exercise)")
+        if not (entry["points"] or known.get("points")):
+            result.notes.append(f"{name}: Canvas's points possible for assignment {entry['id']} are unknown, so the "
+                                f"Points Possible row says {number(points)} (the chapter's): Canvas sets the "
+                                "assignment to that on import; import the gradebook export (nnfs-grade roster "
+                                "import) or give points in lms.toml if the assignment is worth something else")
         columns.append((name, canvas.title_with_id(title, entry["id"]), float(points), maxima.get(name) or 1.0))
     by_student = {}
     for row in rows:

@@ -270,3 +270,12 @@ def test_hostile_names_are_text_in_every_page(canvas_course, tmp_path):
                                          labels={"20101": roster.Roster.load(root).label("20101", CH1)})
     report = similarity.report_html(result)
     assert "<img src=x" not in report and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in report
+
+
+def test_the_roster_is_listed_by_name(canvas_course, capsys):
+    assert run(canvas_course, "roster", "show") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Canvas (gradebook.csv, imported ") and lines[0].endswith(": 23 students")
+    assert "  Ångström, Zoë (20101)  SIS S001 / zangstrom  Section A" in lines
+    assert lines.index("  Smith, Jo (20104)  SIS S004 / jsmith1  Section A") + 1 == lines.index(
+        "  Smith, Jo (20105)  SIS S005 / jsmith2  Section A")
