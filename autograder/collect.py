@@ -52,7 +52,7 @@ from typing import Callable, Optional
 
 from . import canvas, moodle
 from .course import ROOT, notebook_name, student_id_problem
-from .untrusted import Refused, member_kind, read_file, read_member
+from .untrusted import Refused, megabytes, member_kind, read_file, read_member
 
 #: Largest notebook collected (a chapter's notebook with its figures is about 1 MiB).
 MAX_NOTEBOOK_BYTES = 20 * 2**20
@@ -182,7 +182,8 @@ def _collect(chapter, uploads, root, report):
     for upload in uploads:
         if upload.key is None:
             if upload.refused:
-                report.problems.append(f"{printable(upload.where)}: {upload.refused}; not collected")
+                report.problems.append(f"{printable(upload.where)}: {upload.refused}; not collected (only regular "
+                                       "files are read: replace it by the file itself)")
             elif upload.notebook:
                 report.problems.append(f"{printable(upload.where)}: cannot tell whose submission this is: "
                                        f"{NAMING_HELP}; not collected")
@@ -233,7 +234,8 @@ def _collect(chapter, uploads, root, report):
         try:
             data = chosen.read()
         except (Refused, OSError) as error:
-            report.problems.append(f"{printable(chosen.where)}: {_reason(error)}; not collected")
+            report.problems.append(f"{printable(chosen.where)}: {_reason(error)}; not collected: ask {who} to "
+                                   f"upload the chapter's notebook itself (under {megabytes(MAX_NOTEBOOK_BYTES)})")
             continue
         _store(root, chapter, chosen, data, report)
     return report
