@@ -141,6 +141,9 @@ def write_pages(chapter, students=None, root=ROOT, db_url=None, force=False, job
             todo.append(student)
     problems, outcome = [], []
     batches = _chunks(todo, max(1, min(jobs, len(todo) // 3)))
+    if batches:  # load nbgrader's application (seconds) once, before the batches' processes are forked from this one
+        import nbgrader.apps  # noqa: F401
+        import nbgrader.converters  # noqa: F401
     if len(batches) > 1:
         with concurrent.futures.ProcessPoolExecutor(len(batches), mp_context=multiprocessing.get_context("fork")) \
                 as pool:
