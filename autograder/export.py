@@ -189,7 +189,8 @@ def _canvas(rows, names, maxima, roster, mapping, result):
 
 def feedback_comment(row):
     """The short feedback comment of the Moodle worksheet (plain text; made HTML by the writer)."""
-    parts = [f"Autograded notebook: {number(row.total)} of {number(row.max)} points."]
+    parts = [f"Score: {number(row.total)} of {number(row.max)} points, autograded"
+             + (", with what your instructor set below." if row.changed else ".")]
     short = [f"{name} {number(score)}/{number(row.points[name])}" for name, score in row.exercises.items()
              if name not in row.changed and score < row.points.get(name, 0.0) - 1e-9]
     if short:

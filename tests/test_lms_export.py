@@ -30,6 +30,8 @@ CH2 = "ch02_hidden_layers"
 MAX1 = sum(e.points for e in CHAPTERS[CH1])
 #: Points each student lost, by exercise (the rest full marks).
 LOST = {0: {}, 3: {"accuracy": 0}, 4: {}, 6: {"linear_scores": 0, "accuracy": 1}, 15: {"gradient_descent": 1.5}}
+#: What the Moodle feedback comment says of them.
+LOST_TEXT = {3: "accuracy 0/2", 6: "linear_scores 0/2, accuracy 1/2", 15: "gradient_descent 1.5/3"}
 ASSIGNMENTS = [("Chapter 1: Linear classifiers", "48213", 10.0), ("Chapter 2: Hidden layers", "48214", 20.0)]
 
 
@@ -188,8 +190,9 @@ def test_the_moodle_worksheet_is_what_moodle_imports(moodle_course, tmp_path):
         row = by_id[f"Participant {s.moodle_id}"]
         name = "'" + s.full_name if s.full_name.startswith("=") else s.full_name
         assert row[1:5] == [name.replace("\\", "/"), s.email, export.number(total(n) * 100 / MAX1), "100"]
-        assert row[6].startswith(f"Autograded notebook: {export.number(total(n))} of {MAX1:g} points.")
-    assert "Not full marks: accuracy 0/2." in by_id["Participant 4821768"][6]
+        assert row[6] == (f"Score: {export.number(total(n))} of {MAX1:g} points, autograded. "
+                          + (f"Not full marks: {LOST_TEXT[n]}. " if n in LOST_TEXT else "")
+                          + "Details on your feedback page.")
 
 
 def test_without_a_worksheet_moodle_grades_are_points_and_the_export_says_so(moodle_course, tmp_path):
@@ -279,3 +282,17 @@ def test_the_roster_is_listed_by_name(canvas_course, capsys):
     assert "  Ångström, Zoë (20101)  SIS S001 / zangstrom  Section A" in lines
     assert lines.index("  Smith, Jo (20104)  SIS S004 / jsmith1  Section A") + 1 == lines.index(
         "  Smith, Jo (20105)  SIS S005 / jsmith2  Section A")
+
+
+def test_an_override_reaches_the_moodle_worksheet_with_its_comment(moodle_course, tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(moodle_course, root)
+    overrides.set_override(CH1, "4821768", "accuracy", 2, "the <loop> was right & so was the mean", root)
+    (root / "lms.toml").write_text("[moodle]\nch01_linear_classifiers = { max_grade = 50 }\n")
+    assert run(root, "export", CH1, "--format", "moodle", "--to", str(tmp_path / "m.csv")) == 0
+    assert moodle.import_problems((tmp_path / "m.csv").read_text("utf-8"), max_grade=50) == []
+    row = {r[0]: r for r in rows_of(tmp_path / "m.csv")}["Participant 4821768"]
+    assert row[3:5] == ["50", "50"]
+    assert row[6] == (f"Score: {MAX1:g} of {MAX1:g} points, autograded, with what your instructor set below. "
+                      "Set by your instructor: accuracy 2 (the &lt;loop&gt; was right &amp; so was the mean). "
+                      "Details on your feedback page.")  # Moodle stores the comment as HTML: escaped
