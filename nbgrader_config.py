@@ -18,9 +18,12 @@ c.CourseDirectory.source_directory = "chapters"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 # Never copy code a student submits next to the notebook into the grading folder:
 # a `numpy.py`, `autograder/` or edited `coursekit/` would shadow the real ones.
+# The grader's own records (what collect saw, the grading notes with their integrity
+# flags) stay with the instructor: nbgrader would copy them into the feedback folder.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
     "*.py", "*.so", "*.pyd", "*.pth", "coursekit",
+    "grading.json", "submission.json",
 ]
 
 # The student's code never shares a process with the reference: each submission runs
@@ -90,6 +93,9 @@ c.GenerateFeedback.post_convert_hook = "autograder.feedback.polish_hook"
 # script can run in it (instructors open these pages and upload them to their LMS). nbconvert's own
 # sanitize_html is not used: its allowlist escapes headings, paragraphs and images, so the
 # chapter's own text would show as markup.
+# nbconvert's HTML exporter without its own BeautifulSoup pass over every page (polish parses it
+# anyway): the same page for a third less time (autograder/feedback_export.py).
+c.GenerateFeedback.exporter_class = "autograder.feedback_export.FeedbackHTMLExporter"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "autograder.preprocessors.HideHiddenTestTracebacks",
@@ -113,10 +119,10 @@ c.GenerateAssignment.post_convert_hook = release_steps.add_coursekit
 # unfinished.
 c.Validator.validate_all = True
 
-# `nbgrader zip_collect CHAPTER`: an LMS zip in downloaded/CHAPTER/archive/ with
-# Canvas-style names, <id>[_LATE]_<number>_<number>_<file>.ipynb. A student's only
-# notebook is collected under the chapter's name even if it was renamed
-# (autograder/lms.py).
+# `nbgrader zip_collect CHAPTER`: a Canvas or Moodle zip in downloaded/CHAPTER/archive/,
+# read by those systems' naming rules (Canvas user id, Moodle participant id). A
+# student's only notebook is collected under the chapter's name even if it was
+# renamed (autograder/lms.py).
 from autograder import lms  # noqa: E402
 
 c.FileNameCollectorPlugin.named_regexp = lms.CANVAS_PATTERN

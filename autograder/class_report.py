@@ -10,14 +10,20 @@ base64 with alt text, and the page has no script. It shows
 * the hints the grader gave most often across the class (the mistakes to
   teach again), with the exercises they belong to and who got them;
 * time-outs and crashes, integrity flags and late submissions, per student;
-* every student, with "not submitted" (never 0) for those without a submission.
+* every student, named as the roster names them (:mod:`autograder.roster`),
+  with "not submitted" (never 0) for those without a submission;
+* every score a person set (:mod:`autograder.overrides`), marked ✎ with the
+  comment and what the grader gave.
 
 Scores come from the gradebook (nbgrader's API); hints, time-outs and flags
 from the hidden-test cells of the autograded notebooks
 (:mod:`autograder.hidden_reports`); lateness from ``submission.json``
-(the LMS's late flag) or nbgrader's due date. The class is every student in
-the gradebook (``nbgrader db student add`` puts a student on it) and every
-student with a folder under ``submitted/`` for the chapter.
+(the LMS's late flag) or nbgrader's due date. The class is the roster
+imported from the LMS (``nnfs-grade roster import``; for Moodle, the chapter's
+own list) and every student with a submission; without a roster, every
+student in the gradebook (``nbgrader db student add`` puts a student on it)
+except the participant ids of other Moodle assignments, and every student
+with a folder under ``submitted/`` for the chapter.
 """
 
 import base64
@@ -32,9 +38,10 @@ from typing import Optional
 
 import nbformat
 
-from . import hidden_reports, inert_html
+from . import gradebook, hidden_reports, inert_html
 from .collect import notebook_problem, read_info
-from .course import ROOT, nbgrader_api, notebook_name, student_id_problem
+from .course import ROOT, notebook_name, student_id_problem
+from .roster import Roster
 from .submission_checks import suspicious_lines
 
 GRADED, NOT_GRADED, NOT_SUBMITTED = "graded", "not graded", "not submitted"
@@ -57,6 +64,11 @@ class Student:
     stopped: list = field(default_factory=list)  # hidden_reports.StoppedCell
     flags: list = field(default_factory=list)
     note: str = ""  # why a submission is not graded
+    label: str = ""  # "Name (id)" as the roster (or the download) names the student
+    changed: dict = field(default_factory=dict)  # exercise -> (the grader's score, a person's comment)
+
+    def __post_init__(self):
+        self.label = self.label or self.id
 
     def endings(self, kinds):
         """``[(exercise, problem)]`` for exercises some of whose cases ended in one of ``kinds``."""
@@ -143,22 +155,21 @@ def _hidden_tests(chapter):
 
 def _gradebook(chapter, root, db_url=None):
     """``(roster, {student: submission facts})`` read from the gradebook."""
-    from nbgrader.api import MissingEntry
-
-    api = nbgrader_api(root, db_url)
+    book = gradebook.read(root, db_url, [chapter])
     submissions = {}
-    with api.gradebook as gb:
-        roster = [student.id for student in gb.students]
-        try:
-            assignment = gb.find_assignment(chapter)
-        except MissingEntry:
-            return roster, submissions
-        for sub in assignment.submissions:
-            grades = {g.name: g.score for nb in sub.notebooks for g in nb.grades if g.max_score}
-            submissions[sub.student_id] = {
-                "score": float(sub.score), "max_score": float(sub.max_score), "grades": grades,
-                "timestamp": sub.timestamp, "seconds_late": float(sub.total_seconds_late or 0)}
-    return roster, submissions
+    for student, sub in book.of(chapter).items():
+        submissions[student] = {
+            "score": float(sub.score), "max_score": float(book.maxima.get(chapter, 0.0)),
+            "grades": {name: g.score for name, g in sub.grades.items() if g.points},
+            "timestamp": sub.timestamp, "seconds_late": float(sub.seconds_late),
+            "changed": {name: (sub.exercise(name).auto, sub.comments.get(name, "")) for name in sub.changed}}
+    return book.students, submissions
+
+
+def _moodle_elsewhere(root, student, chapter):
+    """True if ``student`` was collected only from Moodle downloads of other chapters (participant ids differ)."""
+    folders = [f for f in (Path(root) / "submitted" / student).glob("*") if f.is_dir()]
+    return bool(folders) and all(f.name != chapter and read_info(f).get("lms") == "moodle" for f in folders)
 
 
 def _submitted(chapter, root):
@@ -220,6 +231,7 @@ def _student(student, chapter, root, exercises, labels, facts):
         row.status, row.note = NOT_GRADED, _not_graded_reason(student, chapter, folder)
         return row
     row.status, row.score, row.max_score = GRADED, facts["score"], facts["max_score"]
+    row.changed = dict(facts.get("changed", {}))
     row.exercise_scores = {name: facts["grades"].get(f"{name}_hidden", facts["grades"].get(name))
                            for name, _ in exercises}
     graded_nb = _read_notebook(Path(root) / "autograded" / student / chapter / notebook_name(chapter))
@@ -246,9 +258,16 @@ def gather(chapter, root=ROOT, db_url=None):
     root = Path(root)
     exercises = _exercises(chapter, root)
     labels = _hidden_tests(chapter)
-    roster, submissions = _gradebook(chapter, root, db_url)
-    ids = sorted(set(roster) | set(submissions) | set(_submitted(chapter, root)))
+    on_gradebook, submissions = _gradebook(chapter, root, db_url)
+    roster = Roster.load(root)
+    listed = roster.class_list(chapter)
+    if listed is None:  # no roster: nbgrader's students, but not those who are another Moodle assignment's ids
+        listed = [s for s in on_gradebook if not _moodle_elsewhere(root, s, chapter)]
+    ids = sorted(set(listed) | set(submissions) | set(_submitted(chapter, root)))
     students = [_student(s, chapter, root, exercises, labels, submissions.get(s)) for s in ids]
+    for s in students:
+        s.label = roster.label(s.id, chapter)
+    students.sort(key=lambda s: (s.label.casefold(), s.id))
     graded = [s for s in students if s.status == GRADED]
 
     stats = []
@@ -276,8 +295,8 @@ def gather(chapter, root=ROOT, db_url=None):
                     hint.cases += 1
                     if name not in hint.exercises:
                         hint.exercises.append(name)
-                    if s.id not in hint.students:
-                        hint.students.append(s.id)
+                    if s.label not in hint.students:
+                        hint.students.append(s.label)
     ranked = sorted(hints.values(), key=lambda h: (-len(h.students), -h.cases, h.text))
 
     scores = [s.score for s in graded]
@@ -295,6 +314,7 @@ def gather(chapter, root=ROOT, db_url=None):
         "lowest": min(scores) if scores else None,
         "highest": max(scores) if scores else None,
         "full marks": sum(score >= max_score - 1e-9 for score in scores),
+        "changed by a person": sum(bool(s.changed) for s in graded),
     }
     generated = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     return ClassReport(chapter, generated, max_score, students, stats, ranked, summary)

@@ -76,6 +76,25 @@ def student_id_problem(student_id):
     return None
 
 
+def _this_environment_first():
+    bin_dir = os.path.dirname(sys.executable)
+    if not os.environ.get("PATH", "").startswith(bin_dir + os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def nbgrader_gradebook(root=None, db_url=None):
+    """nbgrader's ``Gradebook`` of the course (``with`` it); it runs ``alembic`` to create a new database."""
+    from nbgrader.api import Gradebook
+
+    _this_environment_first()
+    return Gradebook(gradebook_url(root, db_url))
+
+
+def gradebook_url(root=None, db_url=None):
+    """The gradebook's database URL: ``db_url``, else ``root/gradebook.db`` (SQLite)."""
+    return db_url or "sqlite:///" + str(Path(root or ROOT).resolve() / "gradebook.db")
+
+
 def nbgrader_api(root=None, db_url=None):
     """An ``NbGraderAPI`` that reads ``nbgrader_config.py`` of the course folder ``root``.
 
@@ -89,12 +108,10 @@ def nbgrader_api(root=None, db_url=None):
     from traitlets.config.loader import PyFileConfigLoader
 
     root = Path(root or ROOT).resolve()
-    bin_dir = os.path.dirname(sys.executable)
-    if not os.environ.get("PATH", "").startswith(bin_dir + os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    _this_environment_first()
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     config.CourseDirectory.root = str(root)
-    config.CourseDirectory.db_url = db_url or "sqlite:///" + str(root / "gradebook.db")
+    config.CourseDirectory.db_url = gradebook_url(root, db_url)
     config.RestoreMissingCells.source_directory = str(root / "chapters")
     config.SandboxedExecute.source_directory = str(root / "chapters")
     config.SandboxedExecute.secret_file = str(root / SECRET_FILE)

@@ -9,9 +9,11 @@ so ``nnfs-grade feedback`` and the stock command agree) then
   nbgrader's MathJax from a CDN leaves raw ``$…$``; the MathJax scripts go;
 * names the exercises in the score index (nbgrader writes "Test cell" for
   each) and leaves out the setup cell, which is worth nothing;
-* puts a summary at the top: per exercise, the score, the first failed
-  check and the hint for it, read from the autograded notebook
-  (:mod:`autograder.hidden_reports`);
+* puts a summary at the top, headed with the student's name and id: per
+  exercise, the score as the page shows it (the gradebook's, so a score a
+  person set counts, marked with their comment and what the grader gave),
+  the first failed check and the hint for it, read from the autograded
+  notebook (:mod:`autograder.hidden_reports`);
 * replaces paths of the grading machine (the course folder, the Python
   environment, temporary folders) by ``…``;
 * makes the page inert (:mod:`autograder.inert_html`): the student's markdown
@@ -20,6 +22,7 @@ so ``nnfs-grade feedback`` and the stock command agree) then
   first in the page.
 """
 
+import functools
 import html
 import re
 import sys
@@ -33,8 +36,11 @@ from . import hidden_reports, inert_html
 #: Display math first, then inline math; a ``$`` escaped as ``\$`` is text.
 MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$]+?)(?<!\\)\$", re.S)
 NOT_TEXT = ("script", "style", "code", "pre", "math", "textarea")
+#: nbgrader's score index: "(Score: 1.5 / 2.0)".
+SCORE = re.compile(r"\(Score:\s*(-?[0-9.]+)\s*/\s*([0-9.]+)\)")
 
 
+@functools.lru_cache(maxsize=4096)  # every student's page has the chapter's formulas: convert each once
 def _mathml(tex, display):
     from latex2mathml.converter import convert
 
@@ -93,12 +99,52 @@ def name_exercises(soup):
             link.string = target[: -len("_hidden")]
 
 
-def summary_table(soup, reports):
-    """A table of each exercise's score, first failed check and hint, for the top of the page."""
+def page_scores(soup):
+    """``{grade id: (score, points)}`` as the page shows them: nbgrader wrote them from the gradebook.
+
+    They include every score a person set (``nnfs-grade override``, nbgrader's
+    formgrader), which the autograded notebook's reports do not know about.
+    """
+    scores = {}
+    toc = soup.find(id="toc")
+    for link in toc.find_all("a") if toc is not None else []:
+        item = link.find_parent("li")
+        found = SCORE.search(item.get_text(" ")) if item is not None else None
+        if found:
+            scores[(link.get("href") or "").lstrip("#")] = (float(found.group(1)), float(found.group(2)))
+    return scores
+
+
+def page_comments(soup):
+    """``{exercise: comment}``: what a person wrote under an answer (nbgrader's "Comments:" footer).
+
+    The score index links each comment (``#comment-<exercise>``): only those anchors are looked up.
+    """
+    comments = {}
+    toc = soup.find(id="toc")
+    for link in toc.find_all("a", href=re.compile(r"^#comment-")) if toc is not None else []:
+        name = link["href"][len("#comment-"):]
+        anchor = soup.find("a", attrs={"name": f"comment-{name}"})
+        panel = anchor.find_parent("div", class_="nbgrader_cell") if anchor is not None else None
+        footer = panel.find("div", class_="panel-footer") if panel is not None else None
+        if footer is not None:
+            comments[name] = footer.get_text(" ", strip=True).removeprefix("Comments:").strip()
+    return comments
+
+
+def summary_table(soup, reports, scores=None, comments=None):
+    """A table of each exercise's score, first failed check and hint, for the top of the page.
+
+    The score is the page's own (``scores``, from the gradebook); where a person
+    changed it or commented, the row says so, with their comment and what the
+    grader gave.
+    """
+    scores, comments = scores or {}, comments or {}
     rows = []
     for name, report in reports.items():
-        score = "–" if report.score is None else f"{report.score:g}"
-        points = "" if report.points is None else f" / {report.points:g}"
+        score, points = scores.get(f"{name}_hidden", (report.score, report.points))
+        shown = "–" if score is None else f"{score:g}"
+        shown += "" if points is None else f" / {points:g}"
         if report.scored_zero:
             first, hint = report.scored_zero, ""
         elif report.failures:
@@ -106,7 +152,12 @@ def summary_table(soup, reports):
             first, hint = f"{failure.case}: {failure.problem}", failure.hint or ""
         else:
             first, hint = "all checks passed", ""
-        rows.append((name, score + points, first, hint))
+        changed = score is not None and report.score is not None and abs(score - report.score) > 1e-9
+        if changed or comments.get(name):
+            grader = "–" if report.score is None else f"{report.score:g}"
+            first = (f"set by your instructor (the grader gave {grader}): " if changed else
+                     "your instructor's comment: ") + (comments.get(name) or "see below") + "; grader: " + first
+        rows.append((name, shown, first, hint))
     table = soup.new_tag("table", attrs={"class": "table table-condensed nnfs-summary"})
     head = soup.new_tag("tr")
     for title in ("exercise", "score", "first failed check", "hint"):
@@ -132,21 +183,26 @@ def hide_machine_paths(text, roots):
     return re.sub(r"/tmp/nnfs-[\w.-]+", "…", text)
 
 
-def polish(html_path, graded_notebook, roots=()):
-    """Finish one feedback page in place (see the module's docstring)."""
+def polish(html_path, graded_notebook, roots=(), student=None):
+    """Finish one feedback page in place (see the module's docstring); ``student``: whose, as the page names them."""
     path = Path(html_path)
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     inert_html.sanitize_notebook_html(soup)
     drop_mathjax(soup)
     convert_math(soup)
+    scores, comments = page_scores(soup), page_comments(soup)
     name_exercises(soup)
     reports = hidden_reports.notebook_reports(nbformat.read(graded_notebook, as_version=4))
     if reports:
         box = soup.new_tag("div", attrs={"class": "panel-body nnfs-summary-box"})
+        if student:
+            whose = soup.new_tag("p", attrs={"class": "nnfs-student"})
+            whose.string = f"Feedback for {student}"
+            box.append(whose)
         title = soup.new_tag("p")
         title.string = "Your exercises at a glance (details below, after each exercise):"
         box.append(title)
-        box.append(summary_table(soup, reports))
+        box.append(summary_table(soup, reports, scores, comments))
         toc = soup.find(id="toc")
         (toc.insert_after(box) if toc is not None else soup.body.insert(0, box))
     from .course import ROOT
@@ -157,10 +213,17 @@ def polish(html_path, graded_notebook, roots=()):
 
 
 def polish_hook(assignment=None, student=None, notebooks=(), **_):
-    """``GenerateFeedback.post_convert_hook``: polish the feedback of ``student`` for ``assignment``."""
+    """``GenerateFeedback.post_convert_hook``: polish the feedback pages of ``notebooks``.
+
+    Whose and which chapter come from each notebook's path: nbgrader passes
+    ``student="*"`` when it writes a whole class at once.
+    """
+    from .roster import Roster
+
     for notebook in notebooks:
         graded = Path(notebook)
         root = graded.parents[3]  # <root>/autograded/<student>/<assignment>/<notebook>.ipynb
-        page = root / "feedback" / str(student) / str(assignment) / f"{graded.stem}.html"
+        student, assignment = graded.parents[1].name, graded.parent.name
+        page = root / "feedback" / student / assignment / f"{graded.stem}.html"
         if page.is_file():
-            polish(page, graded, roots=[root, root.resolve()])
+            polish(page, graded, roots=[root, root.resolve()], student=Roster.load(root).label(student, assignment))

@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 
 from . import jobs as worker
-from . import inert_html, leaks, sandbox, secret
+from . import sandbox, secret
 from .collect import notebook_problem
 from .course import ROOT, SECRET_FILE, nbgrader_api, notebook_name, student_id_problem
 from .submission_checks import suspicious_lines
@@ -285,43 +285,36 @@ def grade_student(api, chapter, student, root=ROOT):
 # ---------------------------------------------------------------- reporting and feedback
 
 
-def summary_table(chapter, results):
-    """A rich table of the results: one row per student."""
+def summary_table(chapter, results, root=ROOT, db_url=None):
+    """A rich table of the results: one row per student, named as the roster (or the download) names them."""
+    from rich.markup import escape
     from rich.table import Table
 
+    from . import gradebook
+    from .roster import Roster
+
+    roster = Roster.load(root)
+    book = gradebook.read(root, db_url, [chapter])
     table = Table(title=f"Grades for {chapter}", title_justify="left")
     for column in ("student", "status", "score", "notes"):
         table.add_column(column, overflow="fold")
     for r in results:
         score = f"{r.score:g}/{r.max_score:g}" if r.status in ("graded", "unchanged") else "-"
-        table.add_row(r.student, r.status, score, "; ".join(r.notes))
+        notes = list(r.notes)
+        sub = book.submissions.get((r.student, chapter))
+        for name in (sub.changed if sub else []):
+            grade = sub.exercise(name)
+            auto = "-" if grade.auto is None else f"{grade.auto:g}"
+            notes.append(f"✎ {name} {grade.score:g}/{grade.points:g} set by a person (the grader gives {auto}; "
+                         "nnfs-grade override list)")
+        table.add_row(escape(roster.label(r.student, chapter)), r.status, score, escape("; ".join(notes)))
     graded = sum(r.status in ("graded", "unchanged") for r in results)
     table.caption = f"{graded} graded, {len(results) - graded} not graded (see notes)"
     return table
 
 
-def feedback_chapter(chapter, students=None, root=ROOT, db_url=None):
-    """Write ``feedback/<id>/<chapter>/*.html``; return ``(written, problems)``."""
-    api = nbgrader_api(root, db_url)
-    autograded = Path(root) / "autograded"
-    students = students or sorted(d.parent.name for d in autograded.glob(f"*/{chapter}") if d.is_dir())
-    written, problems = [], []
-    for student in students:
-        result = api.generate_feedback(chapter, student, force=True)
-        folder = Path(root) / "feedback" / student / chapter
-        if not result["success"]:
-            problems.append(f"{student}: nbgrader could not write feedback: {worker._last_error(result)}")
-            continue
-        found = leaks.scan_tree(folder, hidden_tests_only=True)
-        unsafe = [page.name for page in folder.glob("*.html") if not inert_html.is_inert(page.read_text("utf-8"))]
-        if unsafe:
-            shutil.rmtree(folder)
-            problems.append(f"{student}: feedback page {', '.join(unsafe)} could not be made inert (see the "
-                            "log); deleted")
-            continue
-        if found:
-            shutil.rmtree(folder)
-            problems.append(f"{student}: feedback showed hidden material ({'; '.join(sum(found.values(), []))}); deleted")
-            continue
-        written.append(folder)
-    return written, problems
+def feedback_chapter(chapter, students=None, root=ROOT, db_url=None, force=False, jobs=1):
+    """Write ``feedback/<id>/<chapter>/*.html`` for what changed (:mod:`.feedback_pages`); ``(written, problems)``."""
+    from .feedback_pages import write_pages
+
+    return write_pages(chapter, students, root, db_url, force=force, jobs=jobs)

@@ -105,6 +105,10 @@ class SimilarityResult:
     nothing_written: list  # compared, but no code of their own as long as the noise threshold
     noise: int = NOISE
     release_lines: dict = field(default_factory=dict, repr=False)
+    labels: dict = field(default_factory=dict)  # id -> "Name (id)" as the roster names the student
+
+    def who(self, student):
+        return self.labels.get(student, student)
 
     def lines(self, top=TOP):
         """The summary printed by ``nnfs-grade similarity``."""
@@ -113,9 +117,10 @@ class SimilarityResult:
                f"{len(self.pairs)} pairs, {look} scoring {LOOK_AT:.2f} or more"]
         for rank, pair in enumerate(self.pairs[:top], 1):
             mark = "  <- worth a look" if pair.score >= LOOK_AT else ""
-            out.append(f"{rank:3d}. {pair.a} / {pair.b}: {pair.score_a:.2f} / {pair.score_b:.2f}{mark}")
-        out += [f"not compared: {student}: {reason}" for student, reason in self.not_compared]
-        out += [f"nothing to compare: {student}: no code of their own beyond the release "
+            out.append(f"{rank:3d}. {self.who(pair.a)} / {self.who(pair.b)}: {pair.score_a:.2f} / "
+                       f"{pair.score_b:.2f}{mark}")
+        out += [f"not compared: {self.who(student)}: {reason}" for student, reason in self.not_compared]
+        out += [f"nothing to compare: {self.who(student)}: no code of their own beyond the release "
                 f"(none, or under {self.noise} normalised characters)" for student in self.nothing_written]
         return out
 
@@ -285,7 +290,11 @@ def similarity(chapter, root=ROOT, noise=NOISE):
             release_lines.setdefault(None, set()).update(lines)
             if c.metadata.get("nbgrader", {}).get("solution"):
                 release_lines[c.metadata["nbgrader"].get("grade_id")] = lines
-    return SimilarityResult(chapter, students, pairs, not_compared, nothing, noise, release_lines)
+    from .roster import Roster
+
+    roster = Roster.load(root)
+    labels = {s: roster.label(s, chapter) for s in list(students) + [s for s, _ in not_compared]}
+    return SimilarityResult(chapter, students, pairs, not_compared, nothing, noise, release_lines, labels)
 
 
 # ----------------------------------------------------------------------------------------
@@ -384,6 +393,10 @@ def report_html(result, top=TOP, when=None):
     """The whole report as one self-contained HTML page (no scripts, no outside files)."""
     when = when or datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     esc = html.escape
+
+    def whose(student):
+        return esc(result.who(student))
+
     top = max(top, 0)
     listed = result.pairs[:top] + [p for p in result.pairs[top:] if p.score >= LOOK_AT]
     detailed = listed[:top]
@@ -424,9 +437,9 @@ def report_html(result, top=TOP, when=None):
                      "<th>share of B in A</th><th>matched characters of A (normalised)</th></tr>")
         for rank, p in enumerate(listed, 1):
             cls = ' class="look"' if p.score >= LOOK_AT else ""
-            name = f'<a href="#pair-{rank}">{esc(p.a)}</a>' if rank <= top else esc(p.a)
+            name = f'<a href="#pair-{rank}">{whose(p.a)}</a>' if rank <= top else whose(p.a)
             parts.append(f'<tr{cls}><td class="num">{rank}</td><td>{name}</td>'
-                         f'<td>{esc(p.b)}</td><td class="num">{p.score_a:.2f}</td>'
+                         f'<td>{whose(p.b)}</td><td class="num">{p.score_a:.2f}</td>'
                          f'<td class="num">{p.score_b:.2f}</td><td class="num">{p.overlap}</td></tr>')
         parts.append("</table>")
         if len(listed) > top:
@@ -443,14 +456,14 @@ def report_html(result, top=TOP, when=None):
         parts.append("<h2>Each student's closest match</h2><table><tr><th>student</th><th>closest</th>"
                      "<th>share of the student's code found there</th></tr>")
         for me, (other, score) in sorted(best.items(), key=lambda kv: (-kv[1][1], kv[0])):
-            other = esc(other) if score > 0 else "(no one: nothing shared)"
-            parts.append(f'<tr><td>{esc(me)}</td><td>{other}</td><td class="num">{score:.2f}</td></tr>')
+            other = whose(other) if score > 0 else "(no one: nothing shared)"
+            parts.append(f'<tr><td>{whose(me)}</td><td>{other}</td><td class="num">{score:.2f}</td></tr>')
         parts.append("</table>")
     parts.append('<h2 id="not-compared">Not compared</h2>')
     if result.not_compared or result.nothing_written:
         parts.append("<ul>")
-        parts += [f"<li><strong>{esc(s)}</strong>: {esc(reason)}</li>" for s, reason in result.not_compared]
-        parts += [f"<li><strong>{esc(s)}</strong>: compared, but there is nothing to compare: the "
+        parts += [f"<li><strong>{whose(s)}</strong>: {esc(reason)}</li>" for s, reason in result.not_compared]
+        parts += [f"<li><strong>{whose(s)}</strong>: compared, but there is nothing to compare: the "
                   "notebook holds no code of the student's own beyond the release (none, or under "
                   f"{result.noise} normalised characters), so it matches no one</li>"
                   for s in result.nothing_written]
@@ -460,14 +473,14 @@ def report_html(result, top=TOP, when=None):
     parts.append("<h2>Matching lines, side by side</h2>")
     for rank, p in enumerate(detailed, 1):
         a, b = result.students[p.a], result.students[p.b]
-        parts.append(f'<section id="pair-{rank}" class="pair-section"><h3>{rank}. {esc(p.a)} and {esc(p.b)}: '
+        parts.append(f'<section id="pair-{rank}" class="pair-section"><h3>{rank}. {whose(p.a)} and {whose(p.b)}: '
                      f'{p.score_a:.2f} / {p.score_b:.2f}</h3>')
         if not p.overlap:
             parts.append("<p>No matching code.</p></section>")
             continue
         parts.append('<div class="pair">')
         for who, student, slices in ((p.a, a, p.slices_a), (p.b, b, p.slices_b)):
-            parts.append(f'<div class="side" data-student="{esc(who)}"><h4>{esc(who)}</h4>'
+            parts.append(f'<div class="side" data-student="{esc(who)}"><h4>{whose(who)}</h4>'
                          f"{_side(student, slices, result.release_lines)}</div>")
         parts.append("</div></section>")
     parts.append("</body></html>\n")

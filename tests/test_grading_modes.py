@@ -98,7 +98,7 @@ def test_serial_pool_and_dask_give_the_same_grades_and_csv(template, tmp_path):
         assert scores(results) == WANTED, (mode, [r.notes for r in results])
         exports[mode] = csv_bytes(root, tmp_path, mode)
     assert exports["pool"] == exports["serial"] and exports["dask"] == exports["serial"]
-    rows = list(csv.DictReader(exports["serial"].decode().splitlines()))
+    rows = list(csv.DictReader(exports["serial"].decode("utf-8-sig").splitlines()))
     assert [(r["student"], float(r["total"])) for r in rows] == sorted(EXPECTED.items())
 
 
@@ -218,7 +218,7 @@ def test_two_graders_write_one_postgresql_gradebook_at_once(template, tmp_path, 
     assert [grader.returncode for grader in graders] == [0, 0], outputs
     out = tmp_path / "pg.csv"
     assert cli.main(["--course-dir", str(root), "--db", postgres, "export", CH1, "--to", str(out)]) == 0
-    rows = {r["student"]: float(r["total"]) for r in csv.DictReader(out.open())}
+    rows = {r["student"]: float(r["total"]) for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
     assert rows == EXPECTED
     with grading.nbgrader_api(root).gradebook as sqlite:  # nothing went to the SQLite gradebook
         assert sqlite.assignment_submissions(CH1) == []

@@ -260,7 +260,8 @@ def test_feedback_reads_well_offline(course, graded):
 def test_export_csv_and_regrading_is_stable(course, graded, tmp_path):
     first = tmp_path / "first.csv"
     assert cli.main(["--course-dir", str(course), "export", "--to", str(first)]) == 0
-    rows = {r["student"]: float(r["total"]) for r in csv.DictReader(first.open()) if r["chapter"] == CH1}
+    rows = {r["student"]: float(r["total"]) for r in csv.DictReader(first.open(encoding="utf-8-sig"))
+            if r["chapter"] == CH1}
     assert {s: rows[s] for s in EXPECTED} == pytest.approx(EXPECTED, abs=1e-9)
 
     # Alice's file is replaced by a broken one: her grade and graded copy survive a regrade.
@@ -270,7 +271,7 @@ def test_export_csv_and_regrading_is_stable(course, graded, tmp_path):
     assert (course / "autograded" / "alice" / CH1 / f"{CH1}.ipynb").is_file()
     second = tmp_path / "second.csv"
     export.export(second, course)
-    assert list(csv.DictReader(second.open())) == list(csv.DictReader(first.open()))
+    assert second.read_bytes() == first.read_bytes()
 
 
 def test_numpy_scalar_partial_score_is_not_full_marks(course, graded):
@@ -288,7 +289,7 @@ def test_numpy_scalar_partial_score_is_not_full_marks(course, graded):
         assert gb.find_grade("accuracy_hidden", CH1, CH1, "carol").score == 0.5
 
 
-def test_one_command_from_lms_zip_to_csv(course, tmp_path):
+def test_one_command_from_lms_zip_to_csv(course, tmp_path, capsys):
     archive = tmp_path / "submissions.zip"
     src = nbformat.writes(source_nb(CH1))
     with zipfile.ZipFile(archive, "w") as zf:
@@ -298,13 +299,19 @@ def test_one_command_from_lms_zip_to_csv(course, tmp_path):
         zf.writestr("paul_11_22_notes.txt", "not a notebook")
         zf.writestr("stray.ipynb", src)
     grades = tmp_path / "grades.csv"
-    assert cli.main(["--course-dir", str(course), "run", CH1, "--from-zip", str(archive), "--to", str(grades)]) == 0
-    for student in ("nora", "oscar"):
+    # Paul sent no notebook and nobody owns stray.ipynb: both are named, the others graded, and run says 1.
+    assert cli.main(["--course-dir", str(course), "run", CH1, "--from-zip", str(archive), "--to", str(grades)]) == 1
+    out, err = capsys.readouterr()
+    assert "2 of 3 students collected from submissions.zip; NOT collected: 2" in out
+    assert "feedback: feedback/1234/" in out and "feedback: feedback/oscar/" in out, out + err
+    assert "problem: paul (11): no notebook" in out and "problem: stray.ipynb: cannot tell whose" in out
+    for student in ("1234", "oscar"):  # Canvas's user id; a folder's name
         assert (course / "submitted" / student / CH1 / f"{CH1}.ipynb").read_text() == src
         assert (course / "feedback" / student / CH1 / f"{CH1}.html").is_file()
-    assert not (course / "submitted" / "stray").exists()
-    rows = {r["student"]: float(r["total"]) for r in csv.DictReader(grades.open()) if r["chapter"] == CH1}
-    assert rows["nora"] == rows["oscar"] == CH1_MAX
+    assert not (course / "submitted" / "stray").exists() and not (course / "submitted" / "11").exists()
+    rows = {r["student"]: (r["name"], float(r["total"])) for r in csv.DictReader(grades.open(encoding="utf-8-sig"))
+            if r["chapter"] == CH1}
+    assert rows["1234"] == ("nora", CH1_MAX) and rows["oscar"] == ("", CH1_MAX)
 
 
 @pytest.mark.parametrize("chapter", chapters())

@@ -7,7 +7,7 @@ and reported on:
     carol  no bias in linear_scores, accuracy a count 12
     gina   an endless loop in accuracy                14
     hank   add_bias_column imported from solutions    14
-    nora   a Canvas `_LATE` file, no bias either      14
+    1234   nora's Canvas `_LATE` file, no bias either 14
     jack   a file that is not a notebook              not graded
     zoe    on the gradebook's roster, nothing sent    not submitted
 
@@ -17,6 +17,9 @@ no request beyond itself and its embedded images, every figure has loaded
 and has alt text, and the page shows the numbers above.
 """
 
+import csv
+import io
+import json
 import shutil
 import statistics
 import zipfile
@@ -26,7 +29,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import class_report, cli, harness, hidden_reports, probes
+from autograder import class_report, cli, export, harness, hidden_reports, probes
 from autograder.course import ROOT, grade_id, nbgrader_api
 from autograder.hidden_tests import CHAPTERS, EXERCISES
 import browser
@@ -42,7 +45,7 @@ IMPORTED = "from solutions import add_bias_column\n"
 BIAS_HINT = "the bias b is missing: scores = X @ W + b"
 DIVIDE_HINT = "divide the number of matches by N: accuracy is a fraction in [0, 1]"
 SCORES = {"alice": CH1_MAX, "carol": CH1_MAX - 2 - 2, "gina": CH1_MAX - 2, "hank": CH1_MAX - 2,
-          "nora": CH1_MAX - 2}
+          "1234": CH1_MAX - 2}
 
 
 # ---------------------------------------------------------------- the report lines, read back
@@ -187,6 +190,7 @@ def test_scores_statuses_and_summary(data):
     scores = list(SCORES.values())
     assert data.summary == {
         "students": 7, "submitted": 6, "graded": 5, "not graded": 1, "not submitted": 1, "late": 1,
+        "changed by a person": 0,
         "mean": pytest.approx(statistics.fmean(scores)), "median": CH1_MAX - 2,
         "standard deviation": pytest.approx(statistics.pstdev(scores)), "lowest": CH1_MAX - 4,
         "highest": CH1_MAX, "full marks": 1}
@@ -209,7 +213,7 @@ def test_per_exercise_numbers(data):
 
 def test_hints_timeouts_flags_and_late(data):
     assert [(h.text, h.exercises, h.students, h.cases) for h in data.hints] == [
-        (BIAS_HINT, ["linear_scores"], ["carol", "nora"], 8), (DIVIDE_HINT, ["accuracy"], ["carol"], 4)]
+        (BIAS_HINT, ["linear_scores"], ["carol", "nora (1234)"], 8), (DIVIDE_HINT, ["accuracy"], ["carol"], 4)]
     students = {s.id: s for s in data.students}
     assert [name for name, _ in students["gina"].timeouts] == ["accuracy"]
     assert "4 of 4 cases: did not finish within the time limit" in students["gina"].timeouts[0][1]
@@ -219,8 +223,9 @@ def test_hints_timeouts_flags_and_late(data):
                                          "not written in this notebook. Scored 0 for this exercise.")
     assert any(f.startswith("review cell") and "from solutions import" in f for f in students["hank"].flags)
     assert [s.id for s in data.students if s.flags] == ["hank"]
-    assert [(s.id, s.late) for s in data.students if s.late] == [("nora", "marked late by the LMS")]
-    assert students["nora"].origin == f"lms.zip:nora_LATE_1234_5678_{CH1}.ipynb"
+    assert [(s.id, s.late) for s in data.students if s.late] == [("1234", "marked late by the LMS")]
+    assert students["1234"].origin == f"lms.zip:nora_LATE_1234_5678_{CH1}.ipynb"
+    assert students["1234"].label == "nora (1234)"  # Canvas's user id, named as the zip names the student
 
 
 def test_a_chapter_nobody_submitted_lists_everyone_as_not_submitted(course, tmp_path):
@@ -228,7 +233,7 @@ def test_a_chapter_nobody_submitted_lists_everyone_as_not_submitted(course, tmp_
     path = class_report.write_report("ch02_hidden_layers", course, tmp_path / "ch02.html")
     data = class_report.gather("ch02_hidden_layers", course)
     assert [(s.id, s.status, s.score) for s in data.students] == [
-        (s, "not submitted", None) for s in ["alice", "carol", "gina", "hank", "nora", "zoe"]]
+        (s, "not submitted", None) for s in ["alice", "carol", "gina", "hank", "1234", "zoe"]]
     assert data.summary["mean"] is None and data.hints == [] and data.figure is None
     html = path.read_text()
     assert "No graded submission yet" in html and "<img" not in html
@@ -262,6 +267,7 @@ def page(report_file):
               late: [...document.querySelectorAll('#late tr[data-student]')].map(tr => [...tr.cells].map(text)),
               students: Object.fromEntries([...document.querySelectorAll('#students tr[data-student]')]
                   .map(tr => [tr.dataset.student, [...tr.cells].map(text)])),
+              order: [...document.querySelectorAll('#students tr[data-student]')].map(tr => tr.dataset.student),
               links: [...document.querySelectorAll('[href], [src]')].map(el => el.getAttribute('href') ||
                                                                           el.getAttribute('src').slice(0, 22)),
             };
@@ -295,26 +301,110 @@ def test_the_page_shows_the_numbers(page):
     assert page["summary"] == {
         "students": "7", "submitted": "6", "graded": "5", "not graded": "1", "not submitted": "1", "late": "1",
         "mean": "14", "median": "14", "standard deviation": "1.26",  # the square root of 8/5
-        "lowest": "12", "highest": "16", "full marks": "1"}
+        "lowest": "12", "highest": "16", "full marks": "1", "changed by a person": "0"}
     # points, mean, full marks, 0 points, not attempted, timed out, flagged
     assert page["exercises"]["accuracy"] == ["2", "1.2", "3", "2", "0", "1", "0"]
     assert page["exercises"]["linear_scores"] == ["2", "1.2", "3", "2", "0", "0", "0"]
     assert page["exercises"]["add_bias_column"] == ["2", "1.6", "4", "1", "0", "0", "1"]
-    assert page["hints"][0] == ["1", BIAS_HINT, "linear_scores", "2", "8", "carol, nora"]
+    assert page["hints"][0] == ["1", BIAS_HINT, "linear_scores", "2", "8", "carol, nora (1234)"]
     assert page["hints"][1] == ["2", DIVIDE_HINT, "accuracy", "1", "4", "carol"]
     assert page["timeouts"] == ["gina"]
     assert page["gina"][0] == "gina" and page["gina"][1].startswith(
         "accuracy: 4 of 4 cases: did not finish within the time limit")
     assert page["integrity"] == ["hank"] and "`add_bias_column` is imported from solutions" in page["hank"][1]
     assert [row[:2] + row[3:5] for row in page["late"]] == [
-        ["nora", "marked late by the LMS", "14", f"lms.zip:nora_LATE_1234_5678_{CH1}.ipynb"]]
+        ["nora (1234)", "marked late by the LMS", "14", f"lms.zip:nora_LATE_1234_5678_{CH1}.ipynb"]]
     students = page["students"]
-    assert list(students) == ["alice", "carol", "gina", "hank", "jack", "nora", "zoe"]
+    assert page["order"] == ["alice", "carol", "gina", "hank", "jack", "1234", "zoe"]  # by name
     assert {s: row[1:3] for s, row in students.items()} == {
         "alice": ["graded", "16"], "carol": ["graded", "12"], "gina": ["graded", "14"],
-        "hank": ["graded", "14"], "jack": ["not graded", "–"], "nora": ["graded", "14"],
+        "hank": ["graded", "14"], "jack": ["not graded", "–"], "1234": ["graded", "14"],
         "zoe": ["not submitted", "–"]}
     assert students["carol"][3:3 + len(CHAPTERS[CH1])] == ["0", "2", "0", "2", "2", "3", "3"]
     assert students["zoe"][3:3 + len(CHAPTERS[CH1])] == [""] * len(CHAPTERS[CH1])
     assert "not a valid Jupyter notebook" in students["jack"][-1]
-    assert students["nora"][-1] == "late"
+    assert students["1234"][0] == "nora (1234)" and students["1234"][-1] == "late"
+
+
+# ---------------------------------------------------------------- manual review and feedback, on a copy of the class
+
+
+@pytest.fixture
+def reviewed(course, tmp_path):
+    """A copy of the graded class (the tests above keep theirs as graded), with its feedback written."""
+    root = tmp_path / "course"
+    shutil.copytree(course, root, symlinks=True)
+    assert cli.main(["--course-dir", str(root), "feedback", CH1]) == 0
+    return root
+
+
+def page_of(root, student):
+    return (root / "feedback" / student / CH1 / f"{CH1}.html").read_text(encoding="utf-8")
+
+
+def summary_rows(html):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    return {tr.find("td").get_text(): [td.get_text() for td in tr.find_all("td")[1:]]
+            for tr in soup.select("table.nnfs-summary tr") if tr.find("td")}
+
+
+def test_an_override_agrees_everywhere_and_survives_regrading(reviewed, tmp_path, capsys):
+    """Feedback page (header, index, summary), class report, exports: all say 16, and say a person set it."""
+    root = reviewed
+    comment = "Counting matches is the right start; the rest was a typo I fixed with you in class"
+    assert cli.main(["--course-dir", str(root), "override", "set", CH1, "carol", "accuracy", "2", "-m", comment]) == 0
+    assert cli.main(["--course-dir", str(root), "override", "set", CH1, "carol", "linear_scores", "2", "-m",
+                     "bias added in class"]) == 0
+    assert cli.main(["--course-dir", str(root), "feedback", CH1]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 page written, 4 unchanged (nnfs-grade feedback --force " \
+                                                       "writes all)"
+    html = page_of(root, "carol")
+    assert f"{CH1} (Score: {CH1_MAX:.1f} / {CH1_MAX:.1f})" in html  # nbgrader's header, from the gradebook
+    rows = summary_rows(html)
+    assert rows["accuracy"][0] == "2 / 2" and rows["accuracy"][1].startswith(
+        f"set by your instructor (the grader gave 0): {comment}; grader: ")
+    assert rows["linear_scores"][0] == "2 / 2" and "bias added in class" in rows["linear_scores"][1]
+    assert rows["predict_labels"] == ["2 / 2", "all checks passed", ""]
+    data = {s.id: s for s in class_report.gather(CH1, root).students}
+    assert data["carol"].score == CH1_MAX and set(data["carol"].changed) == {"accuracy", "linear_scores"}
+    assert data["carol"].changed["accuracy"] == (0.0, comment)
+    assert export.export(tmp_path / "t.csv", root).written == 5
+    table = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "t.csv").read_text("utf-8-sig")))}
+    assert (table["carol"]["total"], table["carol"]["changed by a person"]) == ("16", "linear_scores accuracy")
+    (root / "lms.toml").write_text("[canvas]\nch01_linear_classifiers = 48213\n")
+    export.export(tmp_path / "c.csv", root, fmt="canvas")
+    assert "\ncarol,,,carol,,16\n" in (tmp_path / "c.csv").read_text("utf-8")  # no Canvas id: by SIS login
+    # Regrading keeps what a person set, and says so; --drop-overrides gives the grader's scores back.
+    with time_limits(cell=4, probe=3):
+        assert cli.main(["--course-dir", str(root), "grade", CH1, "--student", "carol", "--force"]) == 0
+        assert "✎ accuracy 2/2 set by a person (the grader gives 0" in capsys.readouterr().out
+        assert class_report.gather(CH1, root).summary["changed by a person"] == 1
+        assert {s.id: s.score for s in class_report.gather(CH1, root).students}["carol"] == CH1_MAX
+        assert cli.main(["--course-dir", str(root), "grade", CH1, "--student", "carol", "--force",
+                         "--drop-overrides"]) == 0
+    assert {s.id: s.score for s in class_report.gather(CH1, root).students}["carol"] == CH1_MAX - 4
+    assert cli.main(["--course-dir", str(root), "override", "list"]) == 0
+    assert capsys.readouterr().out.strip().endswith("no overrides")
+
+
+def test_feedback_writes_only_what_changed(reviewed, capsys):
+    root = reviewed
+    capsys.readouterr()
+    pages = {s: (root / "feedback" / s / CH1 / f"{CH1}.html") for s in SCORES}
+    before = {s: p.stat().st_mtime_ns for s, p in pages.items()}
+    assert cli.main(["--course-dir", str(root), "feedback", CH1]) == 0
+    assert capsys.readouterr().out.splitlines() == ["0 pages written, 5 unchanged (nnfs-grade feedback --force "
+                                                    "writes all)"]
+    assert {s: p.stat().st_mtime_ns for s, p in pages.items()} == before
+    assert "Feedback for nora (1234)" in page_of(root, "1234")  # the name the Canvas zip gave
+    (root / "roster.json").write_text(json.dumps({"canvas": {"source": "x.csv", "imported": "now", "assignments": {},
+        "students": {"1234": {"name": "Nordin, Nora", "sis_user_id": "", "sis_login_id": "", "section": ""}}}}))
+    assert cli.main(["--course-dir", str(root), "feedback", CH1]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"feedback: feedback/1234/{CH1}"  # only the renamed one
+    assert "Feedback for Nordin, Nora (1234)" in page_of(root, "1234")
+    assert cli.main(["--course-dir", str(root), "feedback", CH1, "--force", "--student", "alice"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"feedback: feedback/alice/{CH1}", "1 page written, 0 unchanged"]
+    # The grader's own notes (integrity flags, where the file came from) are not handed to the student.
+    assert sorted(p.name for p in (root / "feedback" / "1234" / CH1).iterdir()) == [f"{CH1}.html", "timestamp.txt"]

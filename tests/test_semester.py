@@ -1,15 +1,14 @@
 """The instructor's semester: LMS zips in, incremental grading, grades an LMS takes out.
 
-A class of three collects chapter 1 from a Canvas-style zip (one file marked
+A class of three collects chapter 1 from a Canvas zip (one file marked
 ``_LATE``); one of them also hands in chapter 2, which nobody else submits.
+Students are known by their Canvas user ids, named as the zip names them.
 The exports must say exactly what the gradebook holds: no row (or an empty
 cell) for a chapter not submitted, never a 0. Grading again changes nothing
 and re-runs nothing; a changed notebook is graded again, an endless loop's
 zero is remembered without running it again.
 """
 
-import csv
-import io
 import shutil
 import time
 import zipfile
@@ -17,7 +16,7 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import cli, grading
+from autograder import canvas, cli, export, grading
 from autograder.course import ROOT, grade_id
 from autograder.hidden_tests import CHAPTERS
 
@@ -58,6 +57,9 @@ def semester(tmp_path_factory):
     blank2 = (root / "release" / CH2 / f"{CH2}.ipynb").read_text()
     with zipfile.ZipFile(root / "lms2.zip", "w") as zf:
         zf.writestr(*member(f"ada_5001_904_{CH2}.ipynb", WHEN, blank2))
+    # The instructor's one-time mapping of chapters to Canvas assignments (ids from the assignments' addresses).
+    (root / "lms.toml").write_text('[canvas]\nch01_linear_classifiers = { id = 7001, title = "Chapter 1" }\n'
+                                   'ch02_hidden_layers = { id = 7002, title = "Chapter 2" }\n')
     return root
 
 
@@ -96,42 +98,29 @@ def test_exports_say_exactly_what_was_submitted(graded, tmp_path):
     loop1 = ",".join("0" if name == "accuracy" else f"{points:g}" for name, points in in_notebook_order(CH1))
     zeros2 = ",".join("0" for _ in ch2)
     empty1, empty2 = "," * (len(ch1) - 1), "," * (len(ch2) - 1)
-    assert (tmp_path / "all.csv").read_text() == (
-        f"student,chapter,submitted,late,{','.join(ch1)},{','.join(ch2)},total,max\n"
-        f"ada,{CH1},2026-10-05T09:30:00,no,{full1},{empty2},{MAX1},{MAX1}\n"
-        f"ben,{CH1},2026-10-07T23:55:10,yes,{full1},{empty2},{MAX1},{MAX1}\n"
-        f"cy,{CH1},2026-10-05T09:30:00,no,{loop1},{empty2},{MAX1 - 2},{MAX1}\n"
-        f"ada,{CH2},2026-10-05T09:30:00,no,{empty1},{zeros2},0,{MAX2}\n"
+    assert (tmp_path / "all.csv").read_text(encoding="utf-8") == (
+        f"\ufeffstudent,name,chapter,submitted,late,{','.join(ch1)},{','.join(ch2)},total,max,changed by a person\n"
+        f"5001,ada,{CH1},2026-10-05T09:30:00,no,{full1},{empty2},{MAX1},{MAX1},\n"
+        f"5002,ben,{CH1},2026-10-07T23:55:10,yes,{full1},{empty2},{MAX1},{MAX1},\n"
+        f"5003,cy,{CH1},2026-10-05T09:30:00,no,{loop1},{empty2},{MAX1 - 2},{MAX1},\n"
+        f"5001,ada,{CH2},2026-10-05T09:30:00,no,{empty1},{zeros2},0,{MAX2},\n"
     )
     run(graded, "export", "--to", str(tmp_path / "canvas.csv"), "--format", "canvas")
-    assert (tmp_path / "canvas.csv").read_text() == (
-        f"Student,ID,SIS User ID,SIS Login ID,Section,{CH1},{CH2}\n"
+    assert (tmp_path / "canvas.csv").read_text(encoding="utf-8") == (
+        "\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Chapter 1 (7001),Chapter 2 (7002)\n"
         f"    Points Possible,,,,,{MAX1},{MAX2}\n"
-        f"ada,5001,,ada,,{MAX1},0\n"
-        f"ben,5002,,ben,,{MAX1},\n"
-        f"cy,5003,,cy,,{MAX1 - 2},\n"
+        f"ada,5001,,,,{MAX1},0\n"
+        f"ben,5002,,,,{MAX1},\n"
+        f"cy,5003,,,,{MAX1 - 2},\n"
     )
-    run(graded, "export", "--to", str(tmp_path / "moodle.csv"), "--format", "moodle")
-    assert (tmp_path / "moodle.csv").read_text() == (
-        f"Username,{CH1},{CH2}\nada,{MAX1},0\nben,{MAX1},\ncy,{MAX1 - 2},\n"
-    )
-
-
-def test_canvas_and_moodle_files_follow_their_import_rules(graded, tmp_path):
-    """What those LMSs check on import (their documented layouts), checked here."""
-    run(graded, "export", "--to", str(tmp_path / "canvas.csv"), "--format", "canvas")
-    rows = list(csv.reader(io.StringIO((tmp_path / "canvas.csv").read_text(encoding="utf-8"))))
-    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    assert rows[1][0].strip() == "Points Possible" and all(float(v) > 0 for v in rows[1][5:])
-    for row in rows[2:]:
-        assert len(row) == len(rows[0]) and (row[1] or row[2] or row[3])  # a student Canvas can match
-        assert all(v == "" or float(v) >= 0 for v in row[5:])  # a score, or blank: no change in Canvas
-    run(graded, "export", "--to", str(tmp_path / "moodle.csv"), "--format", "moodle")
-    rows = list(csv.reader(io.StringIO((tmp_path / "moodle.csv").read_text(encoding="utf-8"))))
-    assert rows[0][0] == "Username" and len(set(rows[0])) == len(rows[0])  # Moodle refuses two same maps
-    for row in rows[1:]:
-        assert row[0] and len(row) == len(rows[0])  # a row without its user aborts Moodle's import
-        assert all(v in ("", "-") or float(v) >= 0 for v in row[1:])  # "" and "-" are "no grade"
+    # Chapter 1 only, as asked: one column, and Canvas's importer would read it as it is.
+    run(graded, "export", CH1, "--to", str(tmp_path / "ch1.csv"), "--format", "canvas")
+    text = (tmp_path / "ch1.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0].endswith(",Section,Chapter 1 (7001)") and canvas.import_problems(text) == []
+    # These students came from Canvas: a Moodle worksheet cannot name them, and says so.
+    result = export.export(tmp_path / "moodle.csv", graded, chapter=CH1, fmt="moodle")
+    assert result.written == 0 and [line.split(":")[0] for line in result.left_out] == [
+        "ada (5001)", "ben (5002)", "cy (5003)"]
 
 
 def test_grading_again_reruns_nothing_and_changes_nothing(graded, tmp_path):
@@ -141,7 +130,7 @@ def test_grading_again_reruns_nothing_and_changes_nothing(graded, tmp_path):
     results = grading.grade_chapter(CH1, root=graded)
     assert time.perf_counter() - start < 60
     assert [(r.student, r.status, r.score) for r in results] == [
-        ("ada", "unchanged", MAX1), ("ben", "unchanged", MAX1), ("cy", "unchanged", MAX1 - 2)]
+        ("5001", "unchanged", MAX1), ("5002", "unchanged", MAX1), ("5003", "unchanged", MAX1 - 2)]
     assert any("accuracy 0/2" in note for note in results[2].notes)  # the time-out, remembered
     run(graded, "export", "--to", str(tmp_path / "after.csv"))
     assert (tmp_path / "after.csv").read_bytes() == (tmp_path / "before.csv").read_bytes()
@@ -150,9 +139,9 @@ def test_grading_again_reruns_nothing_and_changes_nothing(graded, tmp_path):
 
 def test_a_changed_notebook_is_graded_again_and_force_regrades(graded):
     fixed = answered(graded, CH1)
-    (graded / "submitted" / "cy" / CH1 / f"{CH1}.ipynb").write_text(fixed)
+    (graded / "submitted" / "5003" / CH1 / f"{CH1}.ipynb").write_text(fixed)
     results = {r.student: r for r in grading.grade_chapter(CH1, root=graded)}
-    assert (results["cy"].status, results["cy"].score) == ("graded", MAX1)
-    assert results["ada"].status == results["ben"].status == "unchanged"
-    forced = {r.student: r for r in grading.grade_chapter(CH1, ["ada"], graded, force=True)}
-    assert (forced["ada"].status, forced["ada"].score) == ("graded", MAX1)
+    assert (results["5003"].status, results["5003"].score) == ("graded", MAX1)
+    assert results["5001"].status == results["5002"].status == "unchanged"
+    forced = {r.student: r for r in grading.grade_chapter(CH1, ["5001"], graded, force=True)}
+    assert (forced["5001"].status, forced["5001"].score) == ("graded", MAX1)

@@ -7,7 +7,7 @@ folder, driven only through the ``nbgrader`` command line:
   named stubs, ``coursekit`` beside the notebook, nothing of the reference;
 - ``validate`` tells a blank notebook that its exercises are unfinished and a
   finished one that it passes;
-- ``zip_collect`` reads a Canvas-style LMS zip with the configured pattern;
+- ``zip_collect`` reads Canvas and Moodle zips by their own naming rules;
 - ``autograde`` runs, without "checksum has changed" warnings for an
   unmodified release (scores are the grading engine's business);
 - a submission whose nbgrader metadata an editor stripped is matched back to
@@ -114,23 +114,26 @@ def test_validate_tells_a_blank_notebook_its_exercises_are_unfinished(course):
     assert "Success! Your notebook passes all the tests." in run.stdout, run.stdout
 
 
-def test_zip_collect_reads_a_canvas_zip(course):
+def test_zip_collect_reads_canvas_and_moodle_zips(course):
+    """Canvas files go under the user id, Moodle folders under the participant id, as ``nnfs-grade collect`` does."""
     archive = course / "downloaded" / CH1 / "archive"
     archive.mkdir(parents=True)
     text = nbformat.writes(answered(course))
     with zipfile.ZipFile(archive / "submissions.zip", "w") as zf:
         zf.writestr(f"nora_LATE_1234_5678_{CH1}.ipynb", text)
-        zf.writestr(f"oscar_11_22_{CH1}-1.ipynb", text)  # Canvas renames a resubmission
+        zf.writestr(f"oscar_11_22_{CH1}-1.ipynb", text)  # Canvas renames a re-upload
         zf.writestr(f"__MACOSX/._oscar_11_22_{CH1}-1.ipynb", "resource fork")
         zf.writestr("paul_33_44_notes.txt", "not a notebook")
         zf.writestr("stray.ipynb", text)
+    with zipfile.ZipFile(archive / "moodle.zip", "w") as zf:
+        zf.writestr(f"Zoë Ångström_4821765_assignsubmission_file/{CH1}.ipynb", text)
     run = nbgrader(course, "zip_collect", CH1)
     assert run.returncode == 0, run.stdout + run.stderr
-    for student in ("nora", "oscar"):
+    for student in ("1234", "11", "4821765"):
         folder = course / "submitted" / student / CH1
         assert sorted(p.name for p in folder.iterdir()) == [f"{CH1}.ipynb"]
         assert (folder / f"{CH1}.ipynb").read_text() == text
-    assert sorted(p.name for p in (course / "submitted").iterdir()) == ["nora", "oscar"]
+    assert sorted(p.name for p in (course / "submitted").iterdir()) == ["11", "1234", "4821765"]
 
 
 def test_autograde_of_an_unmodified_release_gives_no_checksum_warnings(course):

@@ -2,7 +2,8 @@
 
 A clone-like folder (the repository's tracked files, committed in a new git
 repository) gets student data where the README puts it (``downloads/``, an LMS
-zip) and runs the README's instructor commands in it, then stock nbgrader's
+zip, the LMS's gradebook export) and the instructor's ``lms.toml`` (committed:
+it holds no student data), runs the README's instructor commands in it, then stock nbgrader's
 ``zip_collect`` and ``export``. Afterwards ``git status`` must show nothing:
 every folder and file they made (submissions, grades, feedback, the gradebook,
 the CSV) is ignored.
@@ -53,6 +54,13 @@ def test_readme_instructor_commands_leave_git_status_clean(tmp_path, monkeypatch
     (course / "downloads" / "alice" / f"{CH1}.ipynb").write_text(source)
     with zipfile.ZipFile(course / "lms.zip", "w") as zf:
         zf.writestr(f"nora_1234_5678_{CH1}.ipynb", source)
+    # The Canvas gradebook export, downloaded next to the zip; the chapter-to-assignment mapping, written once and
+    # committed with the course (it holds no student data).
+    (course / "Grades-NNFS.csv").write_text("Student,ID,SIS User ID,SIS Login ID,Section,Chapter 1 (48213)\n"
+                                           "    Points Possible,,,,,16.00\n\"Nordin, Nora\",1234,S1,nnordin,A,\n")
+    (course / "lms.toml").write_text("[canvas]\nch01_linear_classifiers = 48213\n")
+    git(course, "add", "lms.toml")
+    git(course, "commit", "-q", "-m", "mapping")
 
     monkeypatch.chdir(course)  # the README's commands run in the course folder
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
@@ -60,7 +68,10 @@ def test_readme_instructor_commands_leave_git_status_clean(tmp_path, monkeypatch
     for command in (["release"],
                     ["collect", CH1, "--from-dir", "downloads/"],
                     ["collect", CH1, "--from-zip", "lms.zip"],
+                    ["roster", "import", "Grades-NNFS.csv"],
                     ["grade", CH1],
+                    ["override", "set", CH1, "1234", "accuracy", "2", "--comment", "checked by hand"],
+                    ["override", "list"],
                     ["feedback", CH1],
                     ["export", CH1, "--to", "grades.csv"],
                     ["export", CH1, "--format", "canvas", "--to", "canvas.csv"],
@@ -78,7 +89,7 @@ def test_readme_instructor_commands_leave_git_status_clean(tmp_path, monkeypatch
         assert run.returncode == 0, run.stdout + run.stderr
 
     made = ["downloads", "downloaded", "submitted", "autograded", "feedback", "release", "gradebook.db",
-            "grades.csv", "lms.zip", "reports"]
+            "grades.csv", "lms.zip", "reports", "roster.json", "canvas.csv"]
     assert [name for name in made if not (course / name).exists()] == []
     assert nbformat.read(course / "submitted" / "alice" / CH1 / f"{CH1}.ipynb", as_version=4)
     assert git(course, "status", "--porcelain", "--untracked-files=all") == ""
