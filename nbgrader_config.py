@@ -29,10 +29,10 @@ c.CourseDirectory.ignore = [
 # The student's code never shares a process with the reference: each submission runs
 # in a sandboxed kernel whose hidden-test cells only probe the student's functions;
 # scores are computed in the grader's process and written into those cells
-# (autograder/execute.py). Grading without the sandbox must be asked for explicitly:
+# (autograder/engine/execute.py). Grading without the sandbox must be asked for explicitly:
 # NNFS_UNSANDBOXED=1 (or `nnfs-grade --unsandboxed`).
 c.Autograde.autograde_preprocessors = [
-    "autograder.execute.SandboxedExecute",
+    "autograder.engine.execute.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -52,8 +52,8 @@ c.SandboxedExecute.probe_seconds = float(os.environ.get("NNFS_PROBE_TIMEOUT", "1
 c.SandboxedExecute.source_directory = os.path.join(HERE, "chapters")
 # Each submission's hidden inputs are drawn from the course's secret and the notebook's code:
 # the same notebook always gets the same score, and expected values read off one feedback
-# page do not fit the next submission (autograder/secret.py).
-from autograder.secret import FILE_NAME as SECRET_FILE  # noqa: E402
+# page do not fit the next submission (autograder/engine/secret.py).
+from autograder.engine.secret import FILE_NAME as SECRET_FILE  # noqa: E402
 
 c.SandboxedExecute.secret_file = os.path.join(HERE, SECRET_FILE)
 # Quiet kernels: no history file, and ipykernel 7's notice about TCP is not logged.
@@ -73,32 +73,32 @@ c.OverwriteCells.add_missing_cells = True
 # before anything is restored; a notebook with no exercise to match is refused with
 # a message, never graded 0 in silence. Test cells exactly as released get their
 # hidden tests back from the gradebook, so unmodified submissions raise no
-# "checksum has changed" warnings (autograder/repair.py).
+# "checksum has changed" warnings (autograder/nbgrader_plugins/repair.py).
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "autograder.repair.MatchStrippedCells",
-    "autograder.preprocessors.RestoreMissingCells",
-    "autograder.repair.RestoreHiddenTestSource",
+    "autograder.nbgrader_plugins.repair.MatchStrippedCells",
+    "autograder.nbgrader_plugins.preprocessors.RestoreMissingCells",
+    "autograder.nbgrader_plugins.repair.RestoreHiddenTestSource",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
 # Feedback shows the hidden tests' messages, never their code or tracebacks; then it is
 # finished to read anywhere: math as MathML (no CDN), exercises named in the score index, a
-# summary at the top, no paths of the grading machine (autograder/feedback.py).
-c.GenerateFeedback.post_convert_hook = "autograder.feedback.polish_hook"
+# summary at the top, no paths of the grading machine (autograder/workflow/feedback.py).
+c.GenerateFeedback.post_convert_hook = "autograder.workflow.feedback.polish_hook"
 # The hook also sanitises the students' markdown and HTML outputs and makes the page inert: no
 # script can run in it (instructors open these pages and upload them to their LMS). nbconvert's own
 # sanitize_html is not used: its allowlist escapes headings, paragraphs and images, so the
 # chapter's own text would show as markup.
 # nbconvert's HTML exporter without its own BeautifulSoup pass over every page (polish parses it
-# anyway): the same page for a third less time (autograder/feedback_export.py).
-c.GenerateFeedback.exporter_class = "autograder.feedback_export.FeedbackHTMLExporter"
+# anyway): the same page for a third less time (autograder/nbgrader_plugins/feedback_exporter.py).
+c.GenerateFeedback.exporter_class = "autograder.nbgrader_plugins.feedback_exporter.FeedbackHTMLExporter"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "autograder.preprocessors.HideHiddenTestTracebacks",
+    "autograder.nbgrader_plugins.preprocessors.HideHiddenTestTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
@@ -106,8 +106,8 @@ c.GenerateFeedback.preprocessors = [
 # The student version: each stub names the function to write, and `coursekit`
 # (the helpers every notebook imports) is copied next to the notebook, so the
 # stock `nbgrader generate_assignment` makes the same release as
-# `nnfs-grade release` (autograder/release_steps.py).
-from autograder import release_steps  # noqa: E402
+# `nnfs-grade release` (autograder/workflow/release_steps.py).
+from autograder.workflow import release_steps  # noqa: E402
 
 c.GenerateAssignment.preprocessors = release_steps.release_preprocessors()
 c.GenerateAssignment.post_convert_hook = release_steps.add_coursekit
@@ -122,8 +122,8 @@ c.Validator.validate_all = True
 # `nbgrader zip_collect CHAPTER`: a Canvas or Moodle zip in downloaded/CHAPTER/archive/,
 # read by those systems' naming rules (Canvas user id, Moodle participant id). A
 # student's only notebook is collected under the chapter's name even if it was
-# renamed (autograder/lms.py).
-from autograder import lms  # noqa: E402
+# renamed (autograder/nbgrader_plugins/zip_collect.py).
+from autograder.nbgrader_plugins import zip_collect  # noqa: E402
 
-c.FileNameCollectorPlugin.named_regexp = lms.CANVAS_PATTERN
-c.ZipCollectApp.collector_plugin = "autograder.lms.ChapterNotebookCollector"
+c.FileNameCollectorPlugin.named_regexp = zip_collect.CANVAS_PATTERN
+c.ZipCollectApp.collector_plugin = "autograder.nbgrader_plugins.zip_collect.ChapterNotebookCollector"

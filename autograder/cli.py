@@ -28,7 +28,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .course import ROOT, check_chapter, chapters
+from autograder.course import ROOT, chapters, check_chapter
 
 # Modules are imported by the commands that use them: `export` and `override list` answer in well under a
 # second, without loading nbgrader's application (2 s) or the grading machinery.
@@ -143,7 +143,7 @@ def _parser():
 
 
 def _release(args, root):
-    from . import release
+    from autograder.workflow import release
 
     names = [check_chapter(c, root) for c in args.chapters] or chapters(root)
     try:
@@ -155,7 +155,7 @@ def _release(args, root):
 
 
 def _collect(args, root):
-    from . import collect
+    from autograder.workflow import collect
 
     chapter = check_chapter(args.chapter, root)
     if args.from_dir:
@@ -167,7 +167,7 @@ def _collect(args, root):
 
 
 def _roster(args, root):
-    from . import roster
+    from autograder.workflow import roster
 
     if args.roster_command == "import":
         chapter = check_chapter(args.chapter, root) if args.chapter else None
@@ -179,9 +179,9 @@ def _roster(args, root):
 
 def _grade(args, root):
     from rich.console import Console
-
-    from . import grading, overrides
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from autograder.workflow import grading, overrides
 
     chapter = check_chapter(args.chapter, root)
     columns = (TextColumn("grading {task.fields[chapter]}"), BarColumn(), MofNCompleteColumn(),
@@ -208,7 +208,7 @@ def _grade(args, root):
 
 
 def _feedback(args, root):
-    from .feedback_pages import write_pages
+    from autograder.workflow.feedback_pages import write_pages
 
     chapter = check_chapter(args.chapter, root)
     written, problems = write_pages(chapter, getattr(args, "student", None), root, args.db,
@@ -220,8 +220,8 @@ def _feedback(args, root):
 
 
 def _override(args, root):
-    from . import overrides
-    from .roster import Roster
+    from autograder.workflow import overrides
+    from autograder.workflow.roster import Roster
 
     roster = Roster.load(root)
     try:
@@ -248,7 +248,7 @@ def _override(args, root):
 
 
 def _export(args, root):
-    from . import export
+    from autograder.workflow import export
 
     chapter = check_chapter(args.chapter, root) if args.chapter else None
     result = export.export(args.to, root, args.db, chapter, args.format, args.mapping)
@@ -264,7 +264,7 @@ def _run(args, root):
 
 
 def _similarity(args, root):
-    from . import similarity
+    from autograder.reports import similarity
 
     chapter = check_chapter(args.chapter, root)
     result = similarity.similarity(chapter, root)
@@ -275,7 +275,7 @@ def _similarity(args, root):
 
 
 def _report(args, root):
-    from . import class_report
+    from autograder.reports import class_report
 
     chapter = check_chapter(args.chapter, root)
     path = class_report.write_report(chapter, root, args.to, args.db)
@@ -290,7 +290,7 @@ COMMANDS = {"release": _release, "collect": _collect, "roster": _roster, "grade"
 def main(argv=None):
     args = _parser().parse_args(argv)
     if getattr(args, "unsandboxed", False):
-        from . import sandbox
+        from autograder.engine import sandbox
 
         os.environ[sandbox.UNSANDBOXED_ENV] = "1"
     # nbgrader 0.9.6 trips SQLAlchemy's autoflush warnings on every submission; they are harmless.

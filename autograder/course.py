@@ -5,7 +5,7 @@ import re
 import sys
 from pathlib import Path
 
-from .secret import FILE_NAME as SECRET_FILE
+from autograder.engine.secret import FILE_NAME as SECRET_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSEKIT_DIR = ROOT / "chapters" / "coursekit"

@@ -28,8 +28,8 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
-from autograder import leaks
 from autograder.course import ROOT, chapters
+from autograder.workflow import leaks
 
 HTML = ROOT / "_build" / "html"
 CHROMIUM = "/usr/lib/chromium/chromium"

@@ -5,15 +5,6 @@ its own chapter; chapter 8 also uses those of chapters 5-7), so that its source
 can be copied verbatim into a student notebook.
 """
 
-from .ch1_linear import *
-from .ch2_hidden_layers import *
-from .ch3_activations import *
-from .ch4_xor_backprop import *
-from .ch5_modules import *
-from .ch6_softmax import *
-from .ch7_optimizers import *
-from .ch8_training import *
-from .ch9_training_well import *
 from . import (
     ch1_linear,
     ch2_hidden_layers,
@@ -25,6 +16,15 @@ from . import (
     ch8_training,
     ch9_training_well,
 )
+from .ch1_linear import *
+from .ch2_hidden_layers import *
+from .ch3_activations import *
+from .ch4_xor_backprop import *
+from .ch5_modules import *
+from .ch6_softmax import *
+from .ch7_optimizers import *
+from .ch8_training import *
+from .ch9_training_well import *
 
 __all__ = (
     ch1_linear.__all__

@@ -11,7 +11,7 @@ calls another one gets a correct helper unless ``others`` replaces it. So are
 the functions of other chapters that the chapter's exercises call, which its
 notebook defines in a cell of its own (chapter 8 builds on chapters 5-7). The
 function is probed and scored with the grader's own code
-(``coursekit.probing.probe`` in a forked child, ``autograder.probes.score``);
+(``coursekit.probing.probe`` in a forked child, ``autograder.engine.probes.score``);
 only the sandboxed kernel is left out.
 
 Tests that grade whole classes share :func:`with_sources` (a submission made
@@ -34,9 +34,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from autograder import probes
 from autograder.course import ROOT, grade_id
-from autograder.hidden_tests import CHAPTERS, EXERCISES
+from autograder.engine import probes
+from autograder.judging.chapters import CHAPTERS, EXERCISES
 from coursekit import probing
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -113,7 +113,7 @@ def _written_inputs(exercise, seconds, salts):
 
 def grade_namespace(name, namespace, seconds=10.0, salt="", salts=None):
     """``(points, report)`` for the function ``name`` found in ``namespace``, its cases drawn
-    with ``salt`` (see ``autograder.harness.arguments``); with ``salts``, a list of them, one
+    with ``salt`` (see ``autograder.judging.harness.arguments``); with ``salts``, a list of them, one
     ``(points, report)`` per salt."""
     exercise = EXERCISES[name]
     each_salt = [salt] if salts is None else list(salts)
@@ -191,3 +191,9 @@ def time_limits(cell, probe):
                 os.environ.pop(key)
             else:
                 os.environ[key] = value
+
+
+def postgres_binaries():
+    """The folder of the operating system's PostgreSQL server programs (Debian's layout), or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    return found[-1].parent if found else None

@@ -288,7 +288,7 @@ def record_grades(root, chapter, scores, when="2026-10-05 09:30:00"):
     from nbgrader.api import MissingEntry
 
     from autograder.course import nbgrader_gradebook
-    from autograder.hidden_tests import CHAPTERS
+    from autograder.judging.chapters import CHAPTERS
 
     with nbgrader_gradebook(root) as gb:
         try:

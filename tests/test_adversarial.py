@@ -28,13 +28,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import grading, probes, sandbox
 from autograder.course import ROOT, chapters, grade_id
-from autograder.hidden_tests import CHAPTERS
+from autograder.engine import probes, sandbox
+from autograder.judging.chapters import CHAPTERS
+from autograder.workflow import grading
 
 sys.path.insert(0, str(ROOT / "tools"))
-from sync_exercises import exercise_source  # noqa: E402
 from grading_helpers import earlier_chapter_source, time_limits  # noqa: E402
+from sync_exercises import exercise_source  # noqa: E402
 
 # Each attack: code put at the top of the exercise cell's function (``{body}``)
 # and code run at the cell's top level after the ``def`` (``{after}``).
@@ -141,7 +142,7 @@ for _ in range(300):
     "files_and_network": dict(body='''
     import glob, os, socket
     targets = ["{root}/gradebook.db", "{root}/nbgrader_config.py", "{root}/solutions/__init__.py",
-               "{real}/solutions/__init__.py", "{real}/autograder/harness.py", "{real}/nbgrader_config.py"]
+               "{real}/solutions/__init__.py", "{real}/autograder/judging/harness.py", "{real}/nbgrader_config.py"]
     for folder in ("submitted", "autograded", "feedback", "release", "chapters"):
         targets += glob.glob("{root}/" + folder + "/**/*", recursive=True)
     for path in targets:

@@ -15,10 +15,11 @@ import shutil
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-
-from autograder import class_report, cli, inert_html, similarity
-from autograder.course import ROOT, grade_id
 from grading_helpers import time_limits, with_sources
+
+from autograder import cli
+from autograder.course import ROOT, grade_id
+from autograder.reports import class_report, inert_html, similarity
 
 CH1 = "ch01_linear_classifiers"
 

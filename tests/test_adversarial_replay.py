@@ -15,11 +15,14 @@ import shutil
 import nbformat
 import numpy as np
 import pytest
-
-from autograder import cli, grading, hidden_reports, probes
-from autograder.course import ROOT, grade_id
-from autograder.hidden_tests import EXERCISES
 from grading_helpers import grade_source, time_limits, with_sources
+
+from autograder import cli
+from autograder.course import ROOT, grade_id
+from autograder.engine import probes
+from autograder.judging.chapters import EXERCISES
+from autograder.reports import hidden_reports
+from autograder.workflow import grading
 
 CH1 = "ch01_linear_classifiers"
 WRONG = "def accuracy(y_pred, y_true):\n    return 0.0\n"
@@ -73,13 +76,13 @@ def test_a_lookup_table_of_earlier_expected_values_scores_zero(course, written):
 
 
 def grading_exercises():
-    from autograder.hidden_tests import CHAPTERS
+    from autograder.judging.chapters import CHAPTERS
 
     return CHAPTERS[CH1]
 
 
 def test_the_same_code_gets_the_same_inputs_and_other_code_other_inputs():
-    from autograder import secret
+    from autograder.engine import secret
 
     key = b"0123456789abcdef0123456789abcdef"
     one = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f(x):\n    return x\n")])
@@ -92,7 +95,7 @@ def test_the_same_code_gets_the_same_inputs_and_other_code_other_inputs():
 
 def test_every_salted_case_has_answers_that_change_with_the_salt():
     """Otherwise the answer is a function of what everyone knows (a shape), and can be memorised."""
-    from autograder.harness import _same_data, arguments, expected_result
+    from autograder.judging.harness import _same_data, arguments, expected_result
 
     same = []
     for exercise in EXERCISES.values():
@@ -109,7 +112,7 @@ def test_every_salted_case_has_answers_that_change_with_the_salt():
 
 def test_a_case_that_is_the_same_for_everyone_never_shows_its_answer():
     """A wrong answer to every fixed case: the report says what is wrong, never the expected value."""
-    from autograder.harness import arguments, expected_result
+    from autograder.judging.harness import arguments, expected_result
     from coursekit.testing import _fmt
 
     shown = []

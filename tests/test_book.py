@@ -14,8 +14,8 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import leaks
 from autograder.course import ROOT, chapters, requirements_file, student_requirements
+from autograder.workflow import leaks
 
 sys.path.insert(0, str(ROOT / "tools"))
 import book_checks  # noqa: E402

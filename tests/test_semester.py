@@ -16,9 +16,10 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import canvas, cli, export, grading
+from autograder import cli
 from autograder.course import ROOT, grade_id
-from autograder.hidden_tests import CHAPTERS
+from autograder.judging.chapters import CHAPTERS
+from autograder.workflow import canvas, export, grading
 
 CH1, CH2 = "ch01_linear_classifiers", "ch02_hidden_layers"
 MAX1 = sum(e.points for e in CHAPTERS[CH1])

@@ -16,9 +16,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import release
 from autograder.course import ROOT, chapters, grade_id
-from autograder.hidden_tests import CHAPTERS
+from autograder.judging.chapters import CHAPTERS
+from autograder.workflow import release
 
 CH1 = "ch01_linear_classifiers"
 

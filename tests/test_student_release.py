@@ -10,8 +10,8 @@ import sys
 import nbformat
 import pytest
 
-from autograder import release
 from autograder.course import ROOT, chapters, grade_id, requirements_file, student_requirements
+from autograder.workflow import release
 
 sys.path.insert(0, str(ROOT / "tools"))
 from execute_notebooks import execute  # noqa: E402
@@ -77,7 +77,7 @@ def test_student_notebook_shows_numbers_not_myst_roles(released, chapter):
     source = nbformat.read(ROOT / "chapters" / chapter / f"{chapter}.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert re.findall(r"\{(?:glue|term|numref)[a-z:]*\}`", text) == []
-    from autograder.release_steps import glued_values
+    from autograder.workflow.release_steps import glued_values
 
     glued = glued_values(source)
     used = {m.group(1) for c in source.cells if c.cell_type == "markdown"

@@ -29,10 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from autograder import grading, sandbox  # noqa: E402
-from autograder.course import chapters  # noqa: E402
-from autograder.release import release  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
+
+from autograder.course import chapters  # noqa: E402
+from autograder.engine import sandbox  # noqa: E402
+from autograder.workflow import grading  # noqa: E402
+from autograder.workflow.release import release  # noqa: E402
 
 
 def median_time(action, runs):

@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import nbformat  # noqa: E402
+from lms_fixtures import CH1, Student, canvas_gradebook_export, canvas_zip, record_grades  # noqa: E402
 
 from autograder.course import grade_id  # noqa: E402
-from lms_fixtures import CH1, Student, canvas_gradebook_export, canvas_zip, record_grades  # noqa: E402
 
 NNFS = [sys.executable, "-m", "autograder"]
 
@@ -133,7 +133,7 @@ def main(argv=None):
         timed(f"export table ({m})", ["export", CH1, "--to", str(Path(tmp) / "T.csv")], large, budget=1)
         timed(f"export canvas ({m})", ["export", "--format", "canvas", "--to", str(Path(tmp) / "C.csv")], large,
               budget=1)
-        from autograder import export
+        from autograder.workflow import export
 
         start = time.perf_counter()
         export.export(Path(tmp) / "C2.csv", large, fmt="canvas")

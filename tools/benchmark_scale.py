@@ -31,9 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from autograder import cli, grading  # noqa: E402
-from autograder.course import grade_id  # noqa: E402
 from execute_notebooks import execute  # noqa: E402
+
+from autograder import cli  # noqa: E402
+from autograder.course import grade_id  # noqa: E402
+from autograder.workflow import grading  # noqa: E402
 
 LOOP = "while True:\n        pass\n"
 

@@ -39,18 +39,18 @@ import zipfile
 from pathlib import Path
 
 import nbformat
-from myst_nb.core.variables import format_plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from autograder import leaks  # noqa: E402
-from myst_nb.core.variables import format_plain_text  # noqa: E402
-from autograder.course import chapters, grade_id, student_requirements  # noqa: E402
-from autograder.release_steps import glued_values  # noqa: E402
-from execute_notebooks import execute  # noqa: E402
 import book_checks  # noqa: E402
+from execute_notebooks import execute  # noqa: E402
+from myst_nb.core.variables import format_plain_text  # noqa: E402
+
+from autograder.course import chapters, grade_id, student_requirements  # noqa: E402
+from autograder.workflow import leaks  # noqa: E402
+from autograder.workflow.release_steps import glued_values  # noqa: E402
 
 #: Executed source notebooks hold every solution: kept apart from the published ``_build``.
 EXECUTED = ROOT / ".cache" / "executed"

@@ -8,7 +8,7 @@ version) has, per graded function ``name``:
   so the signature and docstring students see are the reference's own;
 * a visible test cell (``grade_id == name + "_tests"``), written by hand, locked;
 * a hidden test cell (``grade_id == name + "_hidden"``) worth the points given
-  in ``autograder.hidden_tests``; inserted after the visible tests if missing.
+  in ``autograder.judging.chapters``; inserted after the visible tests if missing.
 
 A chapter whose exercises call functions of earlier chapters has one more
 generated cell (``grade_id == "earlier_functions"``), an ungraded exercise
@@ -18,7 +18,7 @@ publishes an earlier chapter's answers.
 The first code cell (``grade_id == "setup"``) imports ``coursekit.probing`` in
 a hidden region, before any student code runs. A hidden-test cell only
 probes: it calls the student's function on the grader's inputs; scores are
-computed outside the kernel (``autograder.execute``). Run ``python tools/sync_exercises.py`` to
+computed outside the kernel (``autograder.engine.execute``). Run ``python tools/sync_exercises.py`` to
 rewrite these cells, ``--check`` to fail if any is out of date.
 """
 
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import solutions  # noqa: E402
 from autograder.course import grade_id  # noqa: E402
-from autograder.hidden_tests import CHAPTERS  # noqa: E402
+from autograder.judging.chapters import CHAPTERS  # noqa: E402
 
 SETUP_HIDDEN = (
     "### BEGIN HIDDEN TESTS\n"

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from gradcheck import D, N, C, assert_gradients
+from gradcheck import C, D, N, assert_gradients
 
 from solutions import (
     accuracy,

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from gradcheck import D, H, N, C, random_layers
+from gradcheck import C, D, H, N, random_layers
 
 from solutions import collapse_linear, count_parameters, mlp_forward, relu, xor_network
 

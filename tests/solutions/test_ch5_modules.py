@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 from gradcheck import (
+    C,
     D,
     H,
     N,
-    C,
     assert_away_from_kinks,
     assert_backward,
     assert_gradients,
@@ -17,9 +17,9 @@ from gradcheck import (
 from solutions import (
     affine_backward,
     affine_forward,
-    squared_error_loss,
     relu_backward,
     relu_forward,
+    squared_error_loss,
     two_layer_loss,
 )
 

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from gradcheck import D, N, C, assert_gradients, no_warnings
+from gradcheck import C, D, N, assert_gradients, no_warnings
 
 from solutions import (
     cross_entropy,

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 from gradcheck import (
+    C,
     D,
     H,
     N,
-    C,
     assert_away_from_kinks,
     assert_backward,
     assert_gradients,

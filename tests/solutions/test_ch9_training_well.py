@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from gradcheck import assert_backward, assert_gradients
+from gradcheck import assert_backward
 from sklearn.preprocessing import StandardScaler
 
 from solutions import (

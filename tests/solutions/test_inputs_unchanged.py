@@ -4,7 +4,7 @@ import copy
 
 import numpy as np
 import pytest
-from gradcheck import D, H, N, C, assert_same, random_layers
+from gradcheck import C, D, H, N, assert_same, random_layers
 
 import solutions as S
 
