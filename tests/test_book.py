@@ -5,6 +5,8 @@ second run reuses the executed notebooks. The checks of `tools/book_checks.py`
 are tested here on every chapter and on examples they must reject.
 """
 
+import ast
+import inspect
 import json
 import re
 import subprocess
@@ -248,6 +250,181 @@ def test_no_chapter_page_shows_an_earlier_chapters_answer():
     for module in (ROOT / "chapters" / "coursekit").rglob("*.py"):  # in every release
         lines = {line.strip() for line in module.read_text().splitlines()}
         assert sorted(lines & reference) == [], module.name
+
+
+# A later chapter may not compose an earlier exercise's answer out of that exercise's parts
+# either, whatever its lines look like: chapter 9 once showed a "toolkit" whose train() ran
+# affine_forward, relu_forward, softmax_cross_entropy, relu_backward and affine_backward over a
+# list of layers (chapter 8's mlp_loss) inside a loop over iterate_minibatches with
+# momentum_step (chapter 8's train_mlp), spread over helper functions so that no single line
+# was the reference's. The check below follows the names a unit of a chapter's public code (a
+# function or class of a cell, or a cell's other statements) refers to, through the functions
+# the chapter defines itself, and finds earlier exercises whose parts it reaches.
+
+def _public_units(nb):
+    """``{name: AST nodes}``: each top-level function and class of the public code cells, and
+    each cell's other statements (``cell <index>``); solution cells (stubs in the book) left out."""
+    units = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+        source = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", cell.source, flags=re.S)
+        for node in ast.parse(source).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                units[node.name] = [node]
+            else:
+                units.setdefault(f"cell {index}", []).append(node)
+    return units
+
+
+def _reached(units):
+    """``{unit: names}``: the names each unit refers to, through the functions the units define."""
+    def names(nodes):
+        walked = [n for node in nodes for n in ast.walk(node)]
+        used = {n.id for n in walked if isinstance(n, ast.Name)}
+        # A name the unit binds itself (a variable, an argument, an inner function) is its
+        # own, not the chapter's function of that name.
+        bound = {n.id for n in walked if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        bound |= {n.arg for n in walked if isinstance(n, ast.arg)}
+        bound |= {n.name for n in walked[1:] if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        return used, used - bound
+
+    direct = {name: names(nodes) for name, nodes in units.items()}
+    reached = {}
+    for name in units:
+        seen, todo = set(), [name]
+        while todo:
+            used, follow = direct[todo.pop()]
+            todo += [other for other in follow & set(units) - seen if other != name]
+            seen |= used
+        reached[name] = seen
+    return reached
+
+
+def _composites():
+    """``{exercise: (chapter, required parts, alternative parts)}`` of the graded composites.
+
+    Required: the parts its reference calls outside any ``if`` (all of its parts if the
+    reference calls none, as ``predict`` computes the ReLU itself); alternatives: those it calls
+    only under an ``if`` (``train_mlp``'s step functions), of which a composition needs one.
+    """
+    import solutions
+    from autograder.hidden_tests import CHAPTERS
+
+    composites = {}
+    for chapter, exercises in CHAPTERS.items():
+        for exercise in exercises:
+            if not exercise.parts:
+                continue
+            tree = ast.parse(inspect.getsource(getattr(solutions, exercise.name)).strip())
+            plain, conditional = set(), set()
+
+            def visit(node, under_if):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                        and node.func.id in exercise.parts:
+                    (conditional if under_if else plain).add(node.func.id)
+                for child in ast.iter_child_nodes(node):
+                    visit(child, under_if or isinstance(node, (ast.If, ast.IfExp)))
+
+            visit(tree, False)
+            required = plain or set(exercise.parts) - conditional
+            composites[exercise.name] = (int(chapter[2:4]), required, conditional - plain)
+    return composites
+
+
+def composed_earlier_exercises(nb, chapter_number, composites=None):
+    """``[(unit, exercise)]``: units of the chapter's public code that reach every part of an
+    earlier chapter's composite exercise (or a composition of that part, recursively)."""
+    composites = _composites() if composites is None else composites
+
+    def composes(names, exercise):
+        _, required, alternatives = composites[exercise]
+        reach = [part in names or (part in composites and composes(names, part))
+                 for part in required]
+        return all(reach) and (not alternatives or any(
+            part in names or (part in composites and composes(names, part)) for part in alternatives))
+
+    found = []
+    for unit, names in _reached(_public_units(nb)).items():
+        for exercise, (chapter, required, alternatives) in composites.items():
+            if chapter < chapter_number and len(required) + bool(alternatives) >= 2 \
+                    and composes(names, exercise):
+                found.append((unit, exercise))
+    return found
+
+
+#: What chapter 9's page once showed (its worked examples' "toolkit", shortened): no line of
+#: chapter 8's reference, but mlp_loss and train_mlp composed over four helper functions.
+COMPOSED_IN_A_LATER_CHAPTER = '''
+def forward(net, X, training):
+    h, caches = X, []
+    for layer in net:
+        if layer["kind"] == "affine":
+            h, cache = affine_forward(h, layer["W"], layer["b"])
+        elif layer["kind"] == "relu":
+            h, cache = relu_forward(h)
+        else:
+            h, cache, layer["mean"], layer["var"] = batchnorm_forward(
+                h, layer["gamma"], layer["beta"], layer["mean"], layer["var"], training)
+        caches.append(cache)
+    return h, caches
+
+
+def backward(net, caches, dscores):
+    grads, d = {}, dscores
+    for i in reversed(range(len(net))):
+        if net[i]["kind"] == "affine":
+            d, grads[i, "W"], grads[i, "b"] = affine_backward(d, caches[i])
+        elif net[i]["kind"] == "relu":
+            d = relu_backward(d, caches[i])
+        else:
+            d, grads[i, "gamma"], grads[i, "beta"] = batchnorm_backward(d, caches[i])
+    return grads
+
+
+def evaluate(net, X, y):
+    scores, _ = forward(net, X, training=False)
+    return cross_entropy(scores, y), float(np.mean(np.argmax(scores, axis=1) == y))
+
+
+def train(net, X, y, *, epochs, lr, rng, reg=0.0, batch_size=32):
+    net, losses = copy.deepcopy(net), []
+    for _ in range(epochs):
+        for idx in iterate_minibatches(len(X), batch_size, rng):
+            scores, caches = forward(net, X[idx], training=True)
+            loss, dscores = softmax_cross_entropy(scores, y[idx])
+            grads = backward(net, caches, dscores)
+            for (i, name), g in grads.items():
+                if name == "W":
+                    g = g + 2 * reg * net[i][name]
+                velocity = net[i].get("v_" + name, np.zeros_like(g))
+                net[i][name], net[i]["v_" + name] = momentum_step(net[i][name], g, velocity, lr)
+        losses.append(evaluate(net, X, y)[0])
+    return net, losses
+'''
+
+
+def test_a_later_chapter_may_not_compose_an_earlier_exercise_from_its_parts():
+    old = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(COMPOSED_IN_A_LATER_CHAPTER)])
+    found = composed_earlier_exercises(old, 9)
+    # train composes chapter 8's loss and training loop; forward (and so evaluate) composes
+    # the forward pass of predict; backward alone composes nothing.
+    assert set(found) == {("train", "mlp_loss"), ("train", "train_mlp"), ("train", "predict"),
+                          ("forward", "predict"), ("evaluate", "predict")}, found
+    # In chapter 8 itself (or earlier) the same code composes nothing that comes before it.
+    assert composed_earlier_exercises(old, 8) == []
+    # Calling the student's own functions composes nothing.
+    own = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "params, history = train_mlp(params, X, y, epochs=3, batch_size=32, lr=0.1,\n"
+        "                            optimizer='momentum', reg=0.0, rng=rng)\n"
+        "accuracy = np.mean(predict(params, X) == y)")])
+    assert composed_earlier_exercises(own, 9) == []
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_no_chapter_composes_an_earlier_exercise_from_its_parts(chapter):
+    number = build_book.chapter_number(chapter)
+    assert composed_earlier_exercises(_source(chapter), number) == []
 
 
 def test_publish_pushes_the_book_and_nothing_else(book, tmp_path):
