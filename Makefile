@@ -26,7 +26,7 @@ TEST_PACKAGES := chromium git postgresql
 OS_PACKAGES := $(TEST_PACKAGES) texlive-latex-extra texlive-xetex texlive-fonts-recommended tex-gyre latexmk \
 	fonts-dejavu-core poppler-utils
 
-.PHONY: build test benchmark notebooks release book pdf browser-test os-packages test-packages publish clean
+.PHONY: lint build test benchmark notebooks release book pdf browser-test os-packages test-packages publish clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -49,6 +49,11 @@ pdf: release
 
 browser-test: pdf
 	$(BIN)/python -m pytest browser_tests -s
+
+# The code's format and lint (ruff, pinned): what CI checks first.
+lint: $(VENV)/.installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 
 os-packages:
 	apt-get update -qq

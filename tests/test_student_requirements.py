@@ -84,8 +84,8 @@ def test_a_chapter_without_a_list_is_an_error(tmp_path):
     (tmp_path / "chapters").mkdir()
     (tmp_path / "chapters" / "requirements.toml").write_text('[packages]\nch01_linear_classifiers = ["numpy"]\n')
     assert student_requirements("ch01_linear_classifiers", tmp_path) == ["numpy==2.4.6"]
-    with pytest.raises(ValueError, match="no \\[packages\\] entry for ch09_new"):
-        student_requirements("ch09_new", tmp_path)
-    (tmp_path / "chapters" / "requirements.toml").write_text('[packages]\nch09_new = ["torch"]\n')
+    with pytest.raises(ValueError, match="no \\[packages\\] entry for ch10_new"):
+        student_requirements("ch10_new", tmp_path)
+    (tmp_path / "chapters" / "requirements.toml").write_text('[packages]\nch10_new = ["tensorflow"]\n')
     with pytest.raises(ValueError, match="requirements.lock does not pin"):
-        student_requirements("ch09_new", tmp_path)
+        student_requirements("ch10_new", tmp_path)

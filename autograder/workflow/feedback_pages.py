@@ -32,8 +32,9 @@ from autograder.workflow import gradebook
 from autograder.workflow.roster import Roster
 
 #: The code a page is made by: a change to any of these makes every page out of date.
-PAGE_CODE = ("feedback.py", "feedback_export.py", "feedback_pages.py", "hidden_reports.py", "preprocessors.py",
-             "roster.py")
+PAGE_CODE = ("workflow/feedback.py", "nbgrader_plugins/feedback_exporter.py", "workflow/feedback_pages.py",
+             "reports/hidden_reports.py", "reports/inert_html.py", "nbgrader_plugins/preprocessors.py",
+             "workflow/roster.py")
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Written:
 
 def _code_fingerprint(root):
     digest = hashlib.sha256(version("nbgrader").encode())
-    here = Path(__file__).parent
+    here = Path(__file__).parents[1]  # autograder/
     for name in PAGE_CODE:
         digest.update((here / name).read_bytes())
     digest.update((ROOT / "nbgrader_config.py").read_bytes())
