@@ -21,9 +21,17 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 # The grader's own records (what collect saw, the grading notes with their integrity
 # flags) stay with the instructor: nbgrader would copy them into the feedback folder.
 c.CourseDirectory.ignore = [
-    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
-    "*.py", "*.so", "*.pyd", "*.pth", "coursekit",
-    "grading.json", "submission.json",
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    "*.py",
+    "*.so",
+    "*.pyd",
+    "*.pth",
+    "coursekit",
+    "grading.json",
+    "submission.json",
 ]
 
 # The student's code never shares a process with the reference: each submission runs

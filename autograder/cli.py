@@ -45,33 +45,59 @@ def _add_source(p):
 
 
 def _add_grading_options(p):
-    p.add_argument(UNSANDBOXED_FLAG, action="store_true",
-                   help="grade even where the sandbox cannot start: student code can then read the "
-                        "reference solutions and every file you can (see the instructor guide)")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                   help="submissions graded at once, each in its own sandbox (default: %(default)s, the cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="grade on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a "
-                        "LocalCluster of --jobs workers on this machine")
-    p.add_argument("--force", action="store_true",
-                   help="grade again even submissions unchanged since they were last graded")
-    p.add_argument("--drop-overrides", action="store_true",
-                   help="remove the scores a person set (nnfs-grade override) of the submissions graded now; "
-                        "by default regrading keeps them")
+    p.add_argument(
+        UNSANDBOXED_FLAG,
+        action="store_true",
+        help="grade even where the sandbox cannot start: student code can then read the "
+        "reference solutions and every file you can (see the instructor guide)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="submissions graded at once, each in its own sandbox (default: %(default)s, the cores)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a "
+        "LocalCluster of --jobs workers on this machine",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="grade again even submissions unchanged since they were last graded"
+    )
+    p.add_argument(
+        "--drop-overrides",
+        action="store_true",
+        help="remove the scores a person set (nnfs-grade override) of the submissions graded now; "
+        "by default regrading keeps them",
+    )
 
 
 def _add_export_options(p):
     p.add_argument("--to", type=Path, default=Path("grades.csv"), help="CSV file (default: %(default)s)")
-    p.add_argument("--format", choices=FORMATS, default="table",
-                   help="table: a row per student and submitted chapter, per-exercise columns; canvas: Canvas's "
-                        "gradebook import; moodle: Moodle's grading worksheet of one assignment (default: %(default)s)")
-    p.add_argument("--mapping", type=Path, metavar="LMS.TOML",
-                   help="which LMS assignment takes each chapter (default: COURSE_DIR/lms.toml)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table: a row per student and submitted chapter, per-exercise columns; canvas: Canvas's "
+        "gradebook import; moodle: Moodle's grading worksheet of one assignment (default: %(default)s)",
+    )
+    p.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="LMS.TOML",
+        help="which LMS assignment takes each chapter (default: COURSE_DIR/lms.toml)",
+    )
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="nnfs-grade", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="nnfs-grade",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__,
+    )
     parser.add_argument("--course-dir", type=Path, default=ROOT, help="course folder (default: %(default)s)")
     parser.add_argument("--db", metavar="URL", help="gradebook database (default: COURSE_DIR/gradebook.db)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,11 +124,18 @@ def _parser():
         if name == "grade":
             _add_grading_options(p)
         else:
-            p.add_argument("--force", action="store_true",
-                           help="write every page again, not only those whose grades, comments, roster name or "
-                                "graded notebook changed since they were written")
-            p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                           help="pages written at once (default: %(default)s, the cores)")
+            p.add_argument(
+                "--force",
+                action="store_true",
+                help="write every page again, not only those whose grades, comments, roster name or "
+                "graded notebook changed since they were written",
+            )
+            p.add_argument(
+                "--jobs",
+                type=int,
+                default=os.cpu_count() or 1,
+                help="pages written at once (default: %(default)s, the cores)",
+            )
 
     p = commands.add_parser("override", help="a person's score for an exercise (manual review)")
     override_commands = p.add_subparsers(dest="override_command", required=True)
@@ -131,9 +164,12 @@ def _parser():
 
     p = commands.add_parser("similarity", help="compare students' code pairwise, write an HTML report")
     p.add_argument("chapter")
-    p.add_argument("--top", type=int, default=TOP,
-                   help="pairs shown side by side (default: %(default)s); the ranking lists every "
-                        "pair scoring 0.5 or more too")
+    p.add_argument(
+        "--top",
+        type=int,
+        default=TOP,
+        help="pairs shown side by side (default: %(default)s); the ranking lists every pair scoring 0.5 or more too",
+    )
     p.add_argument("--to", type=Path, help="HTML report (default: reports/<chapter>-similarity.html)")
 
     p = commands.add_parser("report", help="write the class dashboard of a chapter (static HTML)")
@@ -184,25 +220,38 @@ def _grade(args, root):
     from autograder.workflow import grading, overrides
 
     chapter = check_chapter(args.chapter, root)
-    columns = (TextColumn("grading {task.fields[chapter]}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TextColumn("{task.fields[last]}"))
+    columns = (
+        TextColumn("grading {task.fields[chapter]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+    )
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
         task = bar.add_task("grade", total=None, chapter=chapter, last="")
 
         def progress(done, total, student):
             bar.update(task, completed=done, total=total, last=student or "")
 
-        results = grading.grade_chapter(chapter, getattr(args, "student", None), root, jobs=args.jobs,
-                                        scheduler=args.scheduler, force=args.force, db_url=args.db,
-                                        progress=progress)
+        results = grading.grade_chapter(
+            chapter,
+            getattr(args, "student", None),
+            root,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            force=args.force,
+            db_url=args.db,
+            progress=progress,
+        )
     if args.drop_overrides:
         for result in results:
             if result.status == "graded":
                 for undone in overrides.undo(chapter, result.student, root=root, db_url=args.db):
                     result.notes.append(f"override dropped: {undone.exercise} {undone.score:g}")
     console = Console(width=max(Console().width, 120))
-    console.print(grading.summary_table(chapter, results, root, args.db) if results
-                  else f"no submissions for {chapter}")
+    console.print(
+        grading.summary_table(chapter, results, root, args.db) if results else f"no submissions for {chapter}"
+    )
     # Work left undone (a submission skipped, or not graded within its limits) is an error.
     return 1 if any(r.status in ("failed", "skipped") for r in results) else 0
 
@@ -211,8 +260,14 @@ def _feedback(args, root):
     from autograder.workflow.feedback_pages import write_pages
 
     chapter = check_chapter(args.chapter, root)
-    written, problems = write_pages(chapter, getattr(args, "student", None), root, args.db,
-                                    force=getattr(args, "force", False), jobs=getattr(args, "jobs", 1))
+    written, problems = write_pages(
+        chapter,
+        getattr(args, "student", None),
+        root,
+        args.db,
+        force=getattr(args, "force", False),
+        jobs=getattr(args, "jobs", 1),
+    )
     print("\n".join(written.lines(root)))
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
@@ -227,8 +282,9 @@ def _override(args, root):
     try:
         if args.override_command == "set":
             chapter = check_chapter(args.chapter, root)
-            made = overrides.set_override(chapter, args.student, args.exercise, args.points, args.comment, root,
-                                          args.db)
+            made = overrides.set_override(
+                chapter, args.student, args.exercise, args.points, args.comment, root, args.db
+            )
             print(f"override: {overrides.describe(made, roster)}")
             print(f"run `nnfs-grade feedback {chapter}` to show it on the feedback page")
         elif args.override_command == "list":
@@ -283,8 +339,18 @@ def _report(args, root):
     return 0
 
 
-COMMANDS = {"release": _release, "collect": _collect, "roster": _roster, "grade": _grade, "feedback": _feedback,
-            "override": _override, "export": _export, "run": _run, "similarity": _similarity, "report": _report}
+COMMANDS = {
+    "release": _release,
+    "collect": _collect,
+    "roster": _roster,
+    "grade": _grade,
+    "feedback": _feedback,
+    "override": _override,
+    "export": _export,
+    "run": _run,
+    "similarity": _similarity,
+    "report": _report,
+}
 
 
 def main(argv=None):

@@ -54,8 +54,11 @@ def student_requirements(chapter, root=ROOT):
     packages = tomllib.loads(declared.read_text())["packages"]
     if chapter not in packages:
         raise ValueError(f"{declared}: no [packages] entry for {chapter}: list what its notebook needs")
-    pins = {_package_key(line.partition("==")[0]): line.strip()
-            for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line}
+    pins = {
+        _package_key(line.partition("==")[0]): line.strip()
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if "==" in line
+    }
     missing = [p for p in packages[chapter] if _package_key(p) not in pins]
     if missing:
         raise ValueError(f"{declared}: {chapter} needs {missing}, which requirements.lock does not pin")
@@ -64,15 +67,18 @@ def student_requirements(chapter, root=ROOT):
 
 def requirements_file(chapter, root=ROOT):
     """The text of the ``requirements.txt`` a chapter's release carries."""
-    return (f"# What {chapter}.ipynb needs (Python 3.11): pip install -r requirements.txt\n"
-            + "".join(f"{line}\n" for line in student_requirements(chapter, root)))
+    return f"# What {chapter}.ipynb needs (Python 3.11): pip install -r requirements.txt\n" + "".join(
+        f"{line}\n" for line in student_requirements(chapter, root)
+    )
 
 
 def student_id_problem(student_id):
     """Why nbgrader would mishandle this student id, or ``None``."""
     if not STUDENT_ID.fullmatch(student_id):  # not match(): "$" would accept a final newline
-        return (f"{student_id!r} is not a usable student id (use letters, digits and _ - . @, "
-                "starting with a letter or digit); rename the folder")
+        return (
+            f"{student_id!r} is not a usable student id (use letters, digits and _ - . @, "
+            "starting with a letter or digit); rename the folder"
+        )
     return None
 
 

@@ -34,15 +34,23 @@ from autograder.workflow import leaks
 HTML = ROOT / "_build" / "html"
 CHROMIUM = "/usr/lib/chromium/chromium"
 # Headless Chromium as root needs --no-sandbox; the rest keeps it off the (closed) network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
 VIEWPORT = {"width": 1280, "height": 900}
 REPORT = ROOT / "_build" / "browser-report.txt"
 
 
 def _pages():
-    return sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
-                  if not p.relative_to(HTML).parts[0].startswith("_"))
+    return sorted(
+        str(p.relative_to(HTML)) for p in HTML.rglob("*.html") if not p.relative_to(HTML).parts[0].startswith("_")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +81,14 @@ def _open(browser, url):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("requestfailed", lambda req: failed.append(f"{req.url} ({req.failure})"))
-    page.on("response", lambda resp: failed.append(f"{resp.url} (HTTP {resp.status})")
-            if resp.status >= 400 else None)
+    page.on("response", lambda resp: failed.append(f"{resp.url} (HTTP {resp.status})") if resp.status >= 400 else None)
     start = time.perf_counter()
     page.goto(url, wait_until="load")
     elapsed = time.perf_counter() - start
     # MathJax typesets after the load event; wait until it is done.
-    page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && "
-                           "window.MathJax.startup.promise && true)")
+    page.wait_for_function(
+        "() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise && true)"
+    )
     page.evaluate("() => window.MathJax && window.MathJax.startup.promise")
     page.wait_for_load_state("networkidle")
     return page, errors, failed, elapsed
@@ -115,8 +123,10 @@ def visited(browser, server):
         facts.update(errors=errors, failed=failed, load_time=elapsed)
         results[name] = facts
         page.context.close()
-    REPORT.write_text("page load times (headless Chromium, 1280 px, served from 127.0.0.1)\n" + "".join(
-        f"{facts['load_time']:7.3f} s  {name}\n" for name, facts in results.items()))
+    REPORT.write_text(
+        "page load times (headless Chromium, 1280 px, served from 127.0.0.1)\n"
+        + "".join(f"{facts['load_time']:7.3f} s  {name}\n" for name, facts in results.items())
+    )
     return results
 
 
@@ -212,7 +222,8 @@ def test_chapter_download_is_the_runnable_student_version(browser, server, chapt
         texts = [zf.read(n).decode() for n in names]
     stubs = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
     # Each stub raises an error that names the function to write (no solution in the download).
-    assert stubs and all(re.search(r'raise NotImplementedError\(\s*"\w+ is not written yet', "".join(c["source"]))
-                         for c in stubs)
+    assert stubs and all(
+        re.search(r'raise NotImplementedError\(\s*"\w+ is not written yet', "".join(c["source"])) for c in stubs
+    )
     lines = leaks.solution_lines()
     assert [leaks.scan_text(text, lines) for text in texts] == [[] for _ in texts]

@@ -61,28 +61,50 @@ def notebook_of(student_key, chapter=CH1):
 def the_class():
     """Twenty-two students: names in several scripts, two Jo Smiths, late ones, re-uploads, odd names."""
     return [
-        Student("Zoë", "Ångström", "20101", "4821765", sis_user_id="S001", sis_login_id="zangstrom",
-                email="zoe@uni.example"),
-        Student("Văn A", "Nguyễn", "20102", "4821766", sis_user_id="S002", sis_login_id="nvana",
-                sortable="Nguyễn, Văn A"),
+        Student(
+            "Zoë", "Ångström", "20101", "4821765", sis_user_id="S001", sis_login_id="zangstrom", email="zoe@uni.example"
+        ),
+        Student(
+            "Văn A", "Nguyễn", "20102", "4821766", sis_user_id="S002", sis_login_id="nvana", sortable="Nguyễn, Văn A"
+        ),
         Student("小明", "王", "20103", "4821767", sis_user_id="S003", sis_login_id="wxm", section="Section B"),
         Student("Jo", "Smith", "20104", "4821768", sis_user_id="S004", sis_login_id="jsmith1"),
         Student("Jo", "Smith", "20105", "4821769", sis_user_id="S005", sis_login_id="jsmith2", late=True),
         Student("Seán", "O'Brien-Murphy", "20106", "4821770", sis_user_id="S006", sis_login_id="sobrien"),
-        Student("Анна", "Иванова", "20107", "4821771", sis_user_id="S007", sis_login_id="aivanova",
-                late=True),
+        Student("Анна", "Иванова", "20107", "4821771", sis_user_id="S007", sis_login_id="aivanova", late=True),
         Student("Amélie", "Dupont_7_Martin", "20108", "4821772", sis_user_id="S008", sis_login_id="adupont"),
         Student("Ola", "Nordmann", "20109", "4821773", sis_user_id="S009", sis_login_id="onordmann"),
         Student("Yusuf", "Öztürk", "20110", "4821774", sis_user_id="S010", sis_login_id="yozturk"),
         Student("Kwame", "Mensah", "20111", "4821775", sis_user_id="S011", sis_login_id="kmensah"),
-        Student("Priya", "Raman", "20112", "4821776", sis_user_id="S012", sis_login_id="praman",
-                uploads=["Copy of ch01 (2).ipynb"]),
-        Student("Lena", "Müller", "20113", "4821777", sis_user_id="S013", sis_login_id="lmuller",
-                uploads=[f"{CH1}.ipynb", "data.csv"]),
+        Student(
+            "Priya",
+            "Raman",
+            "20112",
+            "4821776",
+            sis_user_id="S012",
+            sis_login_id="praman",
+            uploads=["Copy of ch01 (2).ipynb"],
+        ),
+        Student(
+            "Lena",
+            "Müller",
+            "20113",
+            "4821777",
+            sis_user_id="S013",
+            sis_login_id="lmuller",
+            uploads=[f"{CH1}.ipynb", "data.csv"],
+        ),
         Student("Tomás", "García", "20114", "4821778", sis_user_id="S014", sis_login_id="tgarcia"),
         Student("Aiko", "Tanaka", "20115", "4821779", sis_user_id="S015", sis_login_id="atanaka"),
-        Student("=HYPERLINK(\"http://x\")", "Eve", "20116", "4821780", sis_user_id="S016", sis_login_id="eve",
-                sortable="=cmd|' /C calc'!A0, Eve"),
+        Student(
+            '=HYPERLINK("http://x")',
+            "Eve",
+            "20116",
+            "4821780",
+            sis_user_id="S016",
+            sis_login_id="eve",
+            sortable="=cmd|' /C calc'!A0, Eve",
+        ),
         Student("Noa", "Levi", "20117", "4821781", sis_user_id="S017", sis_login_id="nlevi", section="Section B"),
         Student("Mia", "Rossi", "20118", "4821782", sis_user_id="S018", sis_login_id="mrossi"),
         Student("Chen", "Li", "20119", "4821783", sis_user_id="S019", sis_login_id="cli"),
@@ -177,8 +199,9 @@ def canvas_zip(path, students, contents, anonymous_ids=None, attachment_start=90
     return path
 
 
-def canvas_gradebook_export(students, assignments, *, sis=True, bom=False, semicolon=False, manual_posting=False,
-                            test_student=True):
+def canvas_gradebook_export(
+    students, assignments, *, sis=True, bom=False, semicolon=False, manual_posting=False, test_student=True
+):
     """A gradebook export as ``GradebookExporter#csv_data`` writes it (bytes).
 
     ``assignments``: ``[(title, id, points possible)]``. Header ``Student, ID,
@@ -190,22 +213,37 @@ def canvas_gradebook_export(students, assignments, *, sis=True, bom=False, semic
     """
     header = ["Student", "ID"] + (["SIS User ID"] if sis else []) + ["SIS Login ID", "Section"]
     header += [f"{title} ({ident})" for title, ident, _ in assignments]
-    header += ["Current Points", "Final Points", "Current Score", "Unposted Current Score", "Final Score",
-               "Unposted Final Score"]
+    header += [
+        "Current Points",
+        "Final Points",
+        "Current Score",
+        "Unposted Current Score",
+        "Final Score",
+        "Unposted Final Score",
+    ]
     lead = len(header) - len(assignments) - 6
     rows = [header]
     if manual_posting:
         rows.append([""] * lead + ["Manual Posting"] * len(assignments) + [""] * 6)
     decimal = "," if semicolon else "."
-    rows.append(["    Points Possible"] + [""] * (lead - 1)
-                + [f"{points:.2f}".replace(".", decimal) for _, _, points in assignments] + ["(read only)"] * 6)
+    rows.append(
+        ["    Points Possible"]
+        + [""] * (lead - 1)
+        + [f"{points:.2f}".replace(".", decimal) for _, _, points in assignments]
+        + ["(read only)"] * 6
+    )
     for s in students:
         name = f'="{s.sortable_name}"' if re.match(r"^\s*=", s.sortable_name) else s.sortable_name
         row = [name, s.canvas_id] + ([s.sis_user_id] if sis else []) + [s.sis_login_id, s.section]
         rows.append(row + [""] * len(assignments) + ["0.00"] * 6)
     if test_student:
-        rows.append(["Student, Test", "99999"] + ([""] if sis else []) + ["", "Section A"]
-                    + [""] * len(assignments) + ["0.00"] * 6)
+        rows.append(
+            ["Student, Test", "99999"]
+            + ([""] if sis else [])
+            + ["", "Section A"]
+            + [""] * len(assignments)
+            + ["0.00"] * 6
+        )
     out = io.StringIO()
     csv.writer(out, delimiter=";" if semicolon else ",", lineterminator="\n").writerows(rows)
     return (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8")
@@ -261,14 +299,35 @@ def moodle_worksheet(students, max_grade=100.0, grades=None):
     ``Last modified (grade)``, ``Feedback comments``; UTF-8 with a byte order
     mark (the dataformat's CSV writer adds one).
     """
-    header = ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
-              "Grade can be changed", "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
+    header = [
+        "Identifier",
+        "Full name",
+        "Email address",
+        "Status",
+        "Grade",
+        "Maximum Grade",
+        "Grade can be changed",
+        "Last modified (submission)",
+        "Last modified (grade)",
+        "Feedback comments",
+    ]
     rows = [header]
     for s in students:
         grade = (grades or {}).get(s.moodle_id)
-        rows.append([f"Participant {s.moodle_id}", s.full_name, s.email, "Submitted for grading",
-                     "" if grade is None else f"{grade:.2f}", f"{max_grade:.2f}", "Yes",
-                     "Monday, 5 October 2026, 9:30 AM", "-", ""])
+        rows.append(
+            [
+                f"Participant {s.moodle_id}",
+                s.full_name,
+                s.email,
+                "Submitted for grading",
+                "" if grade is None else f"{grade:.2f}",
+                f"{max_grade:.2f}",
+                "Yes",
+                "Monday, 5 October 2026, 9:30 AM",
+                "-",
+                "",
+            ]
+        )
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
@@ -297,8 +356,9 @@ def record_grades(root, chapter, scores, when="2026-10-05 09:30:00"):
             gb.add_assignment(chapter)
             gb.add_notebook(chapter, chapter)
             for exercise in CHAPTERS[chapter]:
-                gb.add_grade_cell(f"{exercise.name}_hidden", chapter, chapter, max_score=exercise.points,
-                                  cell_type="code")
+                gb.add_grade_cell(
+                    f"{exercise.name}_hidden", chapter, chapter, max_score=exercise.points, cell_type="code"
+                )
                 gb.add_solution_cell(exercise.name, chapter, chapter)
         for student, points in scores.items():
             gb.update_or_create_student(student)

@@ -79,8 +79,7 @@ def _numbers_match(a, b, tolerance):
     allowed = max(tolerance.rtol * max(abs(x), abs(y)), tolerance.atol)
     if abs(x - y) <= allowed:
         return None
-    return (f"{a} != {b}: they differ by {abs(x - y):.2e}, "
-            f"more than the {allowed:.2e} allowed ({tolerance.describe()})")
+    return f"{a} != {b}: they differ by {abs(x - y):.2e}, more than the {allowed:.2e} allowed ({tolerance.describe()})"
 
 
 def compare_line(ref, test, tolerance=DEFAULT):
@@ -112,6 +111,7 @@ def compare_text(ref, test, tolerance_of_line=lambda line: DEFAULT):
 
 # --- the notebooks' declared exceptions -------------------------------------------------------
 
+
 @dataclass
 class Loose:
     """One entry of ``nbval_tolerances.toml``: outputs of one cell compared more loosely."""
@@ -142,12 +142,25 @@ def load_declarations(path=DECLARATIONS):
         unknown = set(entry) - KEYS
         missing = {"chapter", "cell", "why"} - set(entry)
         if unknown or missing or not ({"rtol", "atol"} & set(entry)):
-            raise pytest.UsageError(f"{where}: needs chapter, cell, why and rtol or atol "
-                                    f"(unknown: {sorted(unknown)}, missing: {sorted(missing)})")
-        tolerance = Tolerance(float(entry.get("rtol", RTOL)), float(entry.get("atol", ATOL)),
-                              integers_exact=not entry.get("integers", False))
-        loose.append(Loose(entry["chapter"], entry["cell"], entry["why"], tolerance,
-                           list(entry.get("lines", [])), list(entry.get("glue", []))))
+            raise pytest.UsageError(
+                f"{where}: needs chapter, cell, why and rtol or atol "
+                f"(unknown: {sorted(unknown)}, missing: {sorted(missing)})"
+            )
+        tolerance = Tolerance(
+            float(entry.get("rtol", RTOL)),
+            float(entry.get("atol", ATOL)),
+            integers_exact=not entry.get("integers", False),
+        )
+        loose.append(
+            Loose(
+                entry["chapter"],
+                entry["cell"],
+                entry["why"],
+                tolerance,
+                list(entry.get("lines", [])),
+                list(entry.get("glue", [])),
+            )
+        )
     return loose
 
 
@@ -160,7 +173,8 @@ def declarations_for(nb, chapter, declarations):
         if len(cells) != 1:
             raise pytest.UsageError(
                 f"{DECLARATIONS.name}: the entry for {chapter} with cell = {entry.cell!r} matches "
-                f"{len(cells)} code cells, not one: update it to the notebook ({entry.why})")
+                f"{len(cells)} code cells, not one: update it to the notebook ({entry.why})"
+            )
         found.setdefault(cells[0], []).append(entry)
     return found
 
@@ -175,8 +189,11 @@ class CellTolerances:
     def _loosest(entries):
         if not entries:
             return DEFAULT
-        return Tolerance(max(e.tolerance.rtol for e in entries), max(e.tolerance.atol for e in entries),
-                         all(e.tolerance.integers_exact for e in entries))
+        return Tolerance(
+            max(e.tolerance.rtol for e in entries),
+            max(e.tolerance.atol for e in entries),
+            all(e.tolerance.integers_exact for e in entries),
+        )
 
     def of_line(self, line):
         return self._loosest([e for e in self.entries if e.covers_line(line)])
@@ -214,6 +231,7 @@ class NumbersText(str):
 
 
 # --- nbval, with the comparison above ---------------------------------------------------------
+
 
 class NumbersCell(IPyNbCell):
     """nbval's cell item; its text outputs compare by :func:`compare_text`."""
@@ -259,13 +277,17 @@ class NumbersNotebook(IPyNbFile):
         cells = list(super().collect())  # reads self.nb
         declared = declarations_for(self.nb, self.path.stem, load_declarations())
         for cell in cells:
-            yield NumbersCell.from_parent(self, name=cell.name, cell_num=cell.cell_num, cell=cell.cell,
-                                          options=cell.options,
-                                          tolerances=CellTolerances(declared.get(cell.cell_num, ())))
+            yield NumbersCell.from_parent(
+                self,
+                name=cell.name,
+                cell_num=cell.cell_num,
+                cell=cell.cell,
+                options=cell.options,
+                tolerances=CellTolerances(declared.get(cell.cell_num, ())),
+            )
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_collect_file(file_path, parent):
     collected = yield
-    return [NumbersNotebook.from_parent(parent, path=file_path) if type(c) is IPyNbFile else c
-            for c in collected or []]
+    return [NumbersNotebook.from_parent(parent, path=file_path) if type(c) is IPyNbFile else c for c in collected or []]

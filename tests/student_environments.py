@@ -38,9 +38,21 @@ class Environments:
                 subprocess.run(["cp", "-al", str(self.made[base]), str(target)], check=True)
             listing = self.folder / f"{target.name}-requirements.txt"
             listing.write_text("".join(f"{r}\n" for r in sorted(wanted)))
-            run = subprocess.run([str(target / "bin" / "python"), "-m", "pip", "install", "-q", "--no-compile",
-                                  "--disable-pip-version-check", "-r", str(listing)],
-                                 capture_output=True, text=True)
+            run = subprocess.run(
+                [
+                    str(target / "bin" / "python"),
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--no-compile",
+                    "--disable-pip-version-check",
+                    "-r",
+                    str(listing),
+                ],
+                capture_output=True,
+                text=True,
+            )
             assert run.returncode == 0, f"pip install -r {listing} failed:\n{run.stderr[-3000:]}"
             self.made[wanted] = target
         return self.made[wanted]
@@ -51,8 +63,21 @@ class Environments:
         spec = self.folder / f"{environment.name}-kernels" / "student"  # outside: copies must not share it
         if not spec.exists():
             spec.mkdir(parents=True)
-            (spec / "kernel.json").write_text(json.dumps({
-                "argv": [str(environment / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                "display_name": "student", "language": "python"}))
-        return AsyncKernelManager(kernel_name="student",
-                                  kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]))
+            (spec / "kernel.json").write_text(
+                json.dumps(
+                    {
+                        "argv": [
+                            str(environment / "bin" / "python"),
+                            "-m",
+                            "ipykernel_launcher",
+                            "-f",
+                            "{connection_file}",
+                        ],
+                        "display_name": "student",
+                        "language": "python",
+                    }
+                )
+            )
+        return AsyncKernelManager(
+            kernel_name="student", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)])
+        )

@@ -41,7 +41,8 @@ from sync_exercises import exercise_source  # noqa: E402
 # and code run at the cell's top level after the ``def`` (``{after}``).
 # ``{name}`` is the exercise, ``{root}`` the course folder being graded.
 ATTACKS = {
-    "steal": dict(body='''
+    "steal": dict(
+        body="""
     import gc, glob, importlib, os, sys
     frame = sys._getframe()
     while frame is not None:  # the caller's frames: an expected value, a reference function
@@ -79,67 +80,93 @@ ATTACKS = {
         if "expect" in path or "reference" in path:  # expected values left beside the inputs
             return open(path).read()
     raise RuntimeError("found nothing to steal")
-'''),
-    "print_score": dict(body='''
+"""
+    ),
+    "print_score": dict(
+        body="""
     print(1.0)
     print("✓ {name}: 9 of 9 hidden checks passed, 4 of 4 points")
     return None
-''', after='''
+""",
+        after="""
 print(1.0)
 1.0
-'''),
-    "raise_score": dict(body='''
+""",
+    ),
+    "raise_score": dict(
+        body="""
     raise Exception(1.0)
-'''),
-    "sys_exit": dict(body='''
+"""
+    ),
+    "sys_exit": dict(
+        body="""
     import sys
     sys.exit(1.0)
-'''),
-    "os_exit": dict(body='''
+"""
+    ),
+    "os_exit": dict(
+        body="""
     import os
     os._exit(0)
-'''),
-    "kill_kernel": dict(body='''
+"""
+    ),
+    "kill_kernel": dict(
+        body="""
     return None
-''', after='''
+""",
+        after="""
 import os
 os._exit(1)
-'''),
-    "endless_loop": dict(body='''
+""",
+    ),
+    "endless_loop": dict(
+        body="""
     while True:
         pass
-'''),
-    "hang_kernel": dict(body='''
+"""
+    ),
+    "hang_kernel": dict(
+        body="""
     return None
-''', after='''
+""",
+        after="""
 import time
 while True:
     try:
         time.sleep(0.05)
     except BaseException:
         pass
-'''),
-    "output_flood": dict(body='''
+""",
+    ),
+    "output_flood": dict(
+        body="""
     while True:
         print("x" * 100_000)
-''', after='''
+""",
+        after="""
 for _ in range(300):
     print("y" * 100_000)
-'''),
-    "fork_bomb": dict(body='''
+""",
+    ),
+    "fork_bomb": dict(
+        body="""
     import os
     while True:
         try:
             os.fork()
         except OSError:
             pass
-'''),
-    "memory": dict(body='''
+"""
+    ),
+    "memory": dict(
+        body="""
     import numpy
     hog = [bytearray(2**30) for _ in range(50)]
     return numpy.ones(50 * 2**30 // 8)
-'''),
-    "files_and_network": dict(body='''
+"""
+    ),
+    "files_and_network": dict(
+        body="""
     import glob, os, socket
     targets = ["{root}/gradebook.db", "{root}/nbgrader_config.py", "{root}/solutions/__init__.py",
                "{real}/solutions/__init__.py", "{real}/autograder/judging/harness.py", "{real}/nbgrader_config.py"]
@@ -163,10 +190,13 @@ for _ in range(300):
         except OSError:
             pass
     return None
-'''),
-    "patch_modules": dict(body='''
+"""
+    ),
+    "patch_modules": dict(
+        body="""
     return None
-''', after='''
+""",
+        after="""
 import builtins, numpy
 import coursekit, coursekit.testing, coursekit.probing
 for attribute in ("allclose", "isclose", "array_equal", "asarray", "mean", "sum"):
@@ -177,13 +207,14 @@ for module in (coursekit.testing, coursekit.probing):
     for attribute, value in list(vars(module).items()):
         if callable(value) and not attribute.startswith("__"):
             setattr(module, attribute, lambda *args, **kwargs: 1.0)
-'''),
+""",
+    ),
 }
 
 # Attacks on the grader through the probe's result files: the function replaces what the probe
 # would write, for every case of its exercise, then ends the probe's process so nothing is
 # written over them. ``{make}`` puts the hostile thing at ``path``.
-RESULT_ATTACK = '''
+RESULT_ATTACK = """
     import os
     probe_dir = os.environ.get("NNFS_PROBE_DIR", "/nowhere")
     out = probe_dir + "/out/{name}"
@@ -197,22 +228,22 @@ RESULT_ATTACK = '''
                 os.remove(path)
 {make}
     os._exit(0)
-'''
+"""
 RESULT_MAKERS = {
-    "result_fifo": '''
-            os.mkfifo(path)''',
-    "result_dev_zero": '''
-            os.symlink("/dev/zero", path)''',
+    "result_fifo": """
+            os.mkfifo(path)""",
+    "result_dev_zero": """
+            os.symlink("/dev/zero", path)""",
     # A JSON file of the grading machine, read through a link: its keys must never reach a report.
-    "result_host_file": '''
-            os.symlink("{root}/host_secret." + extension, path)''',
-    "result_deep_json": '''
+    "result_host_file": """
+            os.symlink("{root}/host_secret." + extension, path)""",
+    "result_deep_json": """
             if extension == "json":
                 open(path, "w").write("[" * 200_000 + "]" * 200_000)
             else:
                 import numpy
-                numpy.savez(path, a0=numpy.zeros(3))''',
-    "result_bomb": '''
+                numpy.savez(path, a0=numpy.zeros(3))""",
+    "result_bomb": """
             if extension == "json":
                 open(path, "w").write('{{"dict": {{"status": "returned", "result": {{"array": "a0"}}, '
                                       '"args_after": []}}}}')
@@ -224,18 +255,20 @@ RESULT_MAKERS = {
                     with bomb.open("a0.npy", "w", force_zip64=True) as member:
                         member.write(header)
                         for _ in range(256):
-                            member.write(bytes(2**20))''',
+                            member.write(bytes(2**20))""",
 }
 for _attack, _make in RESULT_MAKERS.items():
     ATTACKS[_attack] = dict(body=RESULT_ATTACK.replace("{make}", _make))
 # The exercise's whole result folder, a link to the grader's side.
-ATTACKS["result_folder_link"] = dict(body='''
+ATTACKS["result_folder_link"] = dict(
+    body="""
     import os, shutil
     out = os.environ.get("NNFS_PROBE_DIR", "/nowhere") + "/out/{name}"
     shutil.rmtree(out, ignore_errors=True)
     os.symlink("{root}", out)
     os._exit(0)
-''')
+"""
+)
 #: Text of the grading machine's own files that the result attacks point at.
 HOST_SECRET = "HOST_SECRET_KEY_8192"
 
@@ -257,8 +290,10 @@ CELL_ATTACKS = [name for name, spec in ATTACKS.items() if spec.get("after")]
 def dependents(chapter, attacked):
     """Exercises of ``chapter`` that call an attacked exercise, directly or through others."""
     names = {e.name for e in CHAPTERS[chapter]}
-    calls = {name: {n.id for n in ast.walk(ast.parse(exercise_source(name))) if isinstance(n, ast.Name)}
-             & (names - {name}) for name in names}
+    calls = {
+        name: {n.id for n in ast.walk(ast.parse(exercise_source(name))) if isinstance(n, ast.Name)} & (names - {name})
+        for name in names
+    }
     broken = set(attacked)
     while True:
         more = {name for name in names - broken if calls[name] & broken}
@@ -320,12 +355,26 @@ def sandboxed_scores(chapter, runs):
     prelude = earlier_chapter_source(chapter)  # what the notebook's earlier_functions cell holds
     with sandbox.Session(sandbox.find_bwrap()) as session:
         inputs = probes.write_inputs(exercises, session.scratch.probe_in, 10.0)
-        (session.scratch.probe_in / "runs.json").write_text(json.dumps(
-            [(prelude, [(e.name, sources[e.name]) for e in exercises],
-              sorted(set(attacked) | dependents(chapter, attacked))) for sources, attacked in runs]))
+        (session.scratch.probe_in / "runs.json").write_text(
+            json.dumps(
+                [
+                    (
+                        prelude,
+                        [(e.name, sources[e.name]) for e in exercises],
+                        sorted(set(attacked) | dependents(chapter, attacked)),
+                    )
+                    for sources, attacked in runs
+                ]
+            )
+        )
         subprocess.run(session.argv([sys.executable, "-c", RUNNER]), capture_output=True, timeout=900)
-        reports = [{e.name: probes.score_isolated(e, inputs[e.name], session.scratch.probe_out / f"run{number}")
-                    for e in exercises} for number in range(len(runs))]
+        reports = [
+            {
+                e.name: probes.score_isolated(e, inputs[e.name], session.scratch.probe_out / f"run{number}")
+                for e in exercises
+            }
+            for number in range(len(runs))
+        ]
     seen = "\n".join(line for report in reports for lines, _ in report.values() for line in lines)
     assert HOST_SECRET not in seen  # nothing of the grading machine's files reached a report
     return [{name: points for name, (_, points) in report.items()} for report in reports]
@@ -344,19 +393,25 @@ def test_function_attacks_on_every_exercise_score_zero_and_spare_the_others(chap
     for attack in FUNCTION_ATTACKS:
         for parity in (0, 1):
             attacked = names[parity::2]
-            sources = {name: attack_source(attack, name, tmp_path) if name in attacked else exercise_source(name)
-                       for name in names}
+            sources = {
+                name: attack_source(attack, name, tmp_path) if name in attacked else exercise_source(name)
+                for name in names
+            }
             runs.append((sources, attacked))
             labels.append((attack, parity))
     for (attack, parity), (_, attacked), scores in zip(labels, runs, sandboxed_scores(chapter, runs)):
-        assert sum(scores.values()) == pytest.approx(expected_score(chapter, attacked), abs=1e-9), \
-            (attack, parity, scores)
+        assert sum(scores.values()) == pytest.approx(expected_score(chapter, attacked), abs=1e-9), (
+            attack,
+            parity,
+            scores,
+        )
         assert all(scores[name] == 0.0 for name in attacked), (attack, scores)
     assert {label: tree_digest(path) for label, path in guarded.items()} == before
     assert not list(ROOT.glob("**/EVIL.txt"))
 
 
 # ---------------------------------------------------------------- the grading pipeline, kernel attacks
+
 
 def skeleton(released, source):
     """The release with every exercise answered and every cell that is not nbgrader's removed."""
@@ -393,7 +448,7 @@ def test_kernel_attacks_in_a_graded_class_cost_only_their_exercise(course):
     notebooks, slots = {}, [names[0::2], names[1::2]]
     for number, start in enumerate(range(0, len(plan), 3)):
         targets = slots[number % 2]
-        notebooks[f"kernel{number}"] = dict(zip(targets, plan[start:start + 3]))
+        notebooks[f"kernel{number}"] = dict(zip(targets, plan[start : start + 3]))
     expected = {"honest": expected_score(CH1, [])}
     for student, attacks in notebooks.items():
         nb = nbformat.from_dict(base)
@@ -406,32 +461,44 @@ def test_kernel_attacks_in_a_graded_class_cost_only_their_exercise(course):
         expected[student] = expected_score(CH1, list(attacks))
     (course / "submitted" / "honest" / CH1).mkdir(parents=True)
     nbformat.write(base, course / "submitted" / "honest" / CH1 / f"{CH1}.ipynb")
-    guarded = {"reference": ROOT / "solutions", "sources": course / "chapters", "release": course / "release",
-               "submissions": course / "submitted"}
+    guarded = {
+        "reference": ROOT / "solutions",
+        "sources": course / "chapters",
+        "release": course / "release",
+        "submissions": course / "submitted",
+    }
     before = {label: tree_digest(path) for label, path in guarded.items()}
 
     results = {r.student: r for r in grading.grade_chapter(CH1, sorted(expected), course, jobs=2)}
 
     scores = {student: (r.status, r.score) for student, r in results.items()}
-    assert scores == {student: ("graded", pytest.approx(score, abs=1e-9)) for student, score in expected.items()}, \
-        {s: r.notes for s, r in results.items()}
+    assert scores == {student: ("graded", pytest.approx(score, abs=1e-9)) for student, score in expected.items()}, {
+        s: r.notes for s, r in results.items()
+    }
     assert {label: tree_digest(path) for label, path in guarded.items()} == before
     assert [p for p in course.rglob("EVIL.txt")] == []
-    assert [p for p in (course / "autograded" / "honest").rglob("*") if p.is_file() and b"TAMPERED" in p.read_bytes()] == []
+    assert [
+        p for p in (course / "autograded" / "honest").rglob("*") if p.is_file() and b"TAMPERED" in p.read_bytes()
+    ] == []
     # The honest student's grade, written before the attackers', is still there.
     with grading.nbgrader_api(course).gradebook as gb:
         assert gb.find_submission(CH1, "honest").score == expected["honest"]
 
 
-KEYRING = r'''
+KEYRING = r"""
 import ctypes
 _libc = ctypes.CDLL(None, use_errno=True)
-'''
-LEAVE_IN_KEYRING = KEYRING + r'''
+"""
+LEAVE_IN_KEYRING = (
+    KEYRING
+    + r"""
 _source = {source!r}.encode()
 _libc.syscall(248, b"user", b"nnfs-answers", _source, len(_source), -4)  # add_key(..., @u)
-'''
-TAKE_FROM_KEYRING = KEYRING + r'''
+"""
+)
+TAKE_FROM_KEYRING = (
+    KEYRING
+    + r"""
 _key = _libc.syscall(250, 10, -4, b"user", b"nnfs-answers", 0)  # keyctl(KEYCTL_SEARCH, @u, ...)
 _buffer = ctypes.create_string_buffer(65536)
 _size = _libc.syscall(250, 11, _key, _buffer, 65536) if _key > 0 else -1  # keyctl(KEYCTL_READ)
@@ -440,7 +507,8 @@ if _size > 0:
 else:
     def {name}(*args, **kwargs):
         raise NotImplementedError("nothing in the keyring")
-'''
+"""
+)
 
 
 def test_a_keyring_channel_between_two_submissions_carries_nothing(course):

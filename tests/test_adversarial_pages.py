@@ -39,7 +39,8 @@ display(HTML('<script>window.PWNED = "html output"</script>'
              '<iframe src="javascript:parent.PWNED = 1"></iframe>'
              '<img src="x" onerror="window.PWNED = &quot;output onerror&quot;">'))
 display(Javascript('window.PWNED = "javascript output"'))
-display(SVG('<svg xmlns="http://www.w3.org/2000/svg" onload="window.PWNED = 1"><script>window.PWNED = 2</script></svg>'))
+display(SVG('<svg xmlns="http://www.w3.org/2000/svg" onload="window.PWNED = 1">'
+            '<script>window.PWNED = 2</script></svg>'))
 """
 
 MESSAGE = '<script>window.PWNED = "message"</script><img src=x onerror="window.PWNED = 1">'
@@ -57,8 +58,9 @@ def pages(tmp_path_factory):
         assert cli.main(["--course-dir", str(root), "release", CH1]) == 0
         source = nbformat.read(ROOT / "chapters" / CH1 / f"{CH1}.ipynb", as_version=4)
         released = nbformat.read(root / "release" / CH1 / f"{CH1}.ipynb", as_version=4)
-        honest = with_sources(released, **{grade_id(c): c.source for c in source.cells
-                                           if c.metadata.get("nbgrader", {}).get("solution")})
+        honest = with_sources(
+            released, **{grade_id(c): c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+        )
         mallory = with_sources(honest, accuracy=RAISES)
         mallory.cells[2:2] = [nbformat.v4.new_markdown_cell(MARKDOWN), nbformat.v4.new_code_cell(OUTPUT)]
         downloads = root / "downloads"
@@ -71,8 +73,11 @@ def pages(tmp_path_factory):
         report = class_report.write_report(CH1, root)
         result = similarity.similarity(CH1, root)
         matches = similarity.write_report(result, similarity.default_report_path(CH1, root))
-    return {"feedback": root / "feedback" / "mallory" / CH1 / f"{CH1}.html", "class report": report,
-            "similarity": matches}
+    return {
+        "feedback": root / "feedback" / "mallory" / CH1 / f"{CH1}.html",
+        "class report": report,
+        "similarity": matches,
+    }
 
 
 @pytest.mark.parametrize("page", ["feedback", "class report", "similarity"])
@@ -85,8 +90,12 @@ def test_no_script_runs_and_nothing_is_fetched(pages, page):
     assert str(soup.head.find(True)) == BeautifulSoup(inert_html.META, "html.parser").meta.decode(), page
     assert inert_html.is_inert(text)
     # The payloads are there as text (escaped), never as markup.
-    assert not [(e.name, a) for e in soup.find_all(True) for a, v in e.attrs.items()
-                if a.lower().startswith("on") or "javascript:" in str(v).lower()]
+    assert not [
+        (e.name, a)
+        for e in soup.find_all(True)
+        for a, v in e.attrs.items()
+        if a.lower().startswith("on") or "javascript:" in str(v).lower()
+    ]
     with browser.visit(path) as seen:
         links = seen.page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href)")
         for index, href in enumerate(links):

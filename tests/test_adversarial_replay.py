@@ -5,6 +5,9 @@ expected value of every hidden case; the resubmission returns them from a
 lookup table keyed by the input's length (then by the exact input). The
 hidden inputs are drawn afresh for every submission (from the course's secret
 and the notebook's code), so the table fits nothing: the exercise scores 0.
+(It would fit a case whose count of right labels happened to be drawn again, about
+one chance in N - 2 per case; the test's course has a fixed secret, so its run is
+repeatable.)
 The same notebook graded twice gets the same inputs and the same score. A
 case whose inputs are the same for everyone never shows its expected value.
 """
@@ -15,7 +18,7 @@ import shutil
 import nbformat
 import numpy as np
 import pytest
-from grading_helpers import grade_source, time_limits, with_sources
+from grading_helpers import fixed_secret, grade_source, time_limits, with_sources
 
 from autograder import cli
 from autograder.course import ROOT, grade_id
@@ -35,13 +38,14 @@ def submit(root, student, nb):
     nbformat.write(nb, folder / f"{CH1}.ipynb")
     assert cli.main(["--course-dir", str(root), "collect", CH1, "--from-dir", str(root / "downloads")]) == 0
     [result] = grading.grade_chapter(CH1, [student], root, force=True)
+    assert result.status == "graded", result.notes
     graded = nbformat.read(root / "autograded" / student / CH1 / f"{CH1}.ipynb", as_version=4)
     return result, hidden_reports.notebook_reports(graded)["accuracy"]
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
+    root = fixed_secret(tmp_path_factory.mktemp("course"))
     shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
     with time_limits(cell=6, probe=3):
         assert cli.main(["--course-dir", str(root), "release", CH1]) == 0
@@ -52,8 +56,9 @@ def course(tmp_path_factory):
 def written(course):
     source = nbformat.read(ROOT / "chapters" / CH1 / f"{CH1}.ipynb", as_version=4)
     released = nbformat.read(course / "release" / CH1 / f"{CH1}.ipynb", as_version=4)
-    return with_sources(released, **{grade_id(c): c.source for c in source.cells
-                                     if c.metadata.get("nbgrader", {}).get("solution")})
+    return with_sources(
+        released, **{grade_id(c): c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    )
 
 
 def test_a_lookup_table_of_earlier_expected_values_scores_zero(course, written):
@@ -64,8 +69,9 @@ def test_a_lookup_table_of_earlier_expected_values_scores_zero(course, written):
         assert match, failure  # the feedback shows the expected value of these (salted) cases
         shown[int(failure.case.split()[0])] = float(match["value"])
     assert len(shown) == 3  # the three lengths (the case for unchanged inputs repeats the first)
-    by_length = ("ANSWERS = " + repr(shown) + "\n"
-                 "def accuracy(y_pred, y_true):\n    return ANSWERS.get(len(y_true), 0.0)\n")
+    by_length = (
+        "ANSWERS = " + repr(shown) + "\ndef accuracy(y_pred, y_true):\n    return ANSWERS.get(len(y_true), 0.0)\n"
+    )
     result, replayed = submit(course, "mallory", with_sources(written, accuracy=by_length))
     cases = len(EXERCISES["accuracy"].cases)
     assert (replayed.score, len(replayed.failures)) == (0.0, cases), replayed

@@ -67,8 +67,10 @@ def test_figures_have_captions_and_alt_text(book, chapter):
 
 def test_alt_text_gets_the_glued_numbers_and_refuses_unknown_ones():
     glued = nbformat.v4.new_output(
-        "display_data", data={"application/papermill.record/text/plain": "0.98765"},
-        metadata={"scrapbook": {"name": "ch09-x", "mime_prefix": "application/papermill.record/"}})
+        "display_data",
+        data={"application/papermill.record/text/plain": "0.98765"},
+        metadata={"scrapbook": {"name": "ch09-x", "mime_prefix": "application/papermill.record/"}},
+    )
     executed = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[glued])])
     values = build_book.glued_values(executed)
     alt = "a curve ending at {glue:text}`ch09-x:.2f` ({glue:text}`ch09-x:.0%`)"
@@ -81,7 +83,7 @@ def test_the_cell_students_paste_earlier_functions_into_is_shown(book):
     # Chapter 8's students must fill this cell: the page shows it open, and says what goes in.
     page = (book / "book" / "ch08_training.html").read_text()
     at = page.index("paste each body")
-    cell = page[page.rfind('<div class="cell ', 0, at):at]
+    cell = page[page.rfind('<div class="cell ', 0, at) : at]
     assert "hide-input" not in cell and "<details" not in cell, cell[:200]
     assert "The next cell is yours to fill" in re.sub(r"<[^>]+>", "", page)
 
@@ -158,16 +160,17 @@ def test_glossary_terms_are_defined_and_indexed(book):
 
 def test_checks_catch_what_they_are_meant_to_catch():
     md = nbformat.v4.new_markdown_cell
-    nb = nbformat.v4.new_notebook(cells=[
-        md("# Chapter 7: Title\n\n## 7.1 First\n\nThe loss is about 0.25 and 40% of the units die."),
-        md("## 7.3 Skipped a number\n\nAs one of the readings says, see section 7.1 and $10^{-3}$."),
-        md("Glued: {glue:text}`ch07-loss:.2f` and {glue:text}`ch07-share:.0%`; code `lr = 0.1`."),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            md("# Chapter 7: Title\n\n## 7.1 First\n\nThe loss is about 0.25 and 40% of the units die."),
+            md("## 7.3 Skipped a number\n\nAs one of the readings says, see section 7.1 and $10^{-3}$."),
+            md("Glued: {glue:text}`ch07-loss:.2f` and {glue:text}`ch07-share:.0%`; code `lr = 0.1`."),
+        ]
+    )
     problems = book_checks.prose_problems(nb, "ch07_test")
     assert [p.split("number ")[-1].split(" ")[0] for p in problems if "not glued" in p] == ["'0.25'", "'40%'"]
     assert any("one of the readings" in p for p in problems)
-    assert book_checks.numbering_problems(nb, 7) == [
-        "section 2 must start '## 7.2 ', found '## 7.3 Skipped a number'"]
+    assert book_checks.numbering_problems(nb, 7) == ["section 2 must start '## 7.2 ', found '## 7.3 Skipped a number'"]
     code = nbformat.v4.new_code_cell("x = 1  # " + "y" * 90)
     code.outputs = [nbformat.v4.new_output("stream", text="z" * 89 + "\n")]
     assert len(book_checks.line_problems(nbformat.v4.new_notebook(cells=[code]))) == 2
@@ -182,8 +185,10 @@ def test_checks_catch_what_they_are_meant_to_catch():
 def test_alt_text_holds_no_hand_typed_number():
     def figure(alt):
         cell = nbformat.v4.new_code_cell("plt.show()")
-        cell.metadata["mystnb"] = {"figure": {"caption": "Loss curves of five optimizers.",
-                                              "name": "fig-ch08-x"}, "image": {"alt": alt}}
+        cell.metadata["mystnb"] = {
+            "figure": {"caption": "Loss curves of five optimizers.", "name": "fig-ch08-x"},
+            "image": {"alt": alt},
+        }
         return nbformat.v4.new_notebook(cells=[cell])
 
     # What chapter 8 once said of a run of 10 epochs: a whole number typed by hand is rejected
@@ -191,13 +196,16 @@ def test_alt_text_holds_no_hand_typed_number():
     # so the build fills its roles in and nothing there can drift from the code).
     typed = book_checks.prose_problems(figure("Five falling curves over 12 epochs."), "ch08_x")
     assert len(typed) == 1 and "'12'" in typed[0] and "(alt text)" in typed[0]
-    glued = figure("Five falling curves over {glue:text}`ch08-opt-epochs` epochs; "
-                   "{glue:text}`ch08-opt-order`. The curves x1 and W2 are names.")
+    glued = figure(
+        "Five falling curves over {glue:text}`ch08-opt-epochs` epochs; "
+        "{glue:text}`ch08-opt-order`. The curves x1 and W2 are names."
+    )
     assert book_checks.prose_problems(glued, "ch08_x") == []
     # The build puts the computed values in, formatted as the prose would show them.
     values = {"ch08-opt-epochs": "10", "ch08-share": "0.2091", "ch08-order": "'Adam ends highest'"}
-    filled = build_book.fill_glue("over {glue:text}`ch08-opt-epochs` epochs, "
-                                  "{glue:text}`ch08-share:.1%`; {glue:text}`ch08-order`", values)
+    filled = build_book.fill_glue(
+        "over {glue:text}`ch08-opt-epochs` epochs, {glue:text}`ch08-share:.1%`; {glue:text}`ch08-order`", values
+    )
     assert filled == "over 10 epochs, 20.9%; Adam ends highest"
     with pytest.raises(SystemExit, match="ch08-missing"):
         build_book.fill_glue("{glue:text}`ch08-missing`", values)
@@ -205,7 +213,7 @@ def test_alt_text_holds_no_hand_typed_number():
 
 #: What chapter 5's page once showed, a helper for its gradient checks: chapter 4's
 #: graded ``numerical_gradient`` under another name.
-EARLIER_ANSWER_IN_A_LATER_CHAPTER = '''
+EARLIER_ANSWER_IN_A_LATER_CHAPTER = """
 def numeric_gradient(f, x, h=1e-6):
     x = np.array(x, dtype=float)
     grad = np.zeros_like(x)
@@ -218,7 +226,7 @@ def numeric_gradient(f, x, h=1e-6):
         x[i] = saved
         grad[i] = (f_plus - f_minus) / (2 * h)
     return grad
-'''
+"""
 
 
 def test_a_later_chapter_may_not_show_an_earlier_chapters_answer():
@@ -237,8 +245,13 @@ def test_a_later_chapter_may_not_show_an_earlier_chapters_answer():
     composed = "Z, cache1 = affine_forward(X, W1, b1)\nH, relu_cache = relu_forward(Z)\n"
     assert len(leaks.scan_text(composed, leaks.solution_lines())) == 2
     # Lines that only pack or unpack names give nothing away, wherever they are.
-    assert leaks.scan_text("(W1, b1), (W2, b2) = params\nreturn [(W1, b1), (W2, b2)]",
-                           leaks.solution_lines(shown={n: set() for n in shown})) == []
+    assert (
+        leaks.scan_text(
+            "(W1, b1), (W2, b2) = params\nreturn [(W1, b1), (W2, b2)]",
+            leaks.solution_lines(shown={n: set() for n in shown}),
+        )
+        == []
+    )
 
 
 def test_no_chapter_page_shows_an_earlier_chapters_answer():
@@ -261,6 +274,7 @@ def test_no_chapter_page_shows_an_earlier_chapters_answer():
 # function or class of a cell, or a cell's other statements) refers to, through the functions
 # the chapter defines itself, and finds earlier exercises whose parts it reaches.
 
+
 def _public_units(nb):
     """``{name: AST nodes}``: each top-level function and class of the public code cells, and
     each cell's other statements (``cell <index>``); solution cells (stubs in the book) left out."""
@@ -279,6 +293,7 @@ def _public_units(nb):
 
 def _reached(units):
     """``{unit: names}``: the names each unit refers to, through the functions the units define."""
+
     def names(nodes):
         walked = [n for node in nodes for n in ast.walk(node)]
         used = {n.id for n in walked if isinstance(n, ast.Name)}
@@ -309,7 +324,7 @@ def _composites():
     only under an ``if`` (``train_mlp``'s step functions), of which a composition needs one.
     """
     import solutions
-    from autograder.hidden_tests import CHAPTERS
+    from autograder.judging.chapters import CHAPTERS
 
     composites = {}
     for chapter, exercises in CHAPTERS.items():
@@ -320,8 +335,7 @@ def _composites():
             plain, conditional = set(), set()
 
             def visit(node, under_if):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                        and node.func.id in exercise.parts:
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in exercise.parts:
                     (conditional if under_if else plain).add(node.func.id)
                 for child in ast.iter_child_nodes(node):
                     visit(child, under_if or isinstance(node, (ast.If, ast.IfExp)))
@@ -339,23 +353,23 @@ def composed_earlier_exercises(nb, chapter_number, composites=None):
 
     def composes(names, exercise):
         _, required, alternatives = composites[exercise]
-        reach = [part in names or (part in composites and composes(names, part))
-                 for part in required]
-        return all(reach) and (not alternatives or any(
-            part in names or (part in composites and composes(names, part)) for part in alternatives))
+        reach = [part in names or (part in composites and composes(names, part)) for part in required]
+        return all(reach) and (
+            not alternatives
+            or any(part in names or (part in composites and composes(names, part)) for part in alternatives)
+        )
 
     found = []
     for unit, names in _reached(_public_units(nb)).items():
         for exercise, (chapter, required, alternatives) in composites.items():
-            if chapter < chapter_number and len(required) + bool(alternatives) >= 2 \
-                    and composes(names, exercise):
+            if chapter < chapter_number and len(required) + bool(alternatives) >= 2 and composes(names, exercise):
                 found.append((unit, exercise))
     return found
 
 
 #: What chapter 9's page once showed (its worked examples' "toolkit", shortened): no line of
 #: chapter 8's reference, but mlp_loss and train_mlp composed over four helper functions.
-COMPOSED_IN_A_LATER_CHAPTER = '''
+COMPOSED_IN_A_LATER_CHAPTER = """
 def forward(net, X, training):
     h, caches = X, []
     for layer in net:
@@ -401,7 +415,7 @@ def train(net, X, y, *, epochs, lr, rng, reg=0.0, batch_size=32):
                 net[i][name], net[i]["v_" + name] = momentum_step(net[i][name], g, velocity, lr)
         losses.append(evaluate(net, X, y)[0])
     return net, losses
-'''
+"""
 
 
 def test_a_later_chapter_may_not_compose_an_earlier_exercise_from_its_parts():
@@ -409,15 +423,25 @@ def test_a_later_chapter_may_not_compose_an_earlier_exercise_from_its_parts():
     found = composed_earlier_exercises(old, 9)
     # train composes chapter 8's loss and training loop; forward (and so evaluate) composes
     # the forward pass of predict; backward alone composes nothing.
-    assert set(found) == {("train", "mlp_loss"), ("train", "train_mlp"), ("train", "predict"),
-                          ("forward", "predict"), ("evaluate", "predict")}, found
+    assert set(found) == {
+        ("train", "mlp_loss"),
+        ("train", "train_mlp"),
+        ("train", "predict"),
+        ("forward", "predict"),
+        ("evaluate", "predict"),
+    }, found
     # In chapter 8 itself (or earlier) the same code composes nothing that comes before it.
     assert composed_earlier_exercises(old, 8) == []
     # Calling the student's own functions composes nothing.
-    own = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "params, history = train_mlp(params, X, y, epochs=3, batch_size=32, lr=0.1,\n"
-        "                            optimizer='momentum', reg=0.0, rng=rng)\n"
-        "accuracy = np.mean(predict(params, X) == y)")])
+    own = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "params, history = train_mlp(params, X, y, epochs=3, batch_size=32, lr=0.1,\n"
+                "                            optimizer='momentum', reg=0.0, rng=rng)\n"
+                "accuracy = np.mean(predict(params, X) == y)"
+            )
+        ]
+    )
     assert composed_earlier_exercises(own, 9) == []
 
 
@@ -430,17 +454,26 @@ def test_no_chapter_composes_an_earlier_exercise_from_its_parts(chapter):
 def test_publish_pushes_the_book_and_nothing_else(book, tmp_path):
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org"}
-    run = subprocess.run(["make", "-s", "publish", f"REMOTE={remote}"], cwd=ROOT, capture_output=True,
-                         text=True, env={**__import__("os").environ, **env})
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    run = subprocess.run(
+        ["make", "-s", "publish", f"REMOTE={remote}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, **env},
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    files = subprocess.run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=remote, check=True,
-                           capture_output=True, text=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=remote, check=True, capture_output=True, text=True
+    ).stdout.split()
     assert "index.html" in files and ".nojekyll" in files
     assert all(f"book/{chapter}.html" in files for chapter in chapters())
-    assert not any(name.endswith(".ipynb") or name.startswith(("solutions/", "chapters/", ".cache/"))
-                   for name in files)
+    assert not any(name.endswith(".ipynb") or name.startswith(("solutions/", "chapters/", ".cache/")) for name in files)
     published = tmp_path / "published"  # what a visitor gets, read from one checkout of the branch
     subprocess.run(["git", "clone", "-q", "--branch", "gh-pages", str(remote), str(published)], check=True)
     reference = leaks.solution_lines()
@@ -449,8 +482,16 @@ def test_publish_pushes_the_book_and_nothing_else(book, tmp_path):
             text = (published / name).read_text(encoding="utf-8")
             assert leaks.scan_text(text, reference) == [], name
     # a second publish adds a commit on top (history kept, no force needed)
-    assert subprocess.run(["make", "-s", "publish", f"REMOTE={remote}"], cwd=ROOT, capture_output=True,
-                          env={**__import__("os").environ, **env}).returncode == 0
-    log = subprocess.run(["git", "log", "--oneline", "gh-pages"], cwd=remote, check=True, capture_output=True,
-                         text=True).stdout.splitlines()
+    assert (
+        subprocess.run(
+            ["make", "-s", "publish", f"REMOTE={remote}"],
+            cwd=ROOT,
+            capture_output=True,
+            env={**__import__("os").environ, **env},
+        ).returncode
+        == 0
+    )
+    log = subprocess.run(
+        ["git", "log", "--oneline", "gh-pages"], cwd=remote, check=True, capture_output=True, text=True
+    ).stdout.splitlines()
     assert len(log) == 2

@@ -16,7 +16,7 @@ import zipfile
 
 import nbformat
 import pytest
-from grading_helpers import time_limits, with_sources
+from grading_helpers import fixed_secret, time_limits, with_sources
 
 from autograder import cli
 from autograder.course import ROOT, chapters, grade_id
@@ -26,7 +26,6 @@ from autograder.workflow.collect import collect_folder
 
 CH1 = "ch01_linear_classifiers"
 CH1_MAX = sum(exercise.points for exercise in CHAPTERS[CH1])
-
 
 
 def cell_index(nb, gid):
@@ -47,7 +46,7 @@ def without(nb, *gids):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
+    root = fixed_secret(tmp_path_factory.mktemp("course"))
     shutil.copytree(ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
     with time_limits(cell=4, probe=3):
         assert cli.main(["--course-dir", str(root), "release"]) == 0
@@ -62,25 +61,25 @@ def release_nb(root, chapter):
     return nbformat.read(root / "release" / chapter / f"{chapter}.ipynb", as_version=4)
 
 
-WARNS = '''import sys, warnings
+WARNS = """import sys, warnings
 def accuracy(y_pred, y_true):
     warnings.warn("a warning from the student's code", RuntimeWarning)
     print("debugging output", file=sys.stderr)
     print("more output")
     np.log(np.zeros(1))  # RuntimeWarning: divide by zero
     return float(np.mean(np.asarray(y_pred) == np.asarray(y_true)))
-'''
+"""
 LOOP = "def accuracy(y_pred, y_true):\n    while True:\n        pass\n"
 IMPORTED = "from solutions import add_bias_column\n"
 FROM_SKLEARN = "from sklearn.metrics import accuracy_score as accuracy\n"
 WRAPPED = "def linear_scores(X, W, b):\n    import solutions\n    return solutions.linear_scores(X, W, b)\n"
 NO_BIAS = "def linear_scores(X, W, b):\n    return X @ W\n"
 COUNT_NOT_FRACTION = "def accuracy(y_pred, y_true):\n    return float(np.sum(y_pred == y_true))\n"
-PATCHED = '''np.allclose = lambda *args, **kwargs: True
+PATCHED = """np.allclose = lambda *args, **kwargs: True
 np.array_equal = lambda *args, **kwargs: True
 def predict_labels(scores):
     return np.zeros(len(scores), dtype=int)
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -164,16 +163,16 @@ def graded(course, collected):
 
 
 EXPECTED = {
-    "alice": CH1_MAX,          # the instructor's own notebook
-    "bob": 0.0,                # blank release
+    "alice": CH1_MAX,  # the instructor's own notebook
+    "bob": 0.0,  # blank release
     "carol": CH1_MAX - 2 - 2,  # linear_scores and accuracy wrong: no hidden case rewards a wrong formula
-    "dan": CH1_MAX,            # correct but warns and prints to stderr
-    "erin": CH1_MAX,           # deleted and emptied test cells are restored
-    "frank": CH1_MAX,          # added cells, including a duplicated test cell
-    "gina": CH1_MAX - 2,       # endless loop in accuracy only
+    "dan": CH1_MAX,  # correct but warns and prints to stderr
+    "erin": CH1_MAX,  # deleted and emptied test cells are restored
+    "frank": CH1_MAX,  # added cells, including a duplicated test cell
+    "gina": CH1_MAX - 2,  # endless loop in accuracy only
     "hank": CH1_MAX - 2 - 2 - 2,  # imported / wrapped reference and sklearn functions
-    "ivan": CH1_MAX - 2,       # patched NumPy does not help a wrong predict_labels
-    "mia": CH1_MAX,            # renamed notebook, numpy.py beside it ignored
+    "ivan": CH1_MAX - 2,  # patched NumPy does not help a wrong predict_labels
+    "mia": CH1_MAX,  # renamed notebook, numpy.py beside it ignored
 }
 
 
@@ -184,8 +183,10 @@ def test_exact_scores(graded):
 
 def test_problem_submissions_are_named_and_skipped(graded):
     assert graded["jack"].status == "skipped"
-    assert "submitted/jack/ch01_linear_classifiers/ch01_linear_classifiers.ipynb is not a valid Jupyter notebook" \
+    assert (
+        "submitted/jack/ch01_linear_classifiers/ch01_linear_classifiers.ipynb is not a valid Jupyter notebook"
         in graded["jack"].notes[0]
+    )
     assert graded["kate"].status == "skipped"
     assert graded["kate"].notes[0].startswith("missing submitted/kate/")
     assert graded["lee smith"].status == "skipped"
@@ -211,10 +212,10 @@ def test_cells_after_the_last_hidden_test_are_not_run(course, graded):
     """Nothing after the last probe can change a score: the grader stops running the chapter's cells."""
     nb = nbformat.read(course / "autograded" / "alice" / CH1 / f"{CH1}.ipynb", as_version=4)
     last = max(i for i, cell in enumerate(nb.cells) if (grade_id(cell) or "").endswith("_hidden"))
-    after = [cell for cell in nb.cells[last + 1:] if cell.cell_type == "code"]
+    after = [cell for cell in nb.cells[last + 1 :] if cell.cell_type == "code"]
     assert after and all(cell.outputs == [] for cell in after)
     source = source_nb(CH1)  # the same cells carry outputs where the chapter shows them
-    assert any(cell.outputs for cell in source.cells[last + 1:] if cell.cell_type == "code")
+    assert any(cell.outputs for cell in source.cells[last + 1 :] if cell.cell_type == "code")
     before = [cell for cell in nb.cells[:last] if cell.cell_type == "code" and not grade_id(cell)]
     assert any(cell.outputs for cell in before)
 
@@ -242,16 +243,20 @@ def test_feedback_reads_well_offline(course, graded):
     assert len(soup.find_all("math")) > 50 and "$" not in soup.get_text()
     order = [grade_id(c) for c in source_nb(CH1).cells if grade_id(c) in {e.name for e in CHAPTERS[CH1]}]
     assert [a.get_text() for a in soup.select("#toc li a")] == order  # no setup cell, no "Test cell"
-    rows = {tr.find("td").get_text(): [td.get_text() for td in tr.find_all("td")[1:]]
-            for tr in soup.select("table.nnfs-summary tr") if tr.find("td")}
+    rows = {
+        tr.find("td").get_text(): [td.get_text() for td in tr.find_all("td")[1:]]
+        for tr in soup.select("table.nnfs-summary tr")
+        if tr.find("td")
+    }
     assert list(rows) == order
     assert rows["linear_scores"][0] == "0 / 2" and rows["linear_scores"][2].startswith("the bias b is missing")
     assert rows["accuracy"][0] == "0 / 2" and "divide the number of matches by N" in rows["accuracy"][2]
     assert rows["predict_labels"] == ["2 / 2", "all checks passed", ""]
     assert str(course) not in html and str(ROOT) not in html and "/tmp/nnfs-" not in html
     with browser.visit(path) as seen:
-        drawn = seen.page.evaluate("() => [...document.querySelectorAll('math')]"
-                                   ".filter(m => m.getBoundingClientRect().width > 0).length")
+        drawn = seen.page.evaluate(
+            "() => [...document.querySelectorAll('math')].filter(m => m.getBoundingClientRect().width > 0).length"
+        )
     assert drawn == len(soup.find_all("math"))  # MathML drawn by the browser itself
     assert seen.errors == [] and seen.failed == [] and seen.requests == [path.as_uri()]
 
@@ -259,8 +264,9 @@ def test_feedback_reads_well_offline(course, graded):
 def test_export_csv_and_regrading_is_stable(course, graded, tmp_path):
     first = tmp_path / "first.csv"
     assert cli.main(["--course-dir", str(course), "export", "--to", str(first)]) == 0
-    rows = {r["student"]: float(r["total"]) for r in csv.DictReader(first.open(encoding="utf-8-sig"))
-            if r["chapter"] == CH1}
+    rows = {
+        r["student"]: float(r["total"]) for r in csv.DictReader(first.open(encoding="utf-8-sig")) if r["chapter"] == CH1
+    }
     assert {s: rows[s] for s in EXPECTED} == pytest.approx(EXPECTED, abs=1e-9)
 
     # Alice's file is replaced by a broken one: her grade and graded copy survive a regrade.
@@ -308,8 +314,11 @@ def test_one_command_from_lms_zip_to_csv(course, tmp_path, capsys):
         assert (course / "submitted" / student / CH1 / f"{CH1}.ipynb").read_text() == src
         assert (course / "feedback" / student / CH1 / f"{CH1}.html").is_file()
     assert not (course / "submitted" / "stray").exists() and not (course / "submitted" / "11").exists()
-    rows = {r["student"]: (r["name"], float(r["total"])) for r in csv.DictReader(grades.open(encoding="utf-8-sig"))
-            if r["chapter"] == CH1}
+    rows = {
+        r["student"]: (r["name"], float(r["total"]))
+        for r in csv.DictReader(grades.open(encoding="utf-8-sig"))
+        if r["chapter"] == CH1
+    }
     assert rows["1234"] == ("nora", CH1_MAX) and rows["oscar"] == ("", CH1_MAX)
 
 

@@ -38,45 +38,52 @@ CHAPTERS = ROOT / "chapters"
 
 # --- the comparison ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("stored, fresh", [
-    ("0.005515771633943759", "0.005515771633943761"),              # the last bits of a BLAS sum
-    ("loss 0.9729586677518303 at step 7", "loss 0.9729586677518305 at step 7"),
-    ("largest difference 4.4e-16", "largest difference 8.9e-16"),  # rounding noise, below 1e-12
-    ("9.159339953157541e-16", "0.0"),
-    ("[ 1.0593 -1.4939  1.0593 -0.6888]", "[ 1.0593 -1.4939  1.0593 -0.6888]"),
-    ("-0.", "0."),
-])
+
+@pytest.mark.parametrize(
+    "stored, fresh",
+    [
+        ("0.005515771633943759", "0.005515771633943761"),  # the last bits of a BLAS sum
+        ("loss 0.9729586677518303 at step 7", "loss 0.9729586677518305 at step 7"),
+        ("largest difference 4.4e-16", "largest difference 8.9e-16"),  # rounding noise, below 1e-12
+        ("9.159339953157541e-16", "0.0"),
+        ("[ 1.0593 -1.4939  1.0593 -0.6888]", "[ 1.0593 -1.4939  1.0593 -0.6888]"),
+        ("-0.", "0."),
+    ],
+)
 def test_rounding_differences_pass(stored, fresh):
     assert compare_text(stored, fresh) is None
 
 
-@pytest.mark.parametrize("stored, fresh, why", [
-    ("0.2022726234438336", "0.2022736234438336", "differ by 1.00e-06"),   # 6th significant digit
-    ("1.0000001", "1.0000002", "differ by"),                               # 8th digit, printed with 8
-    ("validation error 0.302", "validation error 0.303", "differ by"),     # the last printed digit
-    ("2 of 4 correct", "3 of 4 correct", "integers must be the same"),
-    ("shape (4, 3)", "shape (3, 4)", "integers must be the same"),
-    ("rows equal: True", "rows equal: False", "the text differs"),
-    ("1e-05", "1e-06", "differ by"),
-    ("4.9e-11", "4.9e-10", "differ by"),                                    # above the noise floor
-    ("a\nb 1.5\n", "a\nb 1.5\nc\n", "3 lines instead of 2"),
-    ("M = 64: 0.229", "M = 64:  0.229", "the text differs"),
-    ("[0.5 1. ]", "[0.5 1 ]", "integers must be the same"),                # a float became an integer
-    ("<Figure size 900x360 with 8 Axes>", "<Figure size 900x360 with 7 Axes>", "integers must be the same"),
-])
+@pytest.mark.parametrize(
+    "stored, fresh, why",
+    [
+        ("0.2022726234438336", "0.2022736234438336", "differ by 1.00e-06"),  # 6th significant digit
+        ("1.0000001", "1.0000002", "differ by"),  # 8th digit, printed with 8
+        ("validation error 0.302", "validation error 0.303", "differ by"),  # the last printed digit
+        ("2 of 4 correct", "3 of 4 correct", "integers must be the same"),
+        ("shape (4, 3)", "shape (3, 4)", "integers must be the same"),
+        ("rows equal: True", "rows equal: False", "the text differs"),
+        ("1e-05", "1e-06", "differ by"),
+        ("4.9e-11", "4.9e-10", "differ by"),  # above the noise floor
+        ("a\nb 1.5\n", "a\nb 1.5\nc\n", "3 lines instead of 2"),
+        ("M = 64: 0.229", "M = 64:  0.229", "the text differs"),
+        ("[0.5 1. ]", "[0.5 1 ]", "integers must be the same"),  # a float became an integer
+        ("<Figure size 900x360 with 8 Axes>", "<Figure size 900x360 with 7 Axes>", "integers must be the same"),
+    ],
+)
 def test_real_changes_fail(stored, fresh, why):
     assert why in (compare_text(stored, fresh) or "")
 
 
 def test_words_with_digits_are_text():
     assert "the text differs" in compare_text("dW1 2.2e-10", "dW2 2.2e-10")
-    assert "the text differs" in compare_text("<Figure size 900x360 with 8 Axes>",
-                                              "<Figure size 900x361 with 8 Axes>")
+    assert "the text differs" in compare_text("<Figure size 900x360 with 8 Axes>", "<Figure size 900x361 with 8 Axes>")
 
 
 def test_declared_lines_and_glued_names_are_the_only_loose_ones():
-    entry = Loose("ch", "cell", "why", Tolerance(rtol=0.5, integers_exact=False),
-                  lines=[r"^lr = 2\.0:"], glue=["dead-end"])
+    entry = Loose(
+        "ch", "cell", "why", Tolerance(rtol=0.5, integers_exact=False), lines=[r"^lr = 2\.0:"], glue=["dead-end"]
+    )
     tolerances = CellTolerances([entry])
     assert tolerances.of_line("lr = 2.0: dead 5 100 128\n").rtol == 0.5
     assert tolerances.of_line("lr = 1.0: dead 5 12 12\n") == DEFAULT
@@ -84,8 +91,9 @@ def test_declared_lines_and_glued_names_are_the_only_loose_ones():
     assert tolerances.of_glue("dead-start") == DEFAULT
     text = "lr = 1.0: dead 5 12\nlr = 2.0: dead 5 128\n"
     assert compare_text(text, "lr = 1.0: dead 5 12\nlr = 2.0: dead 5 126\n", tolerances.of_line) is None
-    assert "integers must be the same" in compare_text(text, "lr = 1.0: dead 5 13\nlr = 2.0: dead 5 128\n",
-                                                       tolerances.of_line)
+    assert "integers must be the same" in compare_text(
+        text, "lr = 1.0: dead 5 13\nlr = 2.0: dead 5 128\n", tolerances.of_line
+    )
     whole_cell = CellTolerances([Loose("ch", "cell", "why", Tolerance(atol=1e-8))])
     assert whole_cell.of_line("anything 2.2e-10").atol == 1e-8
     assert whole_cell.of_glue("any-name").atol == 1e-8
@@ -110,15 +118,34 @@ def test_a_declaration_that_matches_no_cell_stops_the_run():
 
 # --- nbval, in a child process as make test runs it -------------------------------------------
 
+
 def nbval(paths, env=None, timeout=600):
     """``pytest --nbval`` on notebooks (the project's options, this plugin); the result and failed cells."""
     env = dict(os.environ, NNFS_GLUE="1", PYTHONPATH=str(ROOT / "tests"), **(env or {}))
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS"):
         if env.get(name) == "":
             env.pop(name)
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "nbval_numbers", "-rf", "-q",
-                          "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), *map(str, paths)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "nbval_numbers",
+            "-rf",
+            "-q",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(ROOT),
+            *map(str, paths),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     failed = sorted({int(n) for n in re.findall(r"^FAILED \S*::Cell (\d+)", run.stdout, re.M)})
     return run, failed
 
@@ -126,13 +153,19 @@ def nbval(paths, env=None, timeout=600):
 GRADIENT_CHECKS = ["ch04_xor_backprop", "ch05_modules"]
 
 
-@pytest.mark.parametrize("coretype, threads, notebooks", [
-    ("Prescott", "1", GRADIENT_CHECKS),                        # the most different from the default kernel
-    ("Haswell", "2", GRADIENT_CHECKS + ["ch08_training"]),     # 2 of 128 units dead or not at lr = 2
-], ids=["Prescott-1-thread", "Haswell-2-threads"])
+@pytest.mark.parametrize(
+    "coretype, threads, notebooks",
+    [
+        ("Prescott", "1", GRADIENT_CHECKS),  # the most different from the default kernel
+        ("Haswell", "2", GRADIENT_CHECKS + ["ch08_training"]),  # 2 of 128 units dead or not at lr = 2
+    ],
+    ids=["Prescott-1-thread", "Haswell-2-threads"],
+)
 def test_notebooks_pass_under_other_blas_kernels_and_threads(coretype, threads, notebooks):
-    run, failed = nbval([CHAPTERS / c / f"{c}.ipynb" for c in notebooks],
-                        {"OPENBLAS_CORETYPE": coretype, "OPENBLAS_NUM_THREADS": threads})
+    run, failed = nbval(
+        [CHAPTERS / c / f"{c}.ipynb" for c in notebooks],
+        {"OPENBLAS_CORETYPE": coretype, "OPENBLAS_NUM_THREADS": threads},
+    )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert re.search(r"\b\d{2,} passed", run.stdout)
 
@@ -169,7 +202,7 @@ def test_a_changed_value_fails_its_cell(chapter5, tmp_path):
     for output in cell.outputs:
         data = output.get("data", {})
         if data.get(nbval_numbers.GLUE_MIME) == "0.2022726234438336":
-            data[nbval_numbers.GLUE_MIME] = "0.2022736234438336"      # the 6th significant digit
+            data[nbval_numbers.GLUE_MIME] = "0.2022736234438336"  # the 6th significant digit
     print_cell, cell = _code_cell(nb, "training error 0.244, validation error 0.302")
     for output in cell.outputs:
         if output.output_type == "stream":

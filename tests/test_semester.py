@@ -59,8 +59,10 @@ def semester(tmp_path_factory):
     with zipfile.ZipFile(root / "lms2.zip", "w") as zf:
         zf.writestr(*member(f"ada_5001_904_{CH2}.ipynb", WHEN, blank2))
     # The instructor's one-time mapping of chapters to Canvas assignments (ids from the assignments' addresses).
-    (root / "lms.toml").write_text('[canvas]\nch01_linear_classifiers = { id = 7001, title = "Chapter 1" }\n'
-                                   'ch02_hidden_layers = { id = 7002, title = "Chapter 2" }\n')
+    (root / "lms.toml").write_text(
+        '[canvas]\nch01_linear_classifiers = { id = 7001, title = "Chapter 1" }\n'
+        'ch02_hidden_layers = { id = 7002, title = "Chapter 2" }\n'
+    )
     return root
 
 
@@ -80,7 +82,9 @@ def graded(semester):
 
     os.environ.update({"NNFS_CELL_TIMEOUT": "5", "NNFS_PROBE_TIMEOUT": "3"})
     run(semester, "run", CH1, "--from-zip", str(semester / "lms.zip"), "--to", str(semester / "ch1.csv"), "--jobs", "2")
-    run(semester, "run", CH2, "--from-zip", str(semester / "lms2.zip"), "--to", str(semester / "ch2.csv"), "--jobs", "1")
+    run(
+        semester, "run", CH2, "--from-zip", str(semester / "lms2.zip"), "--to", str(semester / "ch2.csv"), "--jobs", "1"
+    )
     return semester
 
 
@@ -121,7 +125,10 @@ def test_exports_say_exactly_what_was_submitted(graded, tmp_path):
     # These students came from Canvas: a Moodle worksheet cannot name them, and says so.
     result = export.export(tmp_path / "moodle.csv", graded, chapter=CH1, fmt="moodle")
     assert result.written == 0 and [line.split(":")[0] for line in result.left_out] == [
-        "ada (5001)", "ben (5002)", "cy (5003)"]
+        "ada (5001)",
+        "ben (5002)",
+        "cy (5003)",
+    ]
 
 
 def test_grading_again_reruns_nothing_and_changes_nothing(graded, tmp_path):
@@ -131,7 +138,10 @@ def test_grading_again_reruns_nothing_and_changes_nothing(graded, tmp_path):
     results = grading.grade_chapter(CH1, root=graded)
     assert time.perf_counter() - start < 60
     assert [(r.student, r.status, r.score) for r in results] == [
-        ("5001", "unchanged", MAX1), ("5002", "unchanged", MAX1), ("5003", "unchanged", MAX1 - 2)]
+        ("5001", "unchanged", MAX1),
+        ("5002", "unchanged", MAX1),
+        ("5003", "unchanged", MAX1 - 2),
+    ]
     assert any("accuracy 0/2" in note for note in results[2].notes)  # the time-out, remembered
     run(graded, "export", "--to", str(tmp_path / "after.csv"))
     assert (tmp_path / "after.csv").read_bytes() == (tmp_path / "before.csv").read_bytes()

@@ -45,7 +45,7 @@ def test_every_stub_names_the_function_to_write(released, chapter):
     for source in found.values():
         assert "raise NotImplementedError(" in source
         lines = source.splitlines()
-        stub = lines[next(i for i, line in enumerate(lines) if "raise NotImplementedError(" in line):]
+        stub = lines[next(i for i, line in enumerate(lines) if "raise NotImplementedError(" in line) :]
         assert max(len(line) for line in stub) <= 88, stub
         namespace = {}
         tree = ast.parse(source)
@@ -53,8 +53,7 @@ def test_every_stub_names_the_function_to_write(released, chapter):
         for name in (node.name for node in tree.body if isinstance(node, ast.FunctionDef)):
             code = namespace[name].__code__
             arguments = [None] * code.co_argcount
-            keywords = dict.fromkeys(code.co_varnames[code.co_argcount:
-                                                      code.co_argcount + code.co_kwonlyargcount])
+            keywords = dict.fromkeys(code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount])
             with pytest.raises(NotImplementedError) as raised:
                 namespace[name](*arguments, **keywords)
             assert str(raised.value) == f"{name} is not written yet: replace this line with your code"
@@ -64,8 +63,9 @@ def run_cells(folder, *sources):
     """Execute code cells in a kernel started in ``folder``; return the executed notebook."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    NotebookClient(nb, allow_errors=True, kernel_name="python3", timeout=60,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        nb, allow_errors=True, kernel_name="python3", timeout=60, resources={"metadata": {"path": str(folder)}}
+    ).execute()
     return nb
 
 
@@ -79,8 +79,9 @@ def test_in_a_kernel_unfinished_and_failed_visible_tests_read_plainly(released):
     cells = {grade_id(c): c.source for c in nb.cells if grade_id(c)}
     setup = cells["setup"]
     wrong = "def linear_scores(X, W, b):\n    return X @ W\n"
-    done = run_cells(folder, setup, cells["linear_scores"], cells["linear_scores_tests"],
-                     wrong, cells["linear_scores_tests"])
+    done = run_cells(
+        folder, setup, cells["linear_scores"], cells["linear_scores_tests"], wrong, cells["linear_scores_tests"]
+    )
 
     unfinished = errors(done.cells[2])
     assert len(unfinished) == 1 and unfinished[0].ename == "NotImplementedError"

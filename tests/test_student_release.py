@@ -25,7 +25,6 @@ def released(tmp_path_factory):
     return root / "release"
 
 
-
 @pytest.mark.parametrize("chapter", chapters())
 def test_released_notebook_with_correct_answers_passes_its_visible_tests(released, chapter, student_environments):
     folder = released / chapter
@@ -37,7 +36,9 @@ def test_released_notebook_with_correct_answers_passes_its_visible_tests(release
     for cell in student.cells:
         if grade_id(cell) in answers:
             cell.source = answers[grade_id(cell)]
-    student.cells.append(nbformat.v4.new_code_cell("import coursekit, sys\nprint(coursekit.__file__)\nprint(sys.prefix)"))
+    student.cells.append(
+        nbformat.v4.new_code_cell("import coursekit, sys\nprint(coursekit.__file__)\nprint(sys.prefix)")
+    )
     nbformat.write(student, folder / "answered.ipynb")
 
     # As in a student's Jupyter, with only the chapter's requirements installed; raises on an error.
@@ -49,13 +50,18 @@ def test_released_notebook_with_correct_answers_passes_its_visible_tests(release
 
     tests = {grade_id(c): printed(c) for c in done.cells if (grade_id(c) or "").endswith("_tests")}
     # Nothing Jupyter could not render ("No renderer could be found"): glued numbers stay in the book.
-    assert not [key for c in done.cells for o in c.get("outputs", []) for key in o.get("data", {})
-                if key.startswith("application/papermill")]
+    assert not [
+        key
+        for c in done.cells
+        for o in c.get("outputs", [])
+        for key in o.get("data", {})
+        if key.startswith("application/papermill")
+    ]
     for name in (n for n in answers if f"{n}_tests" in tests):
         assert f"✓ {name}: all visible tests passed" in tests[f"{name}_tests"]
     shipped, prefix = printed(done.cells[-1]).splitlines()
     assert shipped.startswith(str(folder / "coursekit"))  # the shipped copy, not the installed one
-    assert prefix == str(environment)                     # the fresh environment's Python
+    assert prefix == str(environment)  # the fresh environment's Python
 
 
 @pytest.mark.parametrize("chapter", chapters())
@@ -80,6 +86,10 @@ def test_student_notebook_shows_numbers_not_myst_roles(released, chapter):
     from autograder.workflow.release_steps import glued_values
 
     glued = glued_values(source)
-    used = {m.group(1) for c in source.cells if c.cell_type == "markdown"
-            for m in re.finditer(r"\{glue:text\}`([^`:]+)", c.source)}
+    used = {
+        m.group(1)
+        for c in source.cells
+        if c.cell_type == "markdown"
+        for m in re.finditer(r"\{glue:text\}`([^`:]+)", c.source)
+    }
     assert used <= set(glued), f"glued names without a stored value: {sorted(used - set(glued))}"

@@ -32,18 +32,22 @@ def _name(requirement):
     return requirement.split("==")[0].lower()
 
 
-@pytest.mark.parametrize("chapter, left_out, message", [
-    ("ch08_training", "mlxtend", "pip install mlxtend"),
-    ("ch02_hidden_layers", "scikit-learn", "pip install scikit-learn"),
-])
+@pytest.mark.parametrize(
+    "chapter, left_out, message",
+    [
+        ("ch08_training", "mlxtend", "pip install mlxtend"),
+        ("ch02_hidden_layers", "scikit-learn", "pip install scikit-learn"),
+    ],
+)
 def test_a_package_left_off_the_list_fails_the_chapter(chapter, left_out, message, student_environments, tmp_path):
     requirements = [r for r in student_requirements(chapter) if _name(r) != left_out]
     assert len(requirements) == len(student_requirements(chapter)) - 1
     shutil.copytree(COURSEKIT_DIR, tmp_path / "coursekit", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "chapters" / chapter / f"{chapter}.ipynb", tmp_path)  # the solutions filled in
     with pytest.raises(Exception, match=message):
-        execute(tmp_path / f"{chapter}.ipynb", glue=False, timeout=300,
-                kernel=student_environments.kernel(requirements))
+        execute(
+            tmp_path / f"{chapter}.ipynb", glue=False, timeout=300, kernel=student_environments.kernel(requirements)
+        )
 
 
 def _imported_modules(nb):

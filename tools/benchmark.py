@@ -48,8 +48,10 @@ def median_time(action, runs):
 
 def row(label, seconds, budget, baseline_label, baseline):
     mark = "ok  " if seconds <= budget else "OVER"
-    print(f"{mark} {label:<44} {seconds:6.2f} s  (budget {budget:4.0f} s; "
-          f"{seconds / baseline:5.1f}× {baseline_label} {baseline:.2f} s)")
+    print(
+        f"{mark} {label:<44} {seconds:6.2f} s  (budget {budget:4.0f} s; "
+        f"{seconds / baseline:5.1f}× {baseline_label} {baseline:.2f} s)"
+    )
 
 
 def main(argv=None):
@@ -59,8 +61,12 @@ def main(argv=None):
 
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "empty.ipynb"
-        nbformat.write(nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                                         "language": "python"}}), empty)
+        nbformat.write(
+            nbformat.v4.new_notebook(
+                metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+            ),
+            empty,
+        )
         kernel = median_time(lambda: execute(empty), runs)
 
         print(f"Medians of {runs} runs.\n\nChapter notebooks, executed in a fresh kernel")
@@ -70,8 +76,10 @@ def main(argv=None):
             executed[chapter] = median_time(lambda: execute(path), runs)
             row(chapter, executed[chapter], 15, "empty notebook", kernel)
 
-        print("\nAutograding one student's notebook (nbgrader, in-process API), sandbox on,\n"
-              "against the same grading with the sandbox off")
+        print(
+            "\nAutograding one student's notebook (nbgrader, in-process API), sandbox on,\n"
+            "against the same grading with the sandbox off"
+        )
         course = Path(tmp) / "course"
         shutil.copytree(ROOT / "chapters", course / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
         release(chapters(), course, log=lambda *_: None)

@@ -67,8 +67,18 @@ def timed(label, args, root, budget=None, per=None, expect=(0,)):
 
 
 def students(count, first_id=30001):
-    return [Student(f"Given{n}", f"Family{n}", str(first_id + n), str(5500000 + n), sis_user_id=f"S{n:04d}",
-                    sis_login_id=f"login{n}", section=f"Section {'AB'[n % 2]}") for n in range(count)]
+    return [
+        Student(
+            f"Given{n}",
+            f"Family{n}",
+            str(first_id + n),
+            str(5500000 + n),
+            sis_user_id=f"S{n:04d}",
+            sis_login_id=f"login{n}",
+            section=f"Section {'AB'[n % 2]}",
+        )
+        for n in range(count)
+    ]
 
 
 def class_notebooks(root, roster):
@@ -110,14 +120,22 @@ def main(argv=None):
         timed(f"feedback, first run ({n} pages)", ["feedback", CH1], root, budget=0.3 * n, per=n)
         timed("feedback again, nothing changed", ["feedback", CH1], root, budget=10)
         first = roster[0].canvas_id
-        subprocess.run(NNFS + ["--course-dir", str(root), "override", "set", CH1, first, "accuracy", "1", "-m",
-                               "benchmark"], check=True, capture_output=True)
+        subprocess.run(
+            NNFS + ["--course-dir", str(root), "override", "set", CH1, first, "accuracy", "1", "-m", "benchmark"],
+            check=True,
+            capture_output=True,
+        )
         timed("feedback after one override (1 page)", ["feedback", CH1], root, budget=10)
         timed(f"export table ({n})", ["export", CH1, "--to", str(Path(tmp) / "t.csv")], root, budget=1)
-        timed(f"export canvas ({n})", ["export", "--format", "canvas", "--to", str(Path(tmp) / "c.csv")], root,
-              budget=1)
-        timed(f"export moodle ({n}: not Moodle ids, all named)", ["export", CH1, "--format", "moodle", "--to",
-                                                                 str(Path(tmp) / "m.csv")], root, expect=(1,))
+        timed(
+            f"export canvas ({n})", ["export", "--format", "canvas", "--to", str(Path(tmp) / "c.csv")], root, budget=1
+        )
+        timed(
+            f"export moodle ({n}: not Moodle ids, all named)",
+            ["export", CH1, "--format", "moodle", "--to", str(Path(tmp) / "m.csv")],
+            root,
+            expect=(1,),
+        )
 
         large = Path(tmp) / "large"
         (large / "chapters" / CH1).mkdir(parents=True)
@@ -125,14 +143,18 @@ def main(argv=None):
         big = students(args.large, first_id=40001)
         record_grades(large, CH1, {s.canvas_id: ({"accuracy": 1} if i % 3 else {}) for i, s in enumerate(big)})
         (Path(tmp) / "big.csv").write_bytes(canvas_gradebook_export(big, [("Chapter 1", "48213", 10.0)]))
-        subprocess.run(NNFS + ["--course-dir", str(large), "roster", "import", str(Path(tmp) / "big.csv")],
-                       check=True, capture_output=True)
+        subprocess.run(
+            NNFS + ["--course-dir", str(large), "roster", "import", str(Path(tmp) / "big.csv")],
+            check=True,
+            capture_output=True,
+        )
         (large / "lms.toml").write_text(f"[canvas]\n{CH1} = 48213\n")
         print(f"\nA class of {args.large} in the gradebook (grades recorded, nothing run):\n")
         m = args.large
         timed(f"export table ({m})", ["export", CH1, "--to", str(Path(tmp) / "T.csv")], large, budget=1)
-        timed(f"export canvas ({m})", ["export", "--format", "canvas", "--to", str(Path(tmp) / "C.csv")], large,
-              budget=1)
+        timed(
+            f"export canvas ({m})", ["export", "--format", "canvas", "--to", str(Path(tmp) / "C.csv")], large, budget=1
+        )
         from autograder.workflow import export
 
         start = time.perf_counter()

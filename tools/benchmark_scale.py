@@ -91,24 +91,37 @@ def main(argv=None):
         os.environ["NBGRADER_EXECUTION"] = "autograde"  # as graded: figures not drawn
         start = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(lambda path: execute(path, timeout=20, glue=False, allow_errors=True) if path.parent.name != "s000"
-                          else None, notebooks))
+            list(
+                pool.map(
+                    lambda path: (
+                        execute(path, timeout=20, glue=False, allow_errors=True) if path.parent.name != "s000" else None
+                    ),
+                    notebooks,
+                )
+            )
         floor = time.perf_counter() - start
         del os.environ["NBGRADER_EXECUTION"]
         n = len(notebooks)
         print(f"A class of {n} notebooks of {chapter} (one endless loop), 2 cores, sandbox on.\n")
-        print(f"{'floor: executed only, 2 at a time':<42} {floor:7.1f} s  {floor / n:5.2f} s per notebook"
-              f"  (the endless loop not run)")
-        for label, options in (("graded serially", {"jobs": 1}), ("graded with --jobs 2", {"jobs": 2}),
-                               ("graded on Dask LocalCluster(2)", {"jobs": 2, "scheduler": "local"})):
+        print(
+            f"{'floor: executed only, 2 at a time':<42} {floor:7.1f} s  {floor / n:5.2f} s per notebook"
+            f"  (the endless loop not run)"
+        )
+        for label, options in (
+            ("graded serially", {"jobs": 1}),
+            ("graded with --jobs 2", {"jobs": 2}),
+            ("graded on Dask LocalCluster(2)", {"jobs": 2, "scheduler": "local"}),
+        ):
             course = Path(tmp) / label.replace(" ", "_")
             shutil.copytree(template, course, symlinks=True)
             start = time.perf_counter()
             results = grading.grade_chapter(chapter, root=course, force=True, **options)
             seconds = time.perf_counter() - start
             graded = sum(r.status == "graded" for r in results)
-            print(f"{label:<42} {seconds:7.1f} s  {seconds / n:5.2f} s per notebook  "
-                  f"{seconds / floor:4.2f}× floor  ({graded} graded)")
+            print(
+                f"{label:<42} {seconds:7.1f} s  {seconds / n:5.2f} s per notebook  "
+                f"{seconds / floor:4.2f}× floor  ({graded} graded)"
+            )
             shutil.rmtree(course, ignore_errors=True)
         print("\nTargets: 1.20 s per notebook (100 in 2 min) and at most 1.30× the floor, with 2 jobs.")
 

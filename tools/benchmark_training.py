@@ -57,7 +57,7 @@ def epoch_products(X, params, batch=BATCH):
     """The matrix products that ``epoch_flops`` counts, with the same shapes, and nothing else."""
     weights = [W for W, _ in params]
     for start in range(0, len(X), batch):
-        hs = [X[start:start + batch]]
+        hs = [X[start : start + batch]]
         for W in weights:
             hs.append(hs[-1] @ W)
         dz = hs[-1]
@@ -66,7 +66,7 @@ def epoch_products(X, params, batch=BATCH):
             if index > 0:
                 dz = dz @ weights[index].T
     for start in range(0, len(X), 256):  # the accuracy pass, in the pieces train_mlp uses
-        h = X[start:start + 256]
+        h = X[start : start + 256]
         for W in weights:
             h = h @ W
 
@@ -80,12 +80,16 @@ def seconds(action):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
-    parser.add_argument("--optimizer", default="sgd",
-                        choices=["sgd", "momentum", "nesterov", "rmsprop", "adam"])
-    parser.add_argument("--threads", type=int, default=None,
-                        help="threads of the matrix library (default: as many as it uses by itself)")
-    parser.add_argument("--root", type=Path, default=ROOT,
-                        help="checkout whose solutions package is measured (default: this one)")
+    parser.add_argument("--optimizer", default="sgd", choices=["sgd", "momentum", "nesterov", "rmsprop", "adam"])
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads of the matrix library (default: as many as it uses by itself)",
+    )
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="checkout whose solutions package is measured (default: this one)"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.root.resolve()))
     import solutions
@@ -100,34 +104,49 @@ def main(argv=None):
     flops = epoch_flops()
 
     def epoch(seed):
-        solutions.train_mlp(params, X, y, epochs=1, batch_size=BATCH, lr=lr, optimizer=args.optimizer,
-                            reg=0.0, rng=np.random.default_rng(seed))
+        solutions.train_mlp(
+            params,
+            X,
+            y,
+            epochs=1,
+            batch_size=BATCH,
+            lr=lr,
+            optimizer=args.optimizer,
+            reg=0.0,
+            rng=np.random.default_rng(seed),
+        )
 
     with threadpool_limits(args.threads):
         epoch(0)  # warm-up: threads, allocator, caches
         peaks, epochs, products, ratios = [], [], [], []
         for run in range(args.runs):
-            peak = 2 * size ** 3 / min(seconds(lambda: A @ B) for _ in range(3)) / 1e9
+            peak = 2 * size**3 / min(seconds(lambda: A @ B) for _ in range(3)) / 1e9
             epoch_time = seconds(lambda: epoch(run + 1))
             product_time = seconds(lambda: epoch_products(X, params))
             peaks.append(peak)
             epochs.append(epoch_time)
             products.append(product_time)
             ratios.append(flops / epoch_time / 1e9 / peak)
-        threads = [info.get("num_threads") for info in __import__("threadpoolctl").threadpool_info()
-                   if info.get("user_api") == "blas"]
+        threads = [
+            info.get("num_threads")
+            for info in __import__("threadpoolctl").threadpool_info()
+            if info.get("user_api") == "blas"
+        ]
     epoch_time, product_time, peak = (statistics.median(v) for v in (epochs, products, peaks))
     print(f"solutions from {args.root.resolve()}; matrix library threads: {threads}")
-    print(f"train_mlp, one epoch of {SAMPLES} samples, {'-'.join(map(str, LAYERS))}, "
-          f"batch {BATCH}, {args.optimizer}: {epoch_time:.2f} s (median of {args.runs})")
+    print(
+        f"train_mlp, one epoch of {SAMPLES} samples, {'-'.join(map(str, LAYERS))}, "
+        f"batch {BATCH}, {args.optimizer}: {epoch_time:.2f} s (median of {args.runs})"
+    )
     print(f"  matrix-product work counted: {flops / 1e9:.1f} GFLOP")
     print(f"  throughput    {flops / epoch_time / 1e9:6.1f} GFLOP/s")
     print(f"  peak          {peak:6.1f} GFLOP/s  (float64 {size}×{size} matrix product)")
-    print(f"  ratio         {statistics.median(ratios):6.1%}  (median of the per-run ratios; "
-          f"target ≥ 70 %)")
-    print(f"  the same products alone: {product_time:.2f} s, {flops / product_time / 1e9:.1f} GFLOP/s "
-          f"({flops / product_time / 1e9 / peak:.0%} of peak); everything else: "
-          f"{epoch_time - product_time:.2f} s ({1 - product_time / epoch_time:.0%} of the epoch)")
+    print(f"  ratio         {statistics.median(ratios):6.1%}  (median of the per-run ratios; target ≥ 70 %)")
+    print(
+        f"  the same products alone: {product_time:.2f} s, {flops / product_time / 1e9:.1f} GFLOP/s "
+        f"({flops / product_time / 1e9 / peak:.0%} of peak); everything else: "
+        f"{epoch_time - product_time:.2f} s ({1 - product_time / epoch_time:.0%} of the epoch)"
+    )
     return 0
 
 

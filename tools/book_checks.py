@@ -32,7 +32,10 @@ MAX_LINE = 88
 #: it short and add a word on why.
 ALLOWED = {
     "ch02": [
-        "class 0", "class 1", "class-0", "class-1",  # the labels of the XOR classes (alt text)
+        "class 0",
+        "class 1",
+        "class-0",
+        "class-1",  # the labels of the XOR classes (alt text)
     ],
     "ch03": [
         r"e.g. $0.01$",  # the customary default of the leaky ReLU
@@ -43,16 +46,25 @@ ALLOWED = {
     ],
     "ch08": [
         # the vertical-edge filter of the convolution figure, as defined in its cell
-        "3 by 3", "-1 in the left column, 0 in the middle and 1 in the right",
+        "3 by 3",
+        "-1 in the left column, 0 in the middle and 1 in the right",
     ],
     "ch04": [
-        "class 0", "class 1",  # the labels of the XOR classes (alt text names them)
+        "class 0",
+        "class 1",  # the labels of the XOR classes (alt text names them)
     ],
     "ch06": [
         r"from 0.001 to 2.5",  # the range of reg in the hidden tests (the grader's cases)
         # names in alt text: the classes of the example, the digits, the constant log 10
-        "class 1", "class 2", "class 3", "log 10", "digit 0 to digit 9", "digit 0", "digit 2",
-        "digit 4", "such as 8 and 9",
+        "class 1",
+        "class 2",
+        "class 3",
+        "log 10",
+        "digit 0 to digit 9",
+        "digit 0",
+        "digit 2",
+        "digit 4",
+        "such as 8 and 9",
     ],
     "ch07": [
         # the default constants in the signatures of the step functions
@@ -64,9 +76,7 @@ ALLOWED = {
     ],
 }
 
-_NUMBER = re.compile(
-    r"(?<![\w.])(?:\d+\.\d+(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|\d+(?:\.\d+)?\s*(?:%|\\%|per ?cent))"
-)
+_NUMBER = re.compile(r"(?<![\w.])(?:\d+\.\d+(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|\d+(?:\.\d+)?\s*(?:%|\\%|per ?cent))")
 #: Any number in alt text, whole numbers too ("x1" or "W2" are names, not numbers).
 _ANY_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?:\s*%)?")
 _GLUE = re.compile(r"\{glue(?::\w+)?\}`[^`]*`")
@@ -127,8 +137,10 @@ def prose_problems(nb, chapter):
             texts += [("caption", figure[0]), ("alt text", figure[2])]
         for where, text in texts:
             for number in unglued_numbers(text, allowed, whole_numbers=where == "alt text"):
-                problems.append(f"cell {index} ({where}): the number {number!r} is not glued "
-                                "from a computed value (see docs/authors_guide.md)")
+                problems.append(
+                    f"cell {index} ({where}): the number {number!r} is not glued "
+                    "from a computed value (see docs/authors_guide.md)"
+                )
             for match in READINGS.finditer(text):
                 problems.append(f"cell {index} ({where}): {match.group(0)!r}: the book stands alone")
     return problems
@@ -137,8 +149,13 @@ def prose_problems(nb, chapter):
 def numbering_problems(nb, chapter_number):
     """The chapter title and its ``##`` sections must be numbered N, N.1, N.2, … in order."""
     problems, section = [], 0
-    titles = [line for cell in nb.cells if cell.cell_type == "markdown"
-              for line in _FENCE.sub("", cell.source).splitlines() if re.match(r"#{1,2} ", line)]
+    titles = [
+        line
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for line in _FENCE.sub("", cell.source).splitlines()
+        if re.match(r"#{1,2} ", line)
+    ]
     if not titles or not re.match(rf"# Chapter {chapter_number}: \S", titles[0]):
         problems.append(f"the first heading must be '# Chapter {chapter_number}: <title>'")
     for line in titles[1:]:
@@ -164,7 +181,8 @@ def _output_lines(cell):
         elif output.output_type == "error":
             yield from (re.sub(r"\x1b\[[0-9;]*m", "", line) for line in output.traceback)
         elif "text/plain" in output.get("data", {}) and not any(
-                mime.startswith(("image/", "text/html", "application/papermill")) for mime in output.data):
+            mime.startswith(("image/", "text/html", "application/papermill")) for mime in output.data
+        ):
             yield from output.data["text/plain"].splitlines()
 
 
@@ -177,8 +195,10 @@ def line_problems(nb, limit=MAX_LINE):
         for kind, lines in (("code", cell.source.splitlines()), ("output", _output_lines(cell))):
             for number, line in enumerate(lines, start=1):
                 if len(line) > limit:
-                    problems.append(f"cell {index} {kind} line {number} has {len(line)} characters "
-                                    f"(at most {limit}): {line[:60]!r}…")
+                    problems.append(
+                        f"cell {index} {kind} line {number} has {len(line)} characters "
+                        f"(at most {limit}): {line[:60]!r}…"
+                    )
     return problems
 
 

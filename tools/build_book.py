@@ -58,7 +58,7 @@ HTML = ROOT / "_build" / "html"
 #: The whole book as a PDF, inside the published HTML tree (the introduction links it).
 PDF_NAME = "nnfs-book.pdf"
 
-EXECUTION_INPUTS = ("solutions", "chapters/coursekit", "autograder/hidden_tests")
+EXECUTION_INPUTS = ("solutions", "chapters/coursekit", "autograder/judging/chapters")
 
 
 def _fingerprint(source):
@@ -86,7 +86,6 @@ def executed_notebook(chapter):
     return nb
 
 
-
 def chapter_number(chapter):
     """``ch03_activations`` -> 3."""
     return int(re.match(r"ch(\d+)_", chapter).group(1))
@@ -98,15 +97,22 @@ _TERM = re.compile(r"\{term\}`(?:[^`<]*<([^`>]+)>|([^`]+))`")
 def _glossary_spelling():
     """Each glossary term by its lower-case form: the index entry must use the glossary's spelling."""
     block = (ROOT / "docs" / "glossary.md").read_text().split("```{glossary}", 1)[1].split("```", 1)[0]
-    return {line.strip().lower(): line.strip() for line in block.splitlines()
-            if line.strip() and not line.startswith((" ", ":"))}
+    return {
+        line.strip().lower(): line.strip()
+        for line in block.splitlines()
+        if line.strip() and not line.startswith((" ", ":"))
+    }
 
 
 def _index_terms(source):
     """The source with an index entry for each glossary term it marks (the index points here)."""
     spelling = _glossary_spelling()
-    terms = sorted({spelling.get(name, name) for name in
-                    ((m.group(1) or m.group(2)).strip().lower() for m in _TERM.finditer(source))})
+    terms = sorted(
+        {
+            spelling.get(name, name)
+            for name in ((m.group(1) or m.group(2)).strip().lower() for m in _TERM.finditer(source))
+        }
+    )
     if not terms:
         return source
     return "```{index} " + ", ".join(terms) + "\n```\n\n" + source
@@ -140,6 +146,7 @@ def fill_glue(text, values, where="alt text"):
     MyST-NB reads alt text as plain text, so the build fills its roles in,
     formatted as MyST-NB formats them in the prose.
     """
+
     def value(match):
         key, _, spec = match.group(1).partition(":")
         if key not in values:
@@ -166,8 +173,11 @@ def book_notebook(released, executed, chapter):
             continue
         image = student_cell.metadata.get("mystnb", {}).get("image", {})
         if "alt" in image:  # alt text with its numbers filled in from the glued values
-            image["alt"] = fill_glue(image["alt"], values, f"{chapter}, alt text of "
-                                     f"{student_cell.metadata['mystnb'].get('figure', {}).get('name')}")
+            image["alt"] = fill_glue(
+                image["alt"],
+                values,
+                f"{chapter}, alt text of {student_cell.metadata['mystnb'].get('figure', {}).get('name')}",
+            )
         if "BEGIN HIDDEN TESTS" in source_cell.source:
             student_cell.outputs = []
             student_cell.execution_count = None
@@ -176,8 +186,11 @@ def book_notebook(released, executed, chapter):
             student_cell.execution_count = source_cell.execution_count
         image = student_cell.metadata.get("mystnb", {}).get("image", {})
         if "alt" in image:  # alt text with its numbers filled in from the glued values
-            image["alt"] = fill_glue(image["alt"], values, f"{chapter}, alt text of "
-                                     f"{student_cell.metadata['mystnb'].get('figure', {}).get('name')}")
+            image["alt"] = fill_glue(
+                image["alt"],
+                values,
+                f"{chapter}, alt text of {student_cell.metadata['mystnb'].get('figure', {}).get('name')}",
+            )
     released.cells.insert(1, download_cell(chapter))
     return released
 
@@ -222,8 +235,13 @@ def copy_mathjax(out_dir):
     target = out_dir / "_static" / "mathjax"
     if not (target / "tex-chtml.js").exists():
         source = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns(
-            "sre", "*-full*.js", "*svg*.js", "mml-*.js", "tex-mml-*.js", "node-main.js", "latest.js"))
+        shutil.copytree(
+            source,
+            target,
+            ignore=shutil.ignore_patterns(
+                "sre", "*-full*.js", "*svg*.js", "mml-*.js", "tex-mml-*.js", "node-main.js", "latest.js"
+            ),
+        )
 
 
 def write_book_notebooks():
@@ -253,8 +271,7 @@ def write_book_notebooks():
 
 def pdf_text(path):
     """The text of a PDF (``pdftotext`` of poppler-utils)."""
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def build_pdf(jupyter_book):

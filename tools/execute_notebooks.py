@@ -28,9 +28,15 @@ def execute(path, timeout=60, glue=True, allow_errors=False, kernel=None):
     it in (by default this environment's ``python3``).
     """
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, km=kernel, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # ipykernel 7's TCP notice
-                            resources={"metadata": {"path": str(Path(path).parent)}})
+    client = NotebookClient(
+        nb,
+        km=kernel,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=allow_errors,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # ipykernel 7's TCP notice
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    )
     env = dict(os.environ, NNFS_GLUE="1" if glue else "0")
     client.execute(env=env)
     return nb

@@ -26,8 +26,7 @@ def missing(packages):
         raise OSError("dpkg-query not found")
     absent = []
     for package in packages:
-        run = subprocess.run(["dpkg-query", "-W", "-f=${db:Status-Status}", package],
-                             capture_output=True, text=True)
+        run = subprocess.run(["dpkg-query", "-W", "-f=${db:Status-Status}", package], capture_output=True, text=True)
         if run.returncode != 0 or run.stdout.strip() != "installed":
             absent.append(package)
     return absent
@@ -36,8 +35,10 @@ def missing(packages):
 def apt_install(packages):
     """``apt-get update`` and ``apt-get install`` the packages; True if both succeed."""
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for command in (["apt-get", "update", "-qq"],
-                    ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]):
+    for command in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
+    ):
         print("+", " ".join(command), flush=True)
         if subprocess.run(command, env=env).returncode != 0:
             return False
@@ -53,9 +54,11 @@ def main(argv=None, euid=None):
     try:
         absent = missing(args.packages)
     except OSError:
-        print(f"make test needs these Debian packages (or their equivalents): {' '.join(args.packages)}.\n"
-              f"This machine has no dpkg-query to check for them: the tests run on Debian, as CI does.",
-              file=sys.stderr)
+        print(
+            f"make test needs these Debian packages (or their equivalents): {' '.join(args.packages)}.\n"
+            f"This machine has no dpkg-query to check for them: the tests run on Debian, as CI does.",
+            file=sys.stderr,
+        )
         return 1
     if not absent:
         return 0
@@ -65,9 +68,11 @@ def main(argv=None, euid=None):
             absent = missing(absent)
             if not absent:
                 return 0
-    print(f"make test needs Debian packages that are not installed: {' '.join(absent)}.\n"
-          f"Install them (as root, once), then run make test again:\n\n    {INSTALL_COMMAND}\n",
-          file=sys.stderr)
+    print(
+        f"make test needs Debian packages that are not installed: {' '.join(absent)}.\n"
+        f"Install them (as root, once), then run make test again:\n\n    {INSTALL_COMMAND}\n",
+        file=sys.stderr,
+    )
     return 1
 
 

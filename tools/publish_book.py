@@ -30,14 +30,29 @@ def publish(remote, branch="gh-pages", message="Publish the book"):
         raise SystemExit(f"not published: reference material in {sorted(found)}")
     ghp_import = Path(sys.executable).with_name("ghp-import")
     with tempfile.TemporaryDirectory() as work:
+
         def git(*args, check=True):
             return subprocess.run(["git", *args], cwd=work, check=check, capture_output=True, text=True)
 
         git("init", "-q")
         git("remote", "add", "origin", str(remote))
         git("fetch", "-q", "origin", f"{branch}:refs/remotes/origin/{branch}", check=False)  # may not exist
-        subprocess.run([str(ghp_import), "--no-jekyll", "--push", "--remote", "origin", "--branch", branch,
-                        "--message", message, str(HTML)], cwd=work, check=True)
+        subprocess.run(
+            [
+                str(ghp_import),
+                "--no-jekyll",
+                "--push",
+                "--remote",
+                "origin",
+                "--branch",
+                branch,
+                "--message",
+                message,
+                str(HTML),
+            ],
+            cwd=work,
+            check=True,
+        )
     print(f"published {HTML} to the {branch} branch of {remote}")
 
 

@@ -48,8 +48,14 @@ SETUP_HIDDEN = (
 
 
 def nbgrader_metadata(grade_id, *, grade=False, solution=False, locked=False, points=None):
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution, "task": False}
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
     if grade:
         meta["points"] = points
     return meta
@@ -62,7 +68,7 @@ def exercise_source(name):
     lines = source.splitlines()
     first_body_line = func.body[1].lineno if ast.get_docstring(func) else func.body[0].lineno
     indent = " " * func.body[0].col_offset
-    head, body = lines[: first_body_line - 1], lines[first_body_line - 1:]
+    head, body = lines[: first_body_line - 1], lines[first_body_line - 1 :]
     return "\n".join(head + [f"{indent}### BEGIN SOLUTION"] + body + [f"{indent}### END SOLUTION"])
 
 
@@ -122,11 +128,14 @@ def earlier_functions(chapter, nb=None):
 def earlier_source(names):
     """The cell that holds the earlier chapters' functions: each body is the student's to paste."""
     chapters_of = sorted({int(_chapter_of_function(n)[2:].split("_")[0]) for n in names})
-    listed = ", ".join(str(c) for c in chapters_of[:-1]) + (" and " if len(chapters_of) > 1 else "") \
-        + str(chapters_of[-1])
-    return (f"# Your functions from chapter{'s' if len(chapters_of) > 1 else ''} {listed}: paste each body\n"
-            "# from your own notebooks (or the versions your instructor hands out).\n\n\n"
-            + "\n\n\n".join(exercise_source(name) for name in names))
+    listed = (
+        ", ".join(str(c) for c in chapters_of[:-1]) + (" and " if len(chapters_of) > 1 else "") + str(chapters_of[-1])
+    )
+    return (
+        f"# Your functions from chapter{'s' if len(chapters_of) > 1 else ''} {listed}: paste each body\n"
+        "# from your own notebooks (or the versions your instructor hands out).\n\n\n"
+        + "\n\n\n".join(exercise_source(name) for name in names)
+    )
 
 
 def hidden_source(exercise):
@@ -138,7 +147,6 @@ def hidden_source(exercise):
         f'_probe_hidden("{exercise.name}")\n'
         "### END HIDDEN TESTS"
     )
-
 
 
 def sync_notebook(nb, chapter):
@@ -175,8 +183,9 @@ def sync_notebook(nb, chapter):
             ids = [grade_id(cell) for cell in nb.cells]
         hidden = nb.cells[ids.index(f"{name}_hidden")]
         hidden.source = hidden_source(exercise)
-        hidden.metadata["nbgrader"] = nbgrader_metadata(f"{name}_hidden", grade=True, locked=True,
-                                                        points=exercise.points)
+        hidden.metadata["nbgrader"] = nbgrader_metadata(
+            f"{name}_hidden", grade=True, locked=True, points=exercise.points
+        )
         hidden.metadata["editable"] = False
         hidden.metadata["deletable"] = False
     earlier = earlier_functions(chapter, nb)
@@ -187,8 +196,14 @@ def sync_notebook(nb, chapter):
             cell = nb.cells[ids.index(EARLIER)]
             cell.source = earlier_source(earlier)
             cell.metadata["nbgrader"] = nbgrader_metadata(EARLIER, solution=True)
-    unknown = {i for i in ids if i} - set(exercises) - {f"{n}_tests" for n in exercises} \
-        - {f"{n}_hidden" for n in exercises} - {"setup"} - ({EARLIER} if earlier else set())
+    unknown = (
+        {i for i in ids if i}
+        - set(exercises)
+        - {f"{n}_tests" for n in exercises}
+        - {f"{n}_hidden" for n in exercises}
+        - {"setup"}
+        - ({EARLIER} if earlier else set())
+    )
     problems.extend(f"cell {i!r} is not an exercise of {chapter}" for i in sorted(unknown))
     return problems
 

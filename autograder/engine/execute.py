@@ -74,19 +74,26 @@ def _error_output(ename, evalue):
 class SandboxedExecute(Execute):
     """nbgrader's ``Execute`` with a sandboxed kernel, probes, recovery and scoring outside the kernel."""
 
-    sandbox = Bool(True, help="Run the kernel in the bubblewrap sandbox. Turning this off lets student "
-                              "code read the reference solutions and the grader's files.").tag(config=True)
+    sandbox = Bool(
+        True,
+        help="Run the kernel in the bubblewrap sandbox. Turning this off lets student "
+        "code read the reference solutions and the grader's files.",
+    ).tag(config=True)
     probe_seconds = Float(10.0, help="Time limit for all hidden cases of one exercise, in seconds.").tag(config=True)
     memory_bytes = Integer(4 * 2**30, help="Address-space limit of each sandboxed process.").tag(config=True)
     cpu_seconds = Integer(600, help="CPU-time limit of each sandboxed process.").tag(config=True)
     max_processes = Integer(64, help="Process limit inside the sandbox.").tag(config=True)
     max_output_bytes = Integer(1_000_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
     max_restarts = Integer(4, help="Kernel restarts allowed per notebook after crashes.").tag(config=True)
-    source_directory = Unicode("", help="Absolute path of the nbgrader source directory (for the "
-                                        "instructor's cell timings).").tag(config=True)
-    secret_file = Unicode("", help="The course's grading secret (made on first use): each submission's "
-                                   "hidden inputs are drawn from it and the notebook's code. Empty: "
-                                   "the same inputs for every submission.").tag(config=True)
+    source_directory = Unicode(
+        "", help="Absolute path of the nbgrader source directory (for the instructor's cell timings)."
+    ).tag(config=True)
+    secret_file = Unicode(
+        "",
+        help="The course's grading secret (made on first use): each submission's "
+        "hidden inputs are drawn from it and the notebook's code. Empty: "
+        "the same inputs for every submission.",
+    ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", sandbox.SandboxedKernelManager)
@@ -179,8 +186,9 @@ class SandboxedExecute(Execute):
     def preprocess(self, nb, resources):
         exercises = self._exercises(nb, resources)
         self._sandboxed = self._use_sandbox()
-        limits = sandbox.Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
-                                processes=self.max_processes)
+        limits = sandbox.Limits(
+            memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds, processes=self.max_processes
+        )
         self._kernels, self._restarts, self._replayable, self._patch_notes = 0, 0, [], []
         self._looping, self._stopped = set(), set()
         self._output_bytes = {}
@@ -193,8 +201,9 @@ class SandboxedExecute(Execute):
         self._salt = secret.salt(secret.course_secret(self.secret_file), nb) if self.secret_file else ""
         with sandbox.Session(getattr(self, "_bwrap", None), limits, sandboxed=self._sandboxed) as session:
             self._scratch = session.scratch
-            inputs = self._inputs = probes.write_inputs(exercises, self._scratch.probe_in,
-                                                        float(self.probe_seconds), self._salt)
+            inputs = self._inputs = probes.write_inputs(
+                exercises, self._scratch.probe_in, float(self.probe_seconds), self._salt
+            )
             self._session = session if self._sandboxed else None
             nb, resources = super().preprocess(nb, resources)
             self._score(nb, exercises, inputs)
@@ -215,7 +224,9 @@ class SandboxedExecute(Execute):
         code = "\n".join(
             f"def {name}(*args, **kwargs):\n"
             f"    raise RuntimeError('`{name}` ran past the time limit earlier in this notebook; "
-            "the grader stopped calling it')" for name in sorted(names))
+            "the grader stopped calling it')"
+            for name in sorted(names)
+        )
         if code:
             self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False, allow_stdin=False))
 
@@ -239,9 +250,14 @@ class SandboxedExecute(Execute):
                 self._ran_away()
             if not dead and self._exercise_of(cell):
                 self._looping.add(self._exercise_of(cell))
-            cell.outputs.append(_error_output(
-                "KernelStopped", "the kernel died while running this cell (os._exit, a crash, or a resource limit)"
-                if dead else f"the kernel stopped responding (no reply within {self._cell_timeout(cell)} s)"))
+            cell.outputs.append(
+                _error_output(
+                    "KernelStopped",
+                    "the kernel died while running this cell (os._exit, a crash, or a resource limit)"
+                    if dead
+                    else f"the kernel stopped responding (no reply within {self._cell_timeout(cell)} s)",
+                )
+            )
             self._restart_and_replay(resources)
             return cell, resources
         stopped = any(o.output_type == "error" and o.get("ename") in TIMEOUT_ERRORS for o in cell.outputs)
@@ -272,8 +288,9 @@ class SandboxedExecute(Execute):
         The setup cell bound the restorer before any student code ran; what it
         reports is only used as a note for the instructor.
         """
-        msg_id = self.kc.execute("", silent=True, store_history=False, allow_stdin=False,
-                                 user_expressions={"patched": "_restore_hidden()"})
+        msg_id = self.kc.execute(
+            "", silent=True, store_history=False, allow_stdin=False, user_expressions={"patched": "_restore_hidden()"}
+        )
         reply = self.wait_for_reply(msg_id)
         if reply is None:
             raise TimeoutError("no reply")
@@ -322,9 +339,13 @@ class SandboxedExecute(Execute):
         self._output_bytes[cell_index] = used + size
         if used + size > self.max_output_bytes:
             if used <= self.max_output_bytes:
-                outs.append(nbformat.v4.new_output(
-                    "stream", name="stdout", text=f"\n[output beyond {self.max_output_bytes} characters "
-                                                  "dropped by the grader]\n"))
+                outs.append(
+                    nbformat.v4.new_output(
+                        "stream",
+                        name="stdout",
+                        text=f"\n[output beyond {self.max_output_bytes} characters dropped by the grader]\n",
+                    )
+                )
             return None
         return super().output(outs, msg, display_id, cell_index)
 
@@ -339,8 +360,9 @@ class SandboxedExecute(Execute):
             if name is None:
                 continue
             if name in by_name:
-                lines, earned = probes.score_isolated(by_name[name], inputs[name], self._scratch.probe_out,
-                                                      static.get(name), self._salt)
+                lines, earned = probes.score_isolated(
+                    by_name[name], inputs[name], self._scratch.probe_out, static.get(name), self._salt
+                )
             else:
                 lines, earned = [f"✗ {name}: no hidden tests are defined for this cell"], 0.0
             if self._patch_notes:
@@ -348,7 +370,10 @@ class SandboxedExecute(Execute):
             # The result's metadata keeps the lines apart for the class report (autograder.reports.hidden_reports).
             cell.outputs = [
                 nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
-                nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(earned))},
-                                       metadata={"nnfs": {"exercise": name, "lines": lines}},
-                                       execution_count=cell.get("execution_count")),
+                nbformat.v4.new_output(
+                    "execute_result",
+                    data={"text/plain": repr(float(earned))},
+                    metadata={"nnfs": {"exercise": name, "lines": lines}},
+                    execution_count=cell.get("execution_count"),
+                ),
             ]

@@ -74,8 +74,7 @@ def write_manifest(folder, exercise, seconds):
     other graded functions' calls to record (the exercise's ``parts``)."""
     path = Path(folder) / exercise.name / "manifest.json"
     fresh = path.with_suffix(".tmp")
-    fresh.write_text(json.dumps({"cases": len(exercise.cases), "seconds": seconds,
-                                 "parts": list(exercise.parts)}))
+    fresh.write_text(json.dumps({"cases": len(exercise.cases), "seconds": seconds, "parts": list(exercise.parts)}))
     os.replace(fresh, path)  # the probe may be reading it: never a half-written file
 
 
@@ -159,10 +158,22 @@ def _verified_calls(fd, index, calls):
         segment = []
         if isinstance(asked, list) and isinstance(answered, list):
             for call, answer in zip(asked, answered):
-                if (isinstance(call, dict) and isinstance(answer, dict) and answer.get("status") == "returned"
-                        and isinstance(call.get("args"), tuple) and isinstance(call.get("kwargs"), dict)):
-                    segment.append((str(call.get("part")), call["args"], call["kwargs"], answer.get("result"),
-                                    list(answer.get("generators") or [])))
+                if (
+                    isinstance(call, dict)
+                    and isinstance(answer, dict)
+                    and answer.get("status") == "returned"
+                    and isinstance(call.get("args"), tuple)
+                    and isinstance(call.get("kwargs"), dict)
+                ):
+                    segment.append(
+                        (
+                            str(call.get("part")),
+                            call["args"],
+                            call["kwargs"],
+                            answer.get("result"),
+                            list(answer.get("generators") or []),
+                        )
+                    )
         segments.append(segment)
     return segments
 
@@ -174,8 +185,10 @@ def fixed_cases(exercise):
     """Indices of the cases whose inputs do not change with the salt (the same for everyone)."""
     if exercise.name not in _FIXED:
         _FIXED[exercise.name] = {
-            index for index in range(len(exercise.cases))
-            if _same_inputs(arguments(exercise, index, "fixed?a"), arguments(exercise, index, "fixed?b"))}
+            index
+            for index in range(len(exercise.cases))
+            if _same_inputs(arguments(exercise, index, "fixed?a"), arguments(exercise, index, "fixed?b"))
+        }
     return _FIXED[exercise.name]
 
 
@@ -193,13 +206,16 @@ def _ending(status):
     if not status or "exit" not in status:
         return "did not run: the hidden-test cell never finished (the notebook stopped before it)"
     if status["exit"] == "timeout":
-        return (f"did not finish within the time limit ({status.get('seconds', '?')} s for all cases): "
-                "an endless loop, or far too slow")
+        return (
+            f"did not finish within the time limit ({status.get('seconds', '?')} s for all cases): "
+            "an endless loop, or far too slow"
+        )
     if status["exit"] == "signal":
-        return (f"the process running it was killed (signal {status.get('signal')}): "
-                "it went over the memory, CPU or process limit")
-    return (f"the process running it ended before returning (exit code {status.get('code')}): "
-            "os._exit, or a crash")
+        return (
+            f"the process running it was killed (signal {status.get('signal')}): "
+            "it went over the memory, CPU or process limit"
+        )
+    return f"the process running it ended before returning (exit code {status.get('code')}): os._exit, or a crash"
 
 
 def import_problems(nb, names):
@@ -224,8 +240,9 @@ def import_problems(nb, names):
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name) and target.id in names and not isinstance(node.value, ast.Lambda):
-                        problems.setdefault(target.id, f"`{target.id}` is assigned, not written with def, "
-                                                       "in this notebook")
+                        problems.setdefault(
+                            target.id, f"`{target.id}` is assigned, not written with def, in this notebook"
+                        )
     return problems
 
 
@@ -321,8 +338,9 @@ def _read_until(fd, deadline, limit):
         chunks.append(chunk)
 
 
-def score_isolated(exercise, inputs, folder, static_problem=None, salt="", seconds=SCORING_SECONDS,
-                   memory=SCORING_MEMORY):
+def score_isolated(
+    exercise, inputs, folder, static_problem=None, salt="", seconds=SCORING_SECONDS, memory=SCORING_MEMORY
+):
     """:func:`score` run in a child process with ``memory`` bytes and ``seconds`` to judge the results.
 
     The reference's answers are computed here first (they depend only on the
@@ -345,7 +363,7 @@ def score_isolated(exercise, inputs, folder, static_problem=None, salt="", secon
         try:
             view = memoryview(payload)
             while view:
-                view = view[os.write(writer, view):]
+                view = view[os.write(writer, view) :]
         finally:
             os._exit(0)
     os.close(writer)

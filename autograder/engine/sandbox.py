@@ -84,8 +84,12 @@ class Limits:
 
     def prlimit_args(self):
         return [
-            f"--as={self.memory_bytes}", f"--cpu={self.cpu_seconds}", f"--nproc={self.processes}",
-            f"--fsize={self.file_bytes}", f"--nofile={self.open_files}", "--core=0",
+            f"--as={self.memory_bytes}",
+            f"--cpu={self.cpu_seconds}",
+            f"--nproc={self.processes}",
+            f"--fsize={self.file_bytes}",
+            f"--nofile={self.open_files}",
+            "--core=0",
         ]
 
 
@@ -123,8 +127,7 @@ def _masks(root):
     roots = {str(Path(root).resolve()), str(ROOT)}
     dirs, files = [], []
     for folder in _site_packages():
-        dirs += [os.path.join(folder, name) for name in PROTECTED_PACKAGES
-                 if os.path.isdir(os.path.join(folder, name))]
+        dirs += [os.path.join(folder, name) for name in PROTECTED_PACKAGES if os.path.isdir(os.path.join(folder, name))]
         modules = []
         for path in sorted(glob.glob(os.path.join(folder, "*.py"))):
             text = Path(path).read_text(errors="replace")
@@ -159,9 +162,19 @@ class Scratch:
         self.root = Path(tempfile.mkdtemp(prefix="nnfs-sandbox-"))
         self.mounted = False
         if mount:
-            done = subprocess.run(["mount", "-t", "tmpfs", "-o",
-                                   f"size={HOST_AREA_BYTES},nr_inodes={HOST_AREA_FILES},mode=0711,nosuid,nodev",
-                                   "nnfs-sandbox", str(self.root)], capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    "mount",
+                    "-t",
+                    "tmpfs",
+                    "-o",
+                    f"size={HOST_AREA_BYTES},nr_inodes={HOST_AREA_FILES},mode=0711,nosuid,nodev",
+                    "nnfs-sandbox",
+                    str(self.root),
+                ],
+                capture_output=True,
+                text=True,
+            )
             if done.returncode != 0:
                 os.rmdir(self.root)
                 raise SandboxUnavailable(f"cannot mount the sandbox's private area ({done.stderr.strip()})")
@@ -238,10 +251,10 @@ def inside_path(host_path):
     prefix = os.path.realpath(sys.prefix)
     path = os.path.abspath(host_path)
     if _in_venv() and (path == sys.prefix or path.startswith(sys.prefix.rstrip("/") + "/")):
-        return str(VENV) + path[len(sys.prefix.rstrip("/")):]
+        return str(VENV) + path[len(sys.prefix.rstrip("/")) :]
     real = os.path.realpath(path)
     if _in_venv() and (real == prefix or real.startswith(prefix + "/")):
-        return str(VENV) + real[len(prefix):]
+        return str(VENV) + real[len(prefix) :]
     return path
 
 
@@ -276,13 +289,30 @@ def command(bwrap, scratch, limits, root=ROOT, environment=None, ipc=None, conne
     base = os.path.realpath(sys.base_prefix)
     args = []
     _system_binds(args)
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(limits.tmp_bytes),
-             "--tmpfs", "/tmp", "--perms", "0755", "--dir", str(INSIDE)]
+    args += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        "--size",
+        str(limits.tmp_bytes),
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "0755",
+        "--dir",
+        str(INSIDE),
+    ]
     made = {"/usr", "/etc", "/tmp", "/proc", "/dev", str(INSIDE)}
-    binds = [(base, base, "ro"), (prefix, str(VENV) if _in_venv() else prefix, "ro"),
-             (str(COURSEKIT_DIR), str(INSIDE / "lib" / "coursekit"), "ro"),
-             (str(scratch.probe_in), str(INSIDE / "probe" / "in"), "ro"),
-             (str(scratch.probe_out), str(INSIDE / "probe" / "out"), "rw")]
+    binds = [
+        (base, base, "ro"),
+        (prefix, str(VENV) if _in_venv() else prefix, "ro"),
+        (str(COURSEKIT_DIR), str(INSIDE / "lib" / "coursekit"), "ro"),
+        (str(scratch.probe_in), str(INSIDE / "probe" / "in"), "ro"),
+        (str(scratch.probe_out), str(INSIDE / "probe" / "out"), "rw"),
+    ]
     if ipc is not None:
         binds.append((str(ipc), str(INSIDE / "ipc"), "rw"))
     for source, target, mode in binds:
@@ -305,10 +335,16 @@ def command(bwrap, scratch, limits, root=ROOT, environment=None, ipc=None, conne
     for path in files:
         args += ["--ro-bind", "/dev/null", inside_path(path)]
     env = {
-        "PATH": f"{inside_path(os.path.join(sys.prefix, 'bin'))}:/usr/bin:/bin", "HOME": str(INSIDE / "home"),
-        "LANG": "C.UTF-8", "PYTHONPATH": str(INSIDE / "lib"), "MPLCONFIGDIR": str(INSIDE / "home" / "matplotlib"),
-        "MPLBACKEND": "agg", "IPYTHONDIR": str(INSIDE / "home" / ".ipython"),
-        "NBGRADER_EXECUTION": "autograde", "NNFS_PROBE_DIR": str(INSIDE / "probe"), "NNFS_SANDBOX": "1",
+        "PATH": f"{inside_path(os.path.join(sys.prefix, 'bin'))}:/usr/bin:/bin",
+        "HOME": str(INSIDE / "home"),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(INSIDE / "lib"),
+        "MPLCONFIGDIR": str(INSIDE / "home" / "matplotlib"),
+        "MPLBACKEND": "agg",
+        "IPYTHONDIR": str(INSIDE / "home" / ".ipython"),
+        "NBGRADER_EXECUTION": "autograde",
+        "NNFS_PROBE_DIR": str(INSIDE / "probe"),
+        "NNFS_SANDBOX": "1",
     }
     threads = os.environ.get("NNFS_KERNEL_THREADS")
     if threads:  # several kernels at once: one BLAS thread each, not one per core each
@@ -317,18 +353,43 @@ def command(bwrap, scratch, limits, root=ROOT, environment=None, ipc=None, conne
     args += ["--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, str(value)]
-    args += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-             "--die-with-parent", "--new-session", "--chdir", str(INSIDE / "work")]
+    args += [
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--chdir",
+        str(INSIDE / "work"),
+    ]
     limit = ["prlimit", *limits.prlimit_args(), "--"]
     if scratch.uid is not None:
         # Root: the sandbox's processes become the slot's unprivileged user, then get a user
         # namespace of their own (a second bubblewrap, unprivileged, over the same mounts):
         # no keyring, no uid-wide state shared with the last sandbox that used this slot.
         inner = inside_path(bwrap)
-        return args, ["setpriv", f"--reuid={scratch.uid}", f"--regid={scratch.uid}", "--clear-groups",
-                      "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all",
-                      inner, "--unshare-user", "--disable-userns", "--cap-drop", "ALL", "--dev-bind", "/", "/",
-                      "--die-with-parent", "--", *limit]
+        return args, [
+            "setpriv",
+            f"--reuid={scratch.uid}",
+            f"--regid={scratch.uid}",
+            "--clear-groups",
+            "--no-new-privs",
+            "--bounding-set=-all",
+            "--inh-caps=-all",
+            inner,
+            "--unshare-user",
+            "--disable-userns",
+            "--cap-drop",
+            "ALL",
+            "--dev-bind",
+            "/",
+            "/",
+            "--die-with-parent",
+            "--",
+            *limit,
+        ]
     return args + ["--unshare-user", "--disable-userns", "--cap-drop", "ALL"], limit
 
 
@@ -356,8 +417,10 @@ def launcher(bwrap, options, program, scratch, connection=None):
     bwrap_options, wrapper = options
     args_file = scratch.private_file("args", b"".join(a.encode() + b"\0" for a in bwrap_options))
     data = scratch.private_file("connection", connection) if connection is not None else "/dev/null"
-    script = ('a="$1"; c="$2"; cd "$(dirname "$0")" || exit 126; b="./$(basename "$0")"; shift 2; '
-              'exec "$b" --args 3 -- "$@" 3<"$a" 4<"$c"')
+    script = (
+        'a="$1"; c="$2"; cd "$(dirname "$0")" || exit 126; b="./$(basename "$0")"; shift 2; '
+        'exec "$b" --args 3 -- "$@" 3<"$a" 4<"$c"'
+    )
     return ["/bin/sh", "-c", script, bwrap, str(args_file), str(data), *wrapper, *program]
 
 
@@ -405,16 +468,22 @@ class Session:
 def check(bwrap=None):
     """Raise :class:`SandboxUnavailable` unless a sandboxed process can start here."""
     bwrap = bwrap or find_bwrap()
-    hint = (f"Install bubblewrap (Debian: `apt-get install bubblewrap`) and allow user namespaces, "
-            f"or accept grading WITHOUT the sandbox (student code can then read the reference "
-            f"solutions and your files): pass {UNSANDBOXED_FLAG} to nnfs-grade, or set "
-            f"{UNSANDBOXED_ENV}=1 for stock nbgrader commands.")
+    hint = (
+        f"Install bubblewrap (Debian: `apt-get install bubblewrap`) and allow user namespaces, "
+        f"or accept grading WITHOUT the sandbox (student code can then read the reference "
+        f"solutions and your files): pass {UNSANDBOXED_FLAG} to nnfs-grade, or set "
+        f"{UNSANDBOXED_ENV}=1 for stock nbgrader commands."
+    )
     if bwrap is None:
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed. {hint}")
     with Session(bwrap) as session:
         try:
-            done = subprocess.run(session.argv([sys.executable, "-c", "import numpy, coursekit"]),
-                                  capture_output=True, text=True, timeout=60)
+            done = subprocess.run(
+                session.argv([sys.executable, "-c", "import numpy, coursekit"]),
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
         except subprocess.TimeoutExpired:
             raise SandboxUnavailable(f"the sandbox did not start within 60 s. {hint}") from None
         except OSError as error:
@@ -451,8 +520,14 @@ class SandboxedKernelManager(AsyncKernelManager):
     def kernel_spec(self):
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
         env = {} if self.sandbox_session else dict(self.sandbox_env or {})
-        return KernelSpec(argv=argv, display_name="Python 3 (graded, sandboxed)", language="python",
-                          interrupt_mode="message", env=env, metadata={})
+        return KernelSpec(
+            argv=argv,
+            display_name="Python 3 (graded, sandboxed)",
+            language="python",
+            interrupt_mode="message",
+            env=env,
+            metadata={},
+        )
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         if self.sandbox_log:
@@ -469,6 +544,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         info = json.loads(Path(self.connection_file).read_text())
         ipc = Path(self.ip).parent
         info["ip"] = str(INSIDE / "ipc" / Path(self.ip).name)
-        inside = [python_inside() if arg == sys.executable else
-                  str(INSIDE / "kernel.json") if arg == self.connection_file else arg for arg in cmd]
+        inside = [
+            python_inside()
+            if arg == sys.executable
+            else str(INSIDE / "kernel.json")
+            if arg == self.connection_file
+            else arg
+            for arg in cmd
+        ]
         return self.sandbox_session.kernel_argv(inside, ipc, json.dumps(info).encode())

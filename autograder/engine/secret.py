@@ -36,8 +36,10 @@ def course_secret(path):
             handle.write(os.urandom(32).hex() + "\n")
     secret = path.read_text().strip()
     if len(secret) < 32:
-        raise SystemExit(f"error: {path} holds no usable grading secret; delete it to make a new one "
-                         "(notebooks graded before will get other hidden inputs when graded again)")
+        raise SystemExit(
+            f"error: {path} holds no usable grading secret; delete it to make a new one "
+            "(notebooks graded before will get other hidden inputs when graded again)"
+        )
     return secret.encode()
 
 

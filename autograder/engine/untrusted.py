@@ -143,8 +143,15 @@ def read_member(zf, info, limit):
     try:
         with zf.open(info) as handle:
             data = handle.read(limit + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
-            ValueError) as error:  # corrupt, encrypted, or an unknown compression
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        RuntimeError,
+        NotImplementedError,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as error:  # corrupt, encrypted, or an unknown compression
         raise Refused(f"cannot be unpacked ({type(error).__name__}: {str(error)[:120]})") from None
     if len(data) > limit:
         raise Refused(f"unpacks to more than {megabytes(limit)}, more than its header declares")

@@ -28,12 +28,28 @@ import numpy as np
 from coursekit import testing as _testing
 from coursekit.probing import Fn, GeneratorState, Opaque, Rng, materialize
 
-__all__ = ["Case", "Exercise", "Inconsistent", "Answers", "arguments", "expected_result", "judge", "compare",
-           "composed_result", "verdict", "modified_inputs", "diagnose", "notes", "report"]
+__all__ = [
+    "Case",
+    "Exercise",
+    "Inconsistent",
+    "Answers",
+    "arguments",
+    "expected_result",
+    "judge",
+    "compare",
+    "composed_result",
+    "verdict",
+    "modified_inputs",
+    "diagnose",
+    "notes",
+    "report",
+]
 
 #: The hint of the case that checks that no input was changed in place (see :class:`Exercise`).
-UNCHANGED_HINT = ("inputs are never modified in this course: work on a copy (e.g. x = np.array(x, dtype=float)) "
-                  "and build new arrays instead of writing into the arguments (no x[...] = ..., no x -= ...)")
+UNCHANGED_HINT = (
+    "inputs are never modified in this course: work on a copy (e.g. x = np.array(x, dtype=float)) "
+    "and build new arrays instead of writing into the arguments (no x[...] = ..., no x -= ...)"
+)
 
 
 @dataclass
@@ -124,9 +140,18 @@ class Exercise:
             self.unchanged = _holds_arrays(first)
         if self.unchanged and not any(case.unchanged for case in self.cases):
             first = self.cases[self.unchanged_like]
-            self.cases.append(Case(f"{first.label}; no input changed in any case", first.make_args, hint=first.hint,
-                                   rtol=first.rtol, atol=first.atol, check=first.check, driver=first.driver,
-                                   unchanged=True))
+            self.cases.append(
+                Case(
+                    f"{first.label}; no input changed in any case",
+                    first.make_args,
+                    hint=first.hint,
+                    rtol=first.rtol,
+                    atol=first.atol,
+                    check=first.check,
+                    driver=first.driver,
+                    unchanged=True,
+                )
+            )
 
 
 # ---------------------------------------------------------------- inputs and the reference
@@ -198,7 +223,9 @@ def _compare(got, expected, what, rtol, atol):
         return None
     if isinstance(expected, (list, tuple)) and not all(_is_number(v) for v in expected):
         if not isinstance(got, (list, tuple)):
-            return f"{what} should be a {type(expected).__name__} of {len(expected)} items but is a {type(got).__name__}"
+            return (
+                f"{what} should be a {type(expected).__name__} of {len(expected)} items but is a {type(got).__name__}"
+            )
         if len(got) != len(expected):
             return f"{what} has {len(got)} items, expected {len(expected)}"
         for i, (g, e) in enumerate(zip(got, expected)):
@@ -227,14 +254,23 @@ def _same_data(before, after):
     if isinstance(before, (Fn, Rng)):
         return True
     if isinstance(before, np.ndarray):
-        return (isinstance(after, np.ndarray) and after.shape == before.shape
-                and np.array_equal(after, before, equal_nan=True))
+        return (
+            isinstance(after, np.ndarray)
+            and after.shape == before.shape
+            and np.array_equal(after, before, equal_nan=True)
+        )
     if isinstance(before, (list, tuple)):
-        return (isinstance(after, (list, tuple)) and len(after) == len(before)
-                and all(_same_data(b, a) for b, a in zip(before, after)))
+        return (
+            isinstance(after, (list, tuple))
+            and len(after) == len(before)
+            and all(_same_data(b, a) for b, a in zip(before, after))
+        )
     if isinstance(before, dict):
-        return isinstance(after, dict) and set(after) == set(before) and all(
-            _same_data(before[k], after[k]) for k in before)
+        return (
+            isinstance(after, dict)
+            and set(after) == set(before)
+            and all(_same_data(before[k], after[k]) for k in before)
+        )
     return type(after) is type(before) and after == before
 
 
@@ -330,7 +366,8 @@ def _signature(name):
 
 def _numbers(value):
     return isinstance(value, (int, float, np.integer, np.floating, np.bool_)) or (
-        isinstance(value, np.ndarray) and value.dtype.kind in "biuf")
+        isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
+    )
 
 
 def _matches(live, recorded):
@@ -430,8 +467,11 @@ class Answers:
         start, wanted = self._cursor.get(part, 0), _fingerprint(bound)
         for k in list(range(start, len(mine))) + list(range(start)):
             recorded = mine[k][1]
-            if (_near_prints(wanted, prints[k]) and len(recorded) == len(bound)
-                    and all(_matches(a, b) for a, b in zip(bound, recorded))):
+            if (
+                _near_prints(wanted, prints[k])
+                and len(recorded) == len(bound)
+                and all(_matches(a, b) for a, b in zip(bound, recorded))
+            ):
                 self._cursor[part] = k + 1
                 return mine[k]
         return None
@@ -457,8 +497,9 @@ class Answers:
         """``function`` (a reference) with the parts it calls answered by these answers."""
         scope = dict(function.__globals__)
         scope.update({part: self(part) for part in self.parts if part != function.__name__})
-        rebound = types.FunctionType(function.__code__, scope, function.__name__, function.__defaults__,
-                                     function.__closure__)
+        rebound = types.FunctionType(
+            function.__code__, scope, function.__name__, function.__defaults__, function.__closure__
+        )
         rebound.__kwdefaults__ = function.__kwdefaults__
         return rebound
 

@@ -35,8 +35,9 @@ def mismatch(got, expected, what="the result", rtol=1e-6, atol=1e-9):
     """
     if isinstance(expected, (list, tuple)) and not all(_is_number(v) for v in expected):
         if not isinstance(got, (list, tuple)):
-            return (f"{what} should be a {type(expected).__name__} of {len(expected)} items "
-                    f"but is a {type(got).__name__}")
+            return (
+                f"{what} should be a {type(expected).__name__} of {len(expected)} items but is a {type(got).__name__}"
+            )
         if len(got) != len(expected):
             return f"{what} has {len(got)} items, expected {len(expected)}"
         for index, (g, e) in enumerate(zip(got, expected)):
@@ -45,14 +46,19 @@ def mismatch(got, expected, what="the result", rtol=1e-6, atol=1e-9):
                 return problem
         return None
     exact = isinstance(expected, (int, np.integer)) or (
-        isinstance(expected, np.ndarray) and expected.dtype.kind in "iub")
+        isinstance(expected, np.ndarray) and expected.dtype.kind in "iub"
+    )
     problem = describe_mismatch(got, expected, rtol=rtol, atol=atol, exact=exact)
     return f"{what} {problem}" if problem else None
 
 
 def _is_paired(got, args):
-    return (len(args) > 1 and all(type(a) is tuple for a in args)
-            and isinstance(got, (list, tuple)) and len(got) == len(args))
+    return (
+        len(args) > 1
+        and all(type(a) is tuple for a in args)
+        and isinstance(got, (list, tuple))
+        and len(got) == len(args)
+    )
 
 
 def paired_case(label, make_calls, call_names, check=None, outputs=None, rtol=1e-6, atol=1e-9, hint=None):
@@ -74,8 +80,9 @@ def paired_case(label, make_calls, call_names, check=None, outputs=None, rtol=1e
                 if not isinstance(g, (tuple, list)) or len(g) != len(outputs):
                     problem = f"should return a tuple ({', '.join(outputs)}) but returned {type(g).__name__}"
                 else:
-                    problem = next(filter(None, (mismatch(gi, ei, part, rtol, atol)
-                                                 for part, gi, ei in zip(outputs, g, e))), None)
+                    problem = next(
+                        filter(None, (mismatch(gi, ei, part, rtol, atol) for part, gi, ei in zip(outputs, g, e))), None
+                    )
             else:
                 problem = mismatch(g, e, "the result", rtol, atol)
             if problem:

@@ -51,11 +51,14 @@ class FeedbackHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         info = nb.metadata.get("language_info", {})
         lexer = info.get("pygments_lexer", info.get("name", None))
-        highlight = self.filters.get("highlight_code") or CachedHighlight(Highlight2HTML(pygments_lexer=lexer,
-                                                                                        parent=self))
+        highlight = self.filters.get("highlight_code") or CachedHighlight(
+            Highlight2HTML(pygments_lexer=lexer, parent=self)
+        )
         resources = self._init_resources(resources)
         self.register_filter("highlight_code", highlight)
-        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+        )
         output, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', output), resources

@@ -18,7 +18,6 @@ from autograder.course import grade_id
 RESTORED_NOTE = "(restored by the grader: this cell was missing from the submission)"
 
 
-
 class RestoreMissingCells(NbGraderPreprocessor):
     """Put back every nbgrader cell (exercise, locked, test) the student deleted.
 

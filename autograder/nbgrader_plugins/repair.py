@@ -73,8 +73,9 @@ class MatchStrippedCells(NbGraderPreprocessor):
         if meta.get("solution"):
             name = re.search(r"^def\s+(\w+)\s*\(", source_cell.source, re.M)
             return bool(name) and bool(_defines(cell, name.group(1)))
-        return (cell.cell_type == source_cell.cell_type
-                and cell.source.strip() == _released_text(self, source_cell.source))
+        return cell.cell_type == source_cell.cell_type and cell.source.strip() == _released_text(
+            self, source_cell.source
+        )
 
     def preprocess(self, nb, resources):
         if not self.source_directory:
@@ -105,14 +106,21 @@ class MatchStrippedCells(NbGraderPreprocessor):
         student = resources["nbgrader"].get("student", "?")
         notebook = f"{resources['nbgrader']['notebook']}.ipynb"
         if matched:
-            self.log.warning("%s: %d cells of %s had lost their nbgrader metadata; matched them to the release "
-                             "by their def lines and text", student, matched, notebook)
+            self.log.warning(
+                "%s: %d cells of %s had lost their nbgrader metadata; matched them to the release "
+                "by their def lines and text",
+                student,
+                matched,
+                notebook,
+            )
         if stripped and exercises == 0 and any(cell.metadata.nbgrader.get("solution") for cell in wanted):
-            message = (f"student {student}: {notebook} has lost its nbgrader metadata (an editor or converter "
-                       f"removed it) and none of its cells defines an exercise function of "
-                       f"{resources['nbgrader']['assignment']}, so it cannot be graded. Ask {student} to "
-                       f"download the chapter again, copy their functions into its exercise cells, keep "
-                       f"the function names, and submit that notebook.")
+            message = (
+                f"student {student}: {notebook} has lost its nbgrader metadata (an editor or converter "
+                f"removed it) and none of its cells defines an exercise function of "
+                f"{resources['nbgrader']['assignment']}, so it cannot be graded. Ask {student} to "
+                f"download the chapter again, copy their functions into its exercise cells, keep "
+                f"the function names, and submit that notebook."
+            )
             print(f"nnfs: ERROR: {message}", file=sys.stderr)
             raise StrippedNotebookError(message)
         return nb, resources
@@ -132,7 +140,10 @@ class RestoreHiddenTestSource(NbGraderPreprocessor):
                     source_cell = gradebook.find_source_cell(grade_id, info["notebook"], info["assignment"])
                 except MissingEntry:
                     continue
-                if (source_cell.locked and cell.cell_type == source_cell.cell_type
-                        and cell.source.strip() == _released_text(self, source_cell.source)):
+                if (
+                    source_cell.locked
+                    and cell.cell_type == source_cell.cell_type
+                    and cell.source.strip() == _released_text(self, source_cell.source)
+                ):
                     cell.source = source_cell.source
         return nb, resources

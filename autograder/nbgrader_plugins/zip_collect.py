@@ -32,8 +32,10 @@ from autograder.workflow.collect import SKIPPED_PARTS
 
 #: Canvas's names as a regular expression: the first ``_<digits>_<digits>_`` holds the user and attachment
 #: ids (``infer_comment_context_from_filename``); anonymous grading writes ``anon_<id>`` instead.
-CANVAS_PATTERN = (r"^(?:.*[/\\])?(?:(?:(?!_[0-9]+_).)*?_)??(?:LATE_)?"
-                  r"(?P<student_id>anon_[1-9A-HJ-NP-Za-km-z]{5}|[0-9]+)_[0-9]+_(?P<file_id>[^/\\]+)$")
+CANVAS_PATTERN = (
+    r"^(?:.*[/\\])?(?:(?:(?!_[0-9]+_).)*?_)??(?:LATE_)?"
+    r"(?P<student_id>anon_[1-9A-HJ-NP-Za-km-z]{5}|[0-9]+)_[0-9]+_(?P<file_id>[^/\\]+)$"
+)
 
 
 def owner(path):
@@ -60,8 +62,11 @@ class ChapterNotebookCollector(FileNameCollectorPlugin):
         if found:
             return {"student_id": found[0], "file_id": found[1]}
         info = super().collect(submitted_file)
-        return {key: value for key, value in info.items() if key in ("student_id", "file_id", "timestamp")} \
-            if info else None
+        return (
+            {key: value for key, value in info.items() if key in ("student_id", "file_id", "timestamp")}
+            if info
+            else None
+        )
 
     def _notebooks_of(self, student_id, folder):
         found = []
@@ -88,11 +93,13 @@ class ChapterNotebookCollector(FileNameCollectorPlugin):
             self.log.warning("Skipped %s: %s", submitted_file, problem)
             return None
         chapter_notebooks = self._chapter_notebooks()
-        if submitted_file.endswith(".ipynb") and len(chapter_notebooks) == 1 \
-                and info["file_id"] not in chapter_notebooks:
+        if (
+            submitted_file.endswith(".ipynb")
+            and len(chapter_notebooks) == 1
+            and info["file_id"] not in chapter_notebooks
+        ):
             extracted = self.parent._format_collect_path(self.parent.extracted_directory)
             if len(self._notebooks_of(info["student_id"], extracted)) == 1:
-                self.log.warning("Collecting %s of %s as %s", info["file_id"], info["student_id"],
-                                 chapter_notebooks[0])
+                self.log.warning("Collecting %s of %s as %s", info["file_id"], info["student_id"], chapter_notebooks[0])
                 info["file_id"] = chapter_notebooks[0]
         return info

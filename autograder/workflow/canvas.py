@@ -78,8 +78,17 @@ DIGITS = re.compile(r"[0-9]+")
 #: ``Assignment.title_and_id``.
 TITLE_AND_ID = re.compile(r"\A(.*)\s\((\d+)\)\Z", re.S)
 #: ``GradebookImporter::NON_ASSIGNMENT_COLUMN_HEADERS``: a column whose title contains one is no assignment.
-NON_ASSIGNMENT = ("Current Score", "Current Points", "Current Grade", "Final Score", "Final Points", "Final Grade",
-                  "Override Score", "Override Grade", "Override Status")
+NON_ASSIGNMENT = (
+    "Current Score",
+    "Current Points",
+    "Current Grade",
+    "Final Score",
+    "Final Points",
+    "Final Grade",
+    "Override Score",
+    "Override Grade",
+    "Override Status",
+)
 STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 POINTS_POSSIBLE = "    Points Possible"
 
@@ -104,13 +113,13 @@ def parse_member(basename):
     parts = basename.split("_")
     digits = [i for i, part in enumerate(parts) if DIGITS.fullmatch(part)]
     if len(digits) >= 2 and digits[1] == digits[0] + 1 and digits[1] + 1 < len(parts):
-        user, rest = digits[0], parts[digits[1] + 1:]
+        user, rest = digits[0], parts[digits[1] + 1 :]
     elif digits and digits[0] + 2 == len(parts) and parts[-1] in TEXT_OR_URL:
         user, rest = digits[0], parts[-1:]
     else:
         return None
     late = user > 0 and parts[user - 1] == "LATE"  # the user name is lower-cased, so this is Canvas's mark
-    name = "_".join(parts[:user - 1 if late else user])
+    name = "_".join(parts[: user - 1 if late else user])
     return Member(LMS, parts[user], name, "_".join(rest), late)
 
 
@@ -152,15 +161,17 @@ def read_gradebook_export(data, source="the gradebook export"):
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
     if not rows or len(rows[0]) < 3 or "Student" not in rows[0][0] or "ID" not in rows[0][1]:
-        raise FormatError(f"{source}: not a Canvas gradebook export: its first row must start with "
-                          "'Student', 'ID' (export it from the Canvas gradebook: Export > Export Entire Gradebook)")
+        raise FormatError(
+            f"{source}: not a Canvas gradebook export: its first row must start with "
+            "'Student', 'ID' (export it from the Canvas gradebook: Export > Export Entire Gradebook)"
+        )
     header = [cell.strip() for cell in rows[0]]
     if "Section" not in header:
         raise FormatError(f"{source}: the header has no 'Section' column: is this Canvas's own export?")
     section = header.index("Section")
     column = {name: header.index(name) for name in ("SIS User ID", "SIS Login ID") if name in header[:section]}
     assignments, points_row = {}, None
-    for index, title in enumerate(header[section + 1:], section + 1):
+    for index, title in enumerate(header[section + 1 :], section + 1):
         match = TITLE_AND_ID.match(title)
         if match and not any(word in title for word in NON_ASSIGNMENT):
             assignments[match.group(2)] = {"title": match.group(1), "column": index, "points": None}

@@ -56,13 +56,18 @@ from autograder.workflow import canvas, moodle
 
 #: Largest notebook collected (a chapter's notebook with its figures is about 1 MiB).
 MAX_NOTEBOOK_BYTES = 20 * 2**20
+#: Most cells a collected notebook may have (a chapter's has about 100-200). Validating a notebook
+#: of many thousands of tiny cells takes the coordinator seconds each: such a notebook is refused.
+MAX_NOTEBOOK_CELLS = 2000
 #: What collect knows about a submission beyond the notebook, beside it in ``submitted/``.
 SUBMISSION_INFO = "submission.json"
 #: Folders an operating system or Jupyter adds to a download; never anyone's submission.
 SKIPPED_PARTS = ("__MACOSX", ".ipynb_checkpoints")
-NAMING_HELP = ("its name is not Canvas's (<name>_<user id>_<attachment id>_<file>), not Moodle's "
-               "(<Full Name>_<participant id>_assignsubmission_file…) and it is in no student's folder: put it "
-               "in a folder named after the student and collect with --from-dir, or give --pattern")
+NAMING_HELP = (
+    "its name is not Canvas's (<name>_<user id>_<attachment id>_<file>), not Moodle's "
+    "(<Full Name>_<participant id>_assignsubmission_file…) and it is in no student's folder: put it "
+    "in a folder named after the student and collect with --from-dir, or give --pattern"
+)
 
 
 @dataclass
@@ -119,6 +124,12 @@ def notebook_problem(data):
 
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        cells = nb.get("cells")
+        if isinstance(cells, list) and len(cells) > MAX_NOTEBOOK_CELLS:
+            return (
+                f"a notebook of {len(cells)} cells (at most {MAX_NOTEBOOK_CELLS} are accepted): "
+                "the student should delete the cells they added and upload it again"
+            )
         nbformat.validate(nb)
     except Exception as error:  # JSON, encoding and schema errors alike
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -148,14 +159,21 @@ def label(key, name=""):
 def _store(root, chapter, upload, data, report):
     dest_dir = Path(root) / "submitted" / upload.key / chapter
     dest = dest_dir / notebook_name(chapter)
-    info = {"origin": upload.origin or upload.where, "late": bool(upload.late), "submitted": upload.when.isoformat(),
-            "sha256": hashlib.sha256(data).hexdigest()}
+    info = {
+        "origin": upload.origin or upload.where,
+        "late": bool(upload.late),
+        "submitted": upload.when.isoformat(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
     if upload.lms:
         info.update(lms=upload.lms, name=upload.name, file=upload.file, anonymous=upload.anonymous)
     old = read_info(dest_dir)
     who = label(upload.key, upload.name)
-    if dest.exists() and dest.read_bytes() == data and all(old.get(k) == info[k] for k in ("late", "name")
-                                                           if k in info):
+    if (
+        dest.exists()
+        and dest.read_bytes() == data
+        and all(old.get(k) == info[k] for k in ("late", "name") if k in info)
+    ):
         report.collected.append((upload.key, f"{who}: unchanged ({printable(upload.where)})"))
         return
     dest_dir.mkdir(parents=True, exist_ok=True)
@@ -182,11 +200,14 @@ def _collect(chapter, uploads, root, report):
     for upload in uploads:
         if upload.key is None:
             if upload.refused:
-                report.problems.append(f"{printable(upload.where)}: {upload.refused}; not collected (only regular "
-                                       "files are read: replace it by the file itself)")
+                report.problems.append(
+                    f"{printable(upload.where)}: {upload.refused}; not collected (only regular "
+                    "files are read: replace it by the file itself)"
+                )
             elif upload.notebook:
-                report.problems.append(f"{printable(upload.where)}: cannot tell whose submission this is: "
-                                       f"{NAMING_HELP}; not collected")
+                report.problems.append(
+                    f"{printable(upload.where)}: cannot tell whose submission this is: {NAMING_HELP}; not collected"
+                )
             else:
                 report.notes.append(f"{printable(upload.where)}: not a notebook and nobody's; not needed")
             continue
@@ -200,16 +221,20 @@ def _collect(chapter, uploads, root, report):
         who = label(key, next((u.name for u in mine if u.name), names.get(key, "")))
         for upload in mine:
             if upload.refused:
-                report.problems.append(f"{printable(upload.where)}: {upload.refused}; not collected (only files "
-                                       "the student uploaded are read: replace it by the file itself)")
+                report.problems.append(
+                    f"{printable(upload.where)}: {upload.refused}; not collected (only files "
+                    "the student uploaded are read: replace it by the file itself)"
+                )
         usable = [u for u in mine if not u.refused]
         notebooks = [u for u in usable if u.notebook]
         for upload in usable:
             if not upload.notebook:
                 report.notes.append(f"{who}: {printable(upload.where)} is not a notebook; not needed")
         if not notebooks:
-            report.problems.append(f"{who}: no notebook (expected {wanted}); nothing collected for this student: "
-                                   "ask them to upload the chapter's notebook")
+            report.problems.append(
+                f"{who}: no notebook (expected {wanted}); nothing collected for this student: "
+                "ask them to upload the chapter's notebook"
+            )
             continue
         chosen = notebooks[0] if len(notebooks) == 1 else None
         if chosen is None:
@@ -217,16 +242,20 @@ def _collect(chapter, uploads, root, report):
             listed = ", ".join(printable(u.where) for u in notebooks)
             if len(exact) != 1:
                 which = f"none is {wanted}" if not exact else f"{len(exact)} are {wanted}"
-                report.problems.append(f"{who}: several notebooks and {which}: {listed}; none collected: "
-                                       "ask the student which one to grade, keep only that one in the download "
-                                       "and collect again")
+                report.problems.append(
+                    f"{who}: several notebooks and {which}: {listed}; none collected: "
+                    "ask the student which one to grade, keep only that one in the download "
+                    "and collect again"
+                )
                 continue
             chosen = exact[0]
             for other in notebooks:
                 if other is not chosen:
-                    report.problems.append(f"{printable(other.where)}: not collected: another notebook of {who}, "
-                                           f"whose {wanted} was collected; if this one is to be graded instead, "
-                                           "remove the other from the download and collect again")
+                    report.problems.append(
+                        f"{printable(other.where)}: not collected: another notebook of {who}, "
+                        f"whose {wanted} was collected; if this one is to be graded instead, "
+                        "remove the other from the download and collect again"
+                    )
         problem = student_id_problem(key)
         if problem:
             report.problems.append(f"{printable(chosen.where)}: {problem}; not collected")
@@ -234,8 +263,10 @@ def _collect(chapter, uploads, root, report):
         try:
             data = chosen.read()
         except (Refused, OSError) as error:
-            report.problems.append(f"{printable(chosen.where)}: {_reason(error)}; not collected: ask {who} to "
-                                   f"upload the chapter's notebook itself (under {megabytes(MAX_NOTEBOOK_BYTES)})")
+            report.problems.append(
+                f"{printable(chosen.where)}: {_reason(error)}; not collected: ask {who} to "
+                f"upload the chapter's notebook itself (under {megabytes(MAX_NOTEBOOK_BYTES)})"
+            )
             continue
         _store(root, chapter, chosen, data, report)
     return report
@@ -307,8 +338,9 @@ def collect_folder(chapter, source, root=ROOT):
             continue
         mode = entry.lstat().st_mode
         if stat.S_ISLNK(mode):
-            report.problems.append(f"{printable(entry.name)}: is a symbolic link, not a student's folder; "
-                                   "not collected")
+            report.problems.append(
+                f"{printable(entry.name)}: is a symbolic link, not a student's folder; not collected"
+            )
         elif stat.S_ISDIR(mode):
             owner = moodle.parse_folder(entry.name)
             key, name = owner if owner else (entry.name, "")
@@ -318,8 +350,19 @@ def collect_folder(chapter, source, root=ROOT):
             for path, refused in _files_below(entry):
                 where = str(path.relative_to(source))
                 if not _skipped(Path(where).parts):
-                    uploads.append(Upload(where, key, path.name, _mtime(path), _reader(path), name, lms=lms,
-                                          anonymous=name == "Participant", refused=refused))
+                    uploads.append(
+                        Upload(
+                            where,
+                            key,
+                            path.name,
+                            _mtime(path),
+                            _reader(path),
+                            name,
+                            lms=lms,
+                            anonymous=name == "Participant",
+                            refused=refused,
+                        )
+                    )
         else:
             upload = _classify((entry.name,), entry.name, _mtime(entry), _reader(entry))
             upload.refused = None if stat.S_ISREG(mode) else f"is {_kind(mode)}"
@@ -356,11 +399,17 @@ def collect_zip(chapter, archive, root=ROOT, pattern=None):
                 continue
             parts = parts[wrapper:]
             when = datetime.datetime(*info.date_time, tzinfo=datetime.timezone.utc)
-            read = (lambda i=info: read_member(zf, i, MAX_NOTEBOOK_BYTES))
+            read = lambda i=info: read_member(zf, i, MAX_NOTEBOOK_BYTES)
             if regex is not None:
                 match = regex.match(info.filename)
-                upload = Upload(info.filename, match.group("student") if match else None, parts[-1], when, read,
-                                late=bool(match and "late" in regex.groupindex and match.group("late")))
+                upload = Upload(
+                    info.filename,
+                    match.group("student") if match else None,
+                    parts[-1],
+                    when,
+                    read,
+                    late=bool(match and "late" in regex.groupindex and match.group("late")),
+                )
             else:
                 upload = _classify(parts, info.filename, when, read)
             kind = member_kind(info)

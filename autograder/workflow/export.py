@@ -104,12 +104,22 @@ def gradebook_rows(root=ROOT, db_url=None, chapter_names=None, roster=None):
             scores = sub.exercises
             ordered = {name: scores[name].score for name in order if name in scores}
             ordered.update({name: g.score for name, g in scores.items() if name not in ordered})
-            rows.append(Row(student, chapter, roster.name(student, chapter),
-                            sub.timestamp.isoformat() if sub.timestamp else "",
-                            bool(info.get("late")) or sub.seconds_late > 0, ordered, sub.score,
-                            book.maxima.get(chapter, 0.0), sub.changed,
-                            {n: c for n, c in sub.comments.items() if n in sub.changed}, info,
-                            {name: g.points for name, g in scores.items()}))
+            rows.append(
+                Row(
+                    student,
+                    chapter,
+                    roster.name(student, chapter),
+                    sub.timestamp.isoformat() if sub.timestamp else "",
+                    bool(info.get("late")) or sub.seconds_late > 0,
+                    ordered,
+                    sub.score,
+                    book.maxima.get(chapter, 0.0),
+                    sub.changed,
+                    {n: c for n, c in sub.comments.items() if n in sub.changed},
+                    info,
+                    {name: g.points for name, g in scores.items()},
+                )
+            )
     return rows, names, book.maxima
 
 
@@ -123,8 +133,19 @@ def _table(rows):
     out = [["student", "name", "chapter", "submitted", "late", *exercises, "total", "max", "changed by a person"]]
     for row in rows:
         scores = [number(row.exercises[name]) if name in row.exercises else "" for name in exercises]
-        out.append([row.student, spreadsheet_text(row.name), row.chapter, row.submitted, "yes" if row.late else "no",
-                    *scores, number(row.total), number(row.max), " ".join(row.changed)])
+        out.append(
+            [
+                row.student,
+                spreadsheet_text(row.name),
+                row.chapter,
+                row.submitted,
+                "yes" if row.late else "no",
+                *scores,
+                number(row.total),
+                number(row.max),
+                " ".join(row.changed),
+            ]
+        )
     return out
 
 
@@ -135,10 +156,12 @@ def _canvas(rows, names, maxima, roster, mapping, result):
     missing = mapping.missing_canvas(names)
     if missing:
         lines = "\n".join(f"  {name} = <Canvas assignment id>" for name in missing)
-        raise SystemExit(f"error: {mapping.path} does not say which Canvas assignment takes "
-                         f"{', '.join(missing)}; add under [canvas]:\n{lines}\n(the id is the number at the end "
-                         "of the assignment's address, …/assignments/<id>, or in the gradebook export's column "
-                         "'<title> (<id>)'; see the instructor guide)")
+        raise SystemExit(
+            f"error: {mapping.path} does not say which Canvas assignment takes "
+            f"{', '.join(missing)}; add under [canvas]:\n{lines}\n(the id is the number at the end "
+            "of the assignment's address, …/assignments/<id>, or in the gradebook export's column "
+            "'<title> (<id>)'; see the instructor guide)"
+        )
     columns = []
     for name in names:
         entry = mapping.canvas[name]
@@ -148,32 +171,47 @@ def _canvas(rows, names, maxima, roster, mapping, result):
         if not points:
             raise SystemExit(f"error: {name} has no points to export (it has no graded exercise)")
         if not (entry["points"] or known.get("points")):
-            result.notes.append(f"{name}: Canvas's points possible for assignment {entry['id']} are unknown, so the "
-                                f"Points Possible row says {number(points)} (the chapter's): Canvas sets the "
-                                "assignment to that on import; import the gradebook export (nnfs-grade roster "
-                                "import) or give points in lms.toml if the assignment is worth something else")
+            result.notes.append(
+                f"{name}: Canvas's points possible for assignment {entry['id']} are unknown, so the "
+                f"Points Possible row says {number(points)} (the chapter's): Canvas sets the "
+                "assignment to that on import; import the gradebook export (nnfs-grade roster "
+                "import) or give points in lms.toml if the assignment is worth something else"
+            )
         columns.append((name, canvas.title_with_id(title, entry["id"]), float(points), maxima.get(name) or 1.0))
     by_student = {}
     for row in rows:
         by_student.setdefault(row.student, {})[row.chapter] = row
-    out = [canvas.STUDENT_COLUMNS + [title for _, title, _, _ in columns],
-           [canvas.POINTS_POSSIBLE, "", "", "", ""] + [number(points) for _, _, points, _ in columns]]
+    out = [
+        canvas.STUDENT_COLUMNS + [title for _, title, _, _ in columns],
+        [canvas.POINTS_POSSIBLE, "", "", "", ""] + [number(points) for _, _, points, _ in columns],
+    ]
     for student in sorted(by_student, key=lambda s: (roster.name(s).casefold(), s)):
         graded = by_student[student]
         if student.startswith("anon_"):
-            result.left_out.append(f"{student}: an anonymous Canvas submission has no user id to import by; "
-                                   "enter its grade in SpeedGrader (or export again once the anonymity is lifted "
-                                   "and the submissions downloaded again)")
+            result.left_out.append(
+                f"{student}: an anonymous Canvas submission has no user id to import by; "
+                "enter its grade in SpeedGrader (or export again once the anonymity is lifted "
+                "and the submissions downloaded again)"
+            )
             continue
         person = roster.person(student)
         user_id = student if canvas.DIGITS.fullmatch(student) else ""
         login = (person.sis_login_id if person else "") or ("" if user_id else student)
         if not user_id:
             result.notes.append(f"{student}: not a Canvas user id; Canvas will match this row by SIS Login ID")
-        out.append([spreadsheet_text(roster.name(student) or student), user_id,
-                    person.sis_user_id if person else "", login, person.section if person else ""]
-                   + [number(graded[name].total * points / maximum) if name in graded else ""
-                      for name, _, points, maximum in columns])
+        out.append(
+            [
+                spreadsheet_text(roster.name(student) or student),
+                user_id,
+                person.sis_user_id if person else "",
+                login,
+                person.section if person else "",
+            ]
+            + [
+                number(graded[name].total * points / maximum) if name in graded else ""
+                for name, _, points, maximum in columns
+            ]
+        )
         result.written += len(graded)
     changed = sum(bool(row.changed) for row in rows)
     if changed:
@@ -189,15 +227,23 @@ def _canvas(rows, names, maxima, roster, mapping, result):
 
 def feedback_comment(row):
     """The short feedback comment of the Moodle worksheet (plain text; made HTML by the writer)."""
-    parts = [f"Score: {number(row.total)} of {number(row.max)} points, autograded"
-             + (", with what your instructor set below." if row.changed else ".")]
-    short = [f"{name} {number(score)}/{number(row.points[name])}" for name, score in row.exercises.items()
-             if name not in row.changed and score < row.points.get(name, 0.0) - 1e-9]
+    parts = [
+        f"Score: {number(row.total)} of {number(row.max)} points, autograded"
+        + (", with what your instructor set below." if row.changed else ".")
+    ]
+    short = [
+        f"{name} {number(score)}/{number(row.points[name])}"
+        for name, score in row.exercises.items()
+        if name not in row.changed and score < row.points.get(name, 0.0) - 1e-9
+    ]
     if short:
         parts.append("Not full marks: " + ", ".join(short) + ".")
     for name in row.changed:
-        parts.append(f"Set by your instructor: {name} {number(row.exercises[name])}"
-                     + (f" ({row.comments[name]})" if row.comments.get(name) else "") + ".")
+        parts.append(
+            f"Set by your instructor: {name} {number(row.exercises[name])}"
+            + (f" ({row.comments[name]})" if row.comments.get(name) else "")
+            + "."
+        )
     parts.append("Details on your feedback page.")
     return " ".join(parts)
 
@@ -218,12 +264,15 @@ def _moodle(rows, chapter, maxima, roster, mapping, result):
     maximum = maxima.get(chapter) or 1.0
     if max_grade is None:
         max_grade = maximum
-        result.notes.append(f"Moodle's maximum grade for {chapter} is unknown: grades are written out of "
-                            f"{number(maximum)}; import the assignment's grading worksheet (nnfs-grade roster import "
-                            f"FILE --chapter {chapter}) or set max_grade in lms.toml to scale them")
+        result.notes.append(
+            f"Moodle's maximum grade for {chapter} is unknown: grades are written out of "
+            f"{number(maximum)}; import the assignment's grading worksheet (nnfs-grade roster import "
+            f"FILE --chapter {chapter}) or set max_grade in lms.toml to scale them"
+        )
     elif abs(max_grade - maximum) > 1e-9:
-        result.notes.append(f"{chapter}: grades scaled from {number(maximum)} to Moodle's maximum grade "
-                            f"{number(max_grade)}")
+        result.notes.append(
+            f"{chapter}: grades scaled from {number(maximum)} to Moodle's maximum grade {number(max_grade)}"
+        )
     stamp = moodle.when()
     out = [moodle.WORKSHEET_COLUMNS]
     for row in rows:
@@ -234,11 +283,17 @@ def _moodle(rows, chapter, maxima, roster, mapping, result):
         if why:
             result.left_out.append(f"{roster.label(row.student, chapter)}: {why}; enter this grade in Moodle by hand")
             continue
-        out.append([moodle.PARTICIPANT + row.student,
-                    moodle.worksheet_text(spreadsheet_text(roster.name(row.student, chapter))),
-                    moodle.worksheet_text(person.email if person else ""),
-                    number(row.total * max_grade / maximum), number(max_grade), stamp,
-                    moodle.worksheet_text(spreadsheet_text(moodle.comment_html(feedback_comment(row))))])
+        out.append(
+            [
+                moodle.PARTICIPANT + row.student,
+                moodle.worksheet_text(spreadsheet_text(roster.name(row.student, chapter))),
+                moodle.worksheet_text(person.email if person else ""),
+                number(row.total * max_grade / maximum),
+                number(max_grade),
+                stamp,
+                moodle.worksheet_text(spreadsheet_text(moodle.comment_html(feedback_comment(row)))),
+            ]
+        )
         result.written += 1
     return out
 
@@ -248,8 +303,10 @@ def export(path, root=ROOT, db_url=None, chapter=None, fmt="table", mapping_path
     if fmt not in FORMATS:
         raise SystemExit(f"error: unknown format {fmt!r}; the formats are: {', '.join(FORMATS)}")
     if fmt == "moodle" and not chapter:
-        raise SystemExit("error: a Moodle grading worksheet is for one assignment: name the chapter "
-                         "(nnfs-grade export CHAPTER --format moodle)")
+        raise SystemExit(
+            "error: a Moodle grading worksheet is for one assignment: name the chapter "
+            "(nnfs-grade export CHAPTER --format moodle)"
+        )
     root = Path(root)
     roster = Roster.load(root)
     rows, names, maxima = gradebook_rows(root, db_url, [chapter] if chapter else None, roster)
@@ -266,4 +323,3 @@ def export(path, root=ROOT, db_url=None, chapter=None, fmt="table", mapping_path
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(csv_text(table), encoding="utf-8", newline="")
     return result
-

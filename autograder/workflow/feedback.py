@@ -62,7 +62,7 @@ def convert_math(soup):
             markup = _mathml(match.group("block") if block else match.group("inline"), "block" if block else "inline")
             if markup is None:
                 continue
-            pieces.append(html.escape(text[last:match.start()]))
+            pieces.append(html.escape(text[last : match.start()]))
             pieces.append(markup)
             last = match.end()
             count += 1
@@ -123,7 +123,7 @@ def page_comments(soup):
     comments = {}
     toc = soup.find(id="toc")
     for link in toc.find_all("a", href=re.compile(r"^#comment-")) if toc is not None else []:
-        name = link["href"][len("#comment-"):]
+        name = link["href"][len("#comment-") :]
         anchor = soup.find("a", attrs={"name": f"comment-{name}"})
         panel = anchor.find_parent("div", class_="nbgrader_cell") if anchor is not None else None
         footer = panel.find("div", class_="panel-footer") if panel is not None else None
@@ -155,8 +155,12 @@ def summary_table(soup, reports, scores=None, comments=None):
         changed = score is not None and report.score is not None and abs(score - report.score) > 1e-9
         if changed or comments.get(name):
             grader = "–" if report.score is None else f"{report.score:g}"
-            first = (f"set by your instructor (the grader gave {grader}): " if changed else
-                     "your instructor's comment: ") + (comments.get(name) or "see below") + "; grader: " + first
+            first = (
+                (f"set by your instructor (the grader gave {grader}): " if changed else "your instructor's comment: ")
+                + (comments.get(name) or "see below")
+                + "; grader: "
+                + first
+            )
         rows.append((name, shown, first, hint))
     table = soup.new_tag("table", attrs={"class": "table table-condensed nnfs-summary"})
     head = soup.new_tag("tr")

@@ -32,9 +32,15 @@ from autograder.workflow import gradebook
 from autograder.workflow.roster import Roster
 
 #: The code a page is made by: a change to any of these makes every page out of date.
-PAGE_CODE = ("workflow/feedback.py", "nbgrader_plugins/feedback_exporter.py", "workflow/feedback_pages.py",
-             "reports/hidden_reports.py", "reports/inert_html.py", "nbgrader_plugins/preprocessors.py",
-             "workflow/roster.py")
+PAGE_CODE = (
+    "workflow/feedback.py",
+    "nbgrader_plugins/feedback_exporter.py",
+    "workflow/feedback_pages.py",
+    "reports/hidden_reports.py",
+    "reports/inert_html.py",
+    "nbgrader_plugins/preprocessors.py",
+    "workflow/roster.py",
+)
 
 
 @dataclass
@@ -51,8 +57,10 @@ class Written:
     def lines(self, root):
         out = [f"feedback: {Path(folder).relative_to(root)}" for folder in self.written]
         count = len(self.written)
-        out.append(f"{count} page{'' if count == 1 else 's'} written, {len(self.unchanged)} unchanged"
-                   + (" (nnfs-grade feedback --force writes all)" if self.unchanged else ""))
+        out.append(
+            f"{count} page{'' if count == 1 else 's'} written, {len(self.unchanged)} unchanged"
+            + (" (nnfs-grade feedback --force writes all)" if self.unchanged else "")
+        )
         return out
 
 
@@ -130,8 +138,10 @@ def write_pages(chapter, students=None, root=ROOT, db_url=None, force=False, job
     roster = Roster.load(root)
     code = _code_fingerprint(root)
     stamps = _stamps(root, chapter)
-    prints = {s: fingerprint(root, chapter, s, book.submissions.get((s, chapter)), roster.label(s, chapter), code)
-              for s in students}
+    prints = {
+        s: fingerprint(root, chapter, s, book.submissions.get((s, chapter)), roster.label(s, chapter), code)
+        for s in students
+    }
     done = Written()
     todo = []
     for student in students:
@@ -146,8 +156,9 @@ def write_pages(chapter, students=None, root=ROOT, db_url=None, force=False, job
         import nbgrader.apps  # noqa: F401
         import nbgrader.converters  # noqa: F401
     if len(batches) > 1:
-        with concurrent.futures.ProcessPoolExecutor(len(batches), mp_context=multiprocessing.get_context("fork")) \
-                as pool:
+        with concurrent.futures.ProcessPoolExecutor(
+            len(batches), mp_context=multiprocessing.get_context("fork")
+        ) as pool:
             for part in pool.map(_write_batch, *zip(*[(root, db_url, chapter, b, everyone) for b in batches])):
                 outcome += part
     elif batches:
@@ -165,15 +176,17 @@ def write_pages(chapter, students=None, root=ROOT, db_url=None, force=False, job
         if unsafe:
             shutil.rmtree(folder)
             stamps.pop(student, None)
-            problems.append(f"{student}: feedback page {', '.join(unsafe)} could not be made inert (see the "
-                            "log); deleted")
+            problems.append(
+                f"{student}: feedback page {', '.join(unsafe)} could not be made inert (see the log); deleted"
+            )
             continue
         found = leaks.scan_tree(folder, hidden_tests_only=True)
         if found:
             shutil.rmtree(folder)
             stamps.pop(student, None)
-            problems.append(f"{student}: feedback showed hidden material ({'; '.join(sum(found.values(), []))}); "
-                            "deleted")
+            problems.append(
+                f"{student}: feedback showed hidden material ({'; '.join(sum(found.values(), []))}); deleted"
+            )
             continue
         stamps[student] = prints[student]
         done.written.append(folder)

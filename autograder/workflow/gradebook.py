@@ -127,7 +127,7 @@ class _Connection:
         if url.startswith("sqlite:///"):
             import sqlite3
 
-            path = url[len("sqlite:///"):]
+            path = url[len("sqlite:///") :]
             self.sqlite = sqlite3.connect(f"file:{path}?mode=ro", uri=True) if Path(path).is_file() else None
         else:
             from sqlalchemy import create_engine
@@ -149,8 +149,9 @@ class _Connection:
         statement = text(query)
         if chapters is not None:
             statement = statement.bindparams(bindparam("chapters", expanding=True))
-        return self.connection.execute(statement, {"chapters": list(chapters)} if chapters is not None else {}
-                                       ).fetchall()
+        return self.connection.execute(
+            statement, {"chapters": list(chapters)} if chapters is not None else {}
+        ).fetchall()
 
     def close(self):
         if self.sqlite is not None:
@@ -186,8 +187,9 @@ def read(root=ROOT, db_url=None, chapters=None):
         submissions, maxima = {}, {}
         if chapters:
             for student, chapter, timestamp, due, extension in connection.rows(_SUBMISSIONS, chapters):
-                submissions[(student, chapter)] = Submission(student, chapter, _datetime(timestamp),
-                                                             due=_datetime(extension) or _datetime(due))
+                submissions[(student, chapter)] = Submission(
+                    student, chapter, _datetime(timestamp), due=_datetime(extension) or _datetime(due)
+                )
             for student, chapter, _, penalty, cell, auto, manual, extra, points in connection.rows(_GRADES, chapters):
                 sub = submissions[(student, chapter)]
                 sub.late_penalty = penalty or 0.0

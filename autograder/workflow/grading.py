@@ -95,10 +95,16 @@ def _plan(chapter, student, root, material, material_id, force, gradebook=b"", c
         return None, StudentResult(student, "skipped", notes=[f"{path.relative_to(root)} is {bad}"])
     record = _record(root, chapter, student)
     digest = hashlib.sha256(data).hexdigest()
-    if (not force and record and record.get("notebook_sha256") == digest
-            and record.get("material_id") == material_id and record.get("status") == "graded"):
-        return None, StudentResult(student, "unchanged", record.get("score", 0.0), record.get("max_score", 0.0),
-                                   list(record.get("notes", [])))
+    if (
+        not force
+        and record
+        and record.get("notebook_sha256") == digest
+        and record.get("material_id") == material_id
+        and record.get("status") == "graded"
+    ):
+        return None, StudentResult(
+            student, "unchanged", record.get("score", 0.0), record.get("max_score", 0.0), list(record.get("notes", []))
+        )
     timestamp = (folder / "timestamp.txt").read_text().strip() if (folder / "timestamp.txt").is_file() else ""
     job = worker.Job(chapter, student, data, timestamp, material, material_id, gradebook, course_secret)
     return job, None
@@ -135,15 +141,25 @@ def _run_dask(todo, scheduler, processes):
     if scheduler == "local":
         # Workers that are not daemonic may start grading processes from their fork server.
         with dask.config.set({"distributed.worker.daemon": False}):
-            cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=40)
+            cluster = LocalCluster(
+                n_workers=processes, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+            )
         client = Client(cluster)
     else:
         client = Client(scheduler)
     seconds = worker.submission_seconds()
     try:
-        futures = {client.submit(worker.grade_job_limited, job, seconds, pure=False, retries=1,
-                                 key=f"grade-{job.chapter}-{job.student}-{time.time_ns()}"): job for job in todo}
+        futures = {
+            client.submit(
+                worker.grade_job_limited,
+                job,
+                seconds,
+                pure=False,
+                retries=1,
+                key=f"grade-{job.chapter}-{job.student}-{time.time_ns()}",
+            ): job
+            for job in todo
+        }
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -188,8 +204,11 @@ def _write_gradebook(api, outcome):
         gb.db.commit()
         submission = gb.find_submission(outcome.chapter, outcome.student)
         notebook = gb.find_submission_notebook(outcome.chapter, outcome.chapter, outcome.student)
-        missed = [f"{g.name.removesuffix('_hidden')} {g.score:g}/{g.max_score:g}"
-                  for g in notebook.grades if g.max_score and g.score < g.max_score]
+        missed = [
+            f"{g.name.removesuffix('_hidden')} {g.score:g}/{g.max_score:g}"
+            for g in notebook.grades
+            if g.max_score and g.score < g.max_score
+        ]
         return submission.score, submission.max_score, missed
 
 
@@ -204,9 +223,15 @@ def _apply(api, root, outcome, review):
     if missed:
         notes.append("lost points: " + ", ".join(missed))
     submitted = Path(root) / "submitted" / outcome.student / outcome.chapter / notebook_name(outcome.chapter)
-    record = {"notebook_sha256": hashlib.sha256(submitted.read_bytes()).hexdigest(),
-              "material_id": outcome.material_id, "status": "graded", "score": score, "max_score": max_score,
-              "notes": notes, "seconds": round(outcome.seconds, 2)}
+    record = {
+        "notebook_sha256": hashlib.sha256(submitted.read_bytes()).hexdigest(),
+        "material_id": outcome.material_id,
+        "status": "graded",
+        "score": score,
+        "max_score": max_score,
+        "notes": notes,
+        "seconds": round(outcome.seconds, 2),
+    }
     (folder / RECORD).write_text(json.dumps(record, indent=1) + "\n")
     return StudentResult(outcome.student, "graded", score, max_score, notes + [f"{outcome.seconds:.1f} s"])
 
@@ -226,8 +251,7 @@ def _ensure_released(api, chapter):
         raise SystemExit(f"error: {chapter} is not in the gradebook and could not be recorded: {result.get('error')}")
 
 
-def grade_chapter(chapter, students=None, root=ROOT, jobs=1, scheduler=None, force=False, db_url=None,
-                  progress=None):
+def grade_chapter(chapter, students=None, root=ROOT, jobs=1, scheduler=None, force=False, db_url=None, progress=None):
     """Grade every submission of ``chapter`` (or only ``students``); return the results in order.
 
     ``jobs`` processes grade at once (on this machine, or as Dask workers with
@@ -248,8 +272,9 @@ def grade_chapter(chapter, students=None, root=ROOT, jobs=1, scheduler=None, for
         if result is not None:
             results[student] = result
             continue
-        review[student] = [f"⚠ review {text}" for text in
-                           suspicious_lines(nbformat.reads(job.notebook.decode("utf-8"), as_version=4))]
+        review[student] = [
+            f"⚠ review {text}" for text in suspicious_lines(nbformat.reads(job.notebook.decode("utf-8"), as_version=4))
+        ]
         todo.append(job)
     done = len(results)
     if progress:
@@ -302,11 +327,13 @@ def summary_table(chapter, results, root=ROOT, db_url=None):
         score = f"{r.score:g}/{r.max_score:g}" if r.status in ("graded", "unchanged") else "-"
         notes = list(r.notes)
         sub = book.submissions.get((r.student, chapter))
-        for name in (sub.changed if sub else []):
+        for name in sub.changed if sub else []:
             grade = sub.exercise(name)
             auto = "-" if grade.auto is None else f"{grade.auto:g}"
-            notes.append(f"✎ {name} {grade.score:g}/{grade.points:g} set by a person (the grader gives {auto}; "
-                         "nnfs-grade override list)")
+            notes.append(
+                f"✎ {name} {grade.score:g}/{grade.points:g} set by a person (the grader gives {auto}; "
+                "nnfs-grade override list)"
+            )
         table.add_row(escape(roster.label(r.student, chapter)), r.status, score, escape("; ".join(notes)))
     graded = sum(r.status in ("graded", "unchanged") for r in results)
     table.caption = f"{graded} graded, {len(results) - graded} not graded (see notes)"

@@ -58,8 +58,11 @@ def code_fingerprint(root=ROOT):
 def chapter_material(chapter, root=ROOT):
     """``(files, fingerprint)``: the chapter's source folder as ``{relative path: bytes}``."""
     folder = Path(root) / "chapters" / chapter
-    files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-             if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts}
+    files = {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts
+    }
     digest = hashlib.sha256()
     for name, data in files.items():
         digest.update(name.encode() + b"\0" + data + b"\0")
@@ -235,9 +238,17 @@ def grade_job(job):
     start = time.perf_counter()
     expected = job.material_id.rsplit("-", 1)[-1]
     if expected and expected != code_fingerprint():
-        return Outcome(job.chapter, job.student, "failed", seconds=0.0, material_id=job.material_id,
-                       notes=[f"this worker runs other grading code ({code_fingerprint()}, not {expected}): "
-                              "install the same version of the course on every worker"])
+        return Outcome(
+            job.chapter,
+            job.student,
+            "failed",
+            seconds=0.0,
+            material_id=job.material_id,
+            notes=[
+                f"this worker runs other grading code ({code_fingerprint()}, not {expected}): "
+                "install the same version of the course on every worker"
+            ],
+        )
     root, api = _worker_course(job.chapter, job.material, job.material_id, job.gradebook)
     folder = root / "submitted" / job.student / job.chapter
     graded = root / "autograded" / job.student / job.chapter
@@ -255,8 +266,14 @@ def grade_job(job):
     try:
         result = api.autograde(job.chapter, job.student, force=True, create=True)
         if not result["success"]:
-            return Outcome(job.chapter, job.student, "failed", notes=[f"nbgrader failed: {_last_error(result)}"],
-                           seconds=time.perf_counter() - start, material_id=job.material_id)
+            return Outcome(
+                job.chapter,
+                job.student,
+                "failed",
+                notes=[f"nbgrader failed: {_last_error(result)}"],
+                seconds=time.perf_counter() - start,
+                material_id=job.material_id,
+            )
         outcome = Outcome(job.chapter, job.student, "graded", material_id=job.material_id)
         outcome.notes = check_scores(api, job.chapter, job.student, root)
         outcome.notebook = (graded / notebook_name(job.chapter)).read_bytes()
@@ -265,8 +282,11 @@ def grade_job(job):
             outcome.timestamp = submission.timestamp.isoformat() if submission.timestamp else ""
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
-                    outcome.grades[grade.name] = {"auto_score": grade.auto_score, "max_score": grade.max_score,
-                                                  "needs_manual_grade": grade.needs_manual_grade}
+                    outcome.grades[grade.name] = {
+                        "auto_score": grade.auto_score,
+                        "max_score": grade.max_score,
+                        "needs_manual_grade": grade.needs_manual_grade,
+                    }
                 for comment in notebook.comments:
                     outcome.comments[comment.name] = comment.auto_comment
         outcome.seconds = time.perf_counter() - start
@@ -285,7 +305,6 @@ def forget_worker_courses():
     for root, _ in _COURSES.values():
         shutil.rmtree(root, ignore_errors=True)
     _COURSES.clear()
-
 
 
 # ---------------------------------------------------------------- one submission, one process, one deadline
@@ -315,8 +334,13 @@ def _child(job, connection, scratch):
     try:
         outcome = grade_job(job)
     except BaseException as error:  # noqa: BLE001 - a bug of the grader's must still report
-        outcome = Outcome(job.chapter, job.student, "failed", material_id=job.material_id,
-                          notes=[f"grading failed: {type(error).__name__}: {str(error)[:300]}"])
+        outcome = Outcome(
+            job.chapter,
+            job.student,
+            "failed",
+            material_id=job.material_id,
+            notes=[f"grading failed: {type(error).__name__}: {str(error)[:300]}"],
+        )
     forget_worker_courses()
     connection.send_bytes(pickle.dumps(outcome))
     connection.close()
@@ -378,8 +402,14 @@ def grade_job_limited(job, seconds=None):
             return pickle.loads(data)
         except Exception as error:  # noqa: BLE001
             why = f"its grading process sent an unreadable outcome ({type(error).__name__})"
-    return Outcome(job.chapter, job.student, "failed", notes=[f"not graded: {why}"],
-                   seconds=time.perf_counter() - start, material_id=job.material_id)
+    return Outcome(
+        job.chapter,
+        job.student,
+        "failed",
+        notes=[f"not graded: {why}"],
+        seconds=time.perf_counter() - start,
+        material_id=job.material_id,
+    )
 
 
 def _run_forked(context, job, scratch, seconds):
@@ -414,8 +444,9 @@ def _run_interpreter(job, scratch, seconds):
 
     command = [sys.executable, "-c", "import autograder.workflow.jobs as j; j._interpreter_child()"]
     try:
-        done = subprocess.run(command, input=pickle.dumps((job, scratch)), capture_output=True,
-                              timeout=seconds, start_new_session=True)
+        done = subprocess.run(
+            command, input=pickle.dumps((job, scratch)), capture_output=True, timeout=seconds, start_new_session=True
+        )
     except subprocess.TimeoutExpired:
         return None, f"grading took longer than {seconds:g} s (the limit for one submission)"
     if done.returncode != 0 or not done.stdout:

@@ -24,9 +24,11 @@ PACKAGE_MENTION = re.compile(r"\b(import|from)\s+(solutions|autograder)\b|\bsolu
 TEXT_SUFFIXES = {".html", ".ipynb", ".js", ".json", ".md", ".py", ".txt", ".csv", ".inv", ".css", ".svg"}
 
 
-_GENERIC = re.compile(r"^\w+(, \w+)* = np\.(asarray|array|copy)\(|^(if|for|return) \w+$"
-                      # packing or unpacking names only, e.g. "(W1, b1), (W2, b2) = params"
-                      r"|^(return )?[\w\s,()\[\]]+( = \w+)?$")
+_GENERIC = re.compile(
+    r"^\w+(, \w+)* = np\.(asarray|array|copy)\(|^(if|for|return) \w+$"
+    # packing or unpacking names only, e.g. "(W1, b1), (W2, b2) = params"
+    r"|^(return )?[\w\s,()\[\]]+( = \w+)?$"
+)
 
 
 def _chapter_number(name):
@@ -74,8 +76,12 @@ def solution_lines(min_length=25, shown=None):
         for node in func.body[start:]:
             for line in ast.get_source_segment(source, node).splitlines():
                 line = line.strip()
-                if (len(line) >= min_length and line not in public_text and not _GENERIC.match(line)
-                        and not line.startswith(("#", "raise ValueError", "raise TypeError"))):
+                if (
+                    len(line) >= min_length
+                    and line not in public_text
+                    and not _GENERIC.match(line)
+                    and not line.startswith(("#", "raise ValueError", "raise TypeError"))
+                ):
                     lines.add(line)
     return lines
 

@@ -69,8 +69,11 @@ def load(path=None, root=ROOT):
             if lms == "canvas":
                 entry = {"id": entry} if isinstance(entry, int) and not isinstance(entry, bool) else entry
                 if not isinstance(entry, dict) or not isinstance(entry.get("id"), int) or entry["id"] <= 0:
-                    raise _error(path, f"[canvas] {chapter}: give the Canvas assignment id, a whole number "
-                                 f"(`{chapter} = 48213` or `{chapter} = {{ id = 48213 }}`)")
+                    raise _error(
+                        path,
+                        f"[canvas] {chapter}: give the Canvas assignment id, a whole number "
+                        f"(`{chapter} = 48213` or `{chapter} = {{ id = 48213 }}`)",
+                    )
                 if "points" in entry and not _positive(entry["points"]):
                     raise _error(path, f"[canvas] {chapter}: points must be a positive number")
                 if not isinstance(entry.get("title", ""), str):
@@ -78,12 +81,21 @@ def load(path=None, root=ROOT):
                 extra = sorted(set(entry) - {"id", "title", "points"})
                 if extra:
                     raise _error(path, f"[canvas] {chapter}: unknown key(s) {', '.join(extra)} (id, title, points)")
-                mapping.canvas[chapter] = {"id": entry["id"], "title": entry.get("title"),
-                                           "points": entry.get("points")}
+                mapping.canvas[chapter] = {
+                    "id": entry["id"],
+                    "title": entry.get("title"),
+                    "points": entry.get("points"),
+                }
             else:
-                if not isinstance(entry, dict) or set(entry) - {"max_grade"} or (
-                        "max_grade" in entry and not _positive(entry["max_grade"])):
-                    raise _error(path, f"[moodle] {chapter}: write `{chapter} = {{ max_grade = 100 }}` "
-                                 "(the assignment's maximum grade, a positive number)")
+                if (
+                    not isinstance(entry, dict)
+                    or set(entry) - {"max_grade"}
+                    or ("max_grade" in entry and not _positive(entry["max_grade"]))
+                ):
+                    raise _error(
+                        path,
+                        f"[moodle] {chapter}: write `{chapter} = {{ max_grade = 100 }}` "
+                        "(the assignment's maximum grade, a positive number)",
+                    )
                 mapping.moodle[chapter] = dict(entry)
     return mapping

@@ -104,9 +104,12 @@ class Worksheet:
 
 def participant_id(identifier):
     """The participant id in an ``Identifier`` cell (``importgradeslib.php``, ``next``), or ``None``."""
-    if identifier.startswith(PARTICIPANT) and identifier[len(PARTICIPANT):].isascii() \
-            and identifier[len(PARTICIPANT):].isdigit():
-        return identifier[len(PARTICIPANT):]
+    if (
+        identifier.startswith(PARTICIPANT)
+        and identifier[len(PARTICIPANT) :].isascii()
+        and identifier[len(PARTICIPANT) :].isdigit()
+    ):
+        return identifier[len(PARTICIPANT) :]
     return None
 
 
@@ -125,8 +128,10 @@ def read_worksheet(data, source="the grading worksheet"):
     header = rows[0] if rows else []
     missing = [name for name in (IDENTIFIER, FULL_NAME) if name not in header]
     if missing:
-        raise FormatError(f"{source}: not a Moodle grading worksheet: no column {', '.join(missing)} (download it "
-                          "from the assignment: View all submissions > Grading action > Download grading worksheet)")
+        raise FormatError(
+            f"{source}: not a Moodle grading worksheet: no column {', '.join(missing)} (download it "
+            "from the assignment: View all submissions > Grading action > Download grading worksheet)"
+        )
     at = {name: header.index(name) for name in (IDENTIFIER, FULL_NAME, EMAIL, MAXIMUM) if name in header}
     students, maxima = {}, set()
     for number, row in enumerate(rows[1:], 2):
@@ -134,8 +139,9 @@ def read_worksheet(data, source="the grading worksheet"):
             raise FormatError(f"{source}, line {number}: {len(row)} fields, the header has {len(header)}")
         pid = participant_id(row[at[IDENTIFIER]])
         if pid is None:
-            raise FormatError(f"{source}, line {number}: Identifier {row[at[IDENTIFIER]]!r} is not "
-                              f"'{PARTICIPANT}<number>'")
+            raise FormatError(
+                f"{source}, line {number}: Identifier {row[at[IDENTIFIER]]!r} is not '{PARTICIPANT}<number>'"
+            )
         students[pid] = {"name": row[at[FULL_NAME]].strip(), "email": row[at[EMAIL]].strip() if EMAIL in at else ""}
         if MAXIMUM in at and _float(row[at[MAXIMUM]]) is not None:
             maxima.add(_float(row[at[MAXIMUM]]))

@@ -53,10 +53,15 @@ def find_student(root, chapter, text, known):
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise OverrideError(f"{text!r} matches several students of {chapter}: "
-                            + ", ".join(roster.label(s, chapter) for s in matches) + "; give the id")
-    raise OverrideError(f"no graded submission of {chapter} by {text!r}; `nnfs-grade override list` and the class "
-                        "report show the students and their ids")
+        raise OverrideError(
+            f"{text!r} matches several students of {chapter}: "
+            + ", ".join(roster.label(s, chapter) for s in matches)
+            + "; give the id"
+        )
+    raise OverrideError(
+        f"no graded submission of {chapter} by {text!r}; `nnfs-grade override list` and the class "
+        "report show the students and their ids"
+    )
 
 
 def _submission(root, db_url, chapter, student):
@@ -83,11 +88,14 @@ def set_override(chapter, student, exercise, points, comment, root=ROOT, db_url=
     if exercise not in worth:
         raise OverrideError(f"{chapter} has no exercise {exercise!r}; its exercises are: {', '.join(worth)}")
     if not 0 <= points <= worth[exercise]:
-        raise OverrideError(f"{exercise} is worth {worth[exercise]:g} points: give a score from 0 to "
-                            f"{worth[exercise]:g}, not {points:g}")
+        raise OverrideError(
+            f"{exercise} is worth {worth[exercise]:g} points: give a score from 0 to "
+            f"{worth[exercise]:g}, not {points:g}"
+        )
     if not (comment or "").strip():
-        raise OverrideError("say why with --comment: the student sees it on the feedback page, and it is the "
-                            "record of who changed what")
+        raise OverrideError(
+            "say why with --comment: the student sees it on the feedback page, and it is the record of who changed what"
+        )
     student, submission = _submission(root, db_url, chapter, student)
     _write(root, db_url, chapter, student, {exercise: (float(points), comment.strip())})
     grade = submission.exercise(exercise)
@@ -109,15 +117,25 @@ def _overrides_of(submission):
     found = []
     for name in submission.changed:
         grade = submission.exercise(name)
-        found.append(Override(submission.chapter, submission.student, name, grade.auto, grade.score, grade.points,
-                              submission.comments.get(name, "")))
+        found.append(
+            Override(
+                submission.chapter,
+                submission.student,
+                name,
+                grade.auto,
+                grade.score,
+                grade.points,
+                submission.comments.get(name, ""),
+            )
+        )
     return found
 
 
 def of_chapter(book, chapter):
     """``{student: {exercise: Override}}`` from a :class:`autograder.workflow.gradebook.Gradebook`."""
-    return {student: {o.exercise: o for o in _overrides_of(sub)}
-            for student, sub in book.of(chapter).items() if sub.changed}
+    return {
+        student: {o.exercise: o for o in _overrides_of(sub)} for student, sub in book.of(chapter).items() if sub.changed
+    }
 
 
 def list_overrides(root=ROOT, db_url=None, chapter=None):
@@ -129,5 +147,7 @@ def describe(override, roster=None):
     """One line: who, which exercise, the person's score and the grader's, the comment."""
     who = roster.label(override.student, override.chapter) if roster else override.student
     auto = "not graded" if override.auto is None else f"{override.auto:g}"
-    return (f"{override.chapter}  {who}  {override.exercise}: {override.score:g}/{override.points:g} "
-            f"(grader: {auto}) — {override.comment}")
+    return (
+        f"{override.chapter}  {who}  {override.exercise}: {override.score:g}/{override.points:g} "
+        f"(grader: {auto}) — {override.comment}"
+    )

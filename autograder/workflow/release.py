@@ -28,13 +28,16 @@ def release(chapters, root=ROOT, log=print, db_url=None):
     for chapter in chapters:
         result = api.generate_assignment(chapter, force=True, create=True)
         if not result["success"]:
-            raise ReleaseError(f"{chapter}: nbgrader could not make the student version:\n"
-                               f"{result.get('log', '')}\n{result.get('error', '')}")
+            raise ReleaseError(
+                f"{chapter}: nbgrader could not make the student version:\n"
+                f"{result.get('log', '')}\n{result.get('error', '')}"
+            )
         dest = root / "release" / chapter
         if not any(dest.glob("*.ipynb")):  # the release step of nbgrader_config.py deleted a leaking release
             raise ReleaseError(f"{chapter}: no student notebook in {dest} (see the messages above)")
-        shutil.copytree(COURSEKIT_DIR, dest / "coursekit", dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            COURSEKIT_DIR, dest / "coursekit", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
         if not (dest / "requirements.txt").exists():  # written by the release step (see its messages)
             raise ReleaseError(f"{chapter}: no requirements.txt in {dest} (see the messages above)")
         found = leaks.scan_tree(dest, solution_lines)

@@ -53,9 +53,11 @@ class NameExerciseStubs(NbGraderPreprocessor):
                 if not defs:
                     return match.group(0)
                 name, indent = defs[-1].group("name"), match.group("indent")
-                return (f'{indent}raise NotImplementedError("{name} is not written yet: "\n'
-                        f'{indent}{" " * len("raise NotImplementedError(")}'
-                        f'"replace this line with your code")')
+                return (
+                    f'{indent}raise NotImplementedError("{name} is not written yet: "\n'
+                    f"{indent}{' ' * len('raise NotImplementedError(')}"
+                    f'"replace this line with your code")'
+                )
 
             cell.source = STUB.sub(named, source)
         return cell, resources
@@ -101,8 +103,11 @@ class ReadableInJupyter(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         values = glued_values(nb)
         number = re.match(r"ch(\d+)_", str(resources.get("nbgrader", {}).get("assignment", "")))
-        figures = [cell.metadata.get("mystnb", {}).get("figure", {}).get("name") for cell in nb.cells
-                   if cell.cell_type == "code" and cell.metadata.get("mystnb", {}).get("figure", {}).get("name")]
+        figures = [
+            cell.metadata.get("mystnb", {}).get("figure", {}).get("name")
+            for cell in nb.cells
+            if cell.cell_type == "code" and cell.metadata.get("mystnb", {}).get("figure", {}).get("name")
+        ]
 
         def glue(match):
             name = match.group("name").strip()
@@ -158,15 +163,21 @@ def add_coursekit(assignment=None, student=None, notebooks=(), **_):
         if not dest.is_dir():
             print(f"nnfs: {dest} does not exist; coursekit was not added", file=sys.stderr)
             return
-        shutil.copytree(coursekit, dest / "coursekit", dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            coursekit, dest / "coursekit", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
         (dest / "requirements.txt").write_text(requirements_file(assignment, source.parents[1]))
         found = leaks.scan_tree(dest)
         if found:
             shutil.rmtree(dest)
             details = "; ".join(f"{path}: {', '.join(items)}" for path, items in found.items())
-            print(f"nnfs: ERROR: the student version of {assignment} leaks reference material; "
-                  f"deleted {dest}. {details}", file=sys.stderr)
+            print(
+                f"nnfs: ERROR: the student version of {assignment} leaks reference material; deleted {dest}. {details}",
+                file=sys.stderr,
+            )
     except Exception as error:  # nbgrader would only log it at INFO level
-        print(f"nnfs: ERROR: could not add coursekit and requirements.txt to the release of {assignment}: "
-              f"{type(error).__name__}: {error}", file=sys.stderr)
+        print(
+            f"nnfs: ERROR: could not add coursekit and requirements.txt to the release of {assignment}: "
+            f"{type(error).__name__}: {error}",
+            file=sys.stderr,
+        )

@@ -59,8 +59,9 @@ class Roster:
         except FileNotFoundError:
             data = {}
         except (OSError, ValueError) as error:
-            raise SystemExit(f"error: {path} cannot be read ({error}); import the roster again "
-                             "(nnfs-grade roster import FILE)") from None
+            raise SystemExit(
+                f"error: {path} cannot be read ({error}); import the roster again (nnfs-grade roster import FILE)"
+            ) from None
         return cls(data if isinstance(data, dict) else {}, root)
 
     def save(self):
@@ -143,21 +144,37 @@ def import_file(path, root=ROOT, chapter=None):
     try:
         if moodle.IDENTIFIER in first and moodle.FULL_NAME in first:
             if not chapter:
-                raise SystemExit(f"error: {path.name} is a Moodle grading worksheet, which belongs to one "
-                                 "assignment (participant ids are numbered per assignment): give --chapter CHAPTER")
+                raise SystemExit(
+                    f"error: {path.name} is a Moodle grading worksheet, which belongs to one "
+                    "assignment (participant ids are numbered per assignment): give --chapter CHAPTER"
+                )
             sheet = moodle.read_worksheet(data, path.name)
             roster.data.setdefault("moodle", {})[chapter] = {
-                "source": path.name, "imported": now, "max_grade": sheet.max_grade, "students": sheet.students}
-            lines = [f"Moodle grading worksheet {path.name}: {len(sheet.students)} participants of {chapter}"
-                     + (f", maximum grade {sheet.max_grade:g}" if sheet.max_grade is not None else "")]
+                "source": path.name,
+                "imported": now,
+                "max_grade": sheet.max_grade,
+                "students": sheet.students,
+            }
+            lines = [
+                f"Moodle grading worksheet {path.name}: {len(sheet.students)} participants of {chapter}"
+                + (f", maximum grade {sheet.max_grade:g}" if sheet.max_grade is not None else "")
+            ]
         else:
             export = canvas.read_gradebook_export(data, path.name)
-            roster.data["canvas"] = {"source": path.name, "imported": now, "students": export.students,
-                                     "assignments": export.assignments}
-            lines = [f"Canvas gradebook export {path.name}: {len(export.students)} students, "
-                     f"{len(export.assignments)} assignments"]
-            lines += [f"  assignment {ident}: {a['title']}" + (f" ({a['points']:g} points)" if a["points"] else "")
-                      for ident, a in sorted(export.assignments.items(), key=lambda kv: kv[1]["title"])]
+            roster.data["canvas"] = {
+                "source": path.name,
+                "imported": now,
+                "students": export.students,
+                "assignments": export.assignments,
+            }
+            lines = [
+                f"Canvas gradebook export {path.name}: {len(export.students)} students, "
+                f"{len(export.assignments)} assignments"
+            ]
+            lines += [
+                f"  assignment {ident}: {a['title']}" + (f" ({a['points']:g} points)" if a["points"] else "")
+                for ident, a in sorted(export.assignments.items(), key=lambda kv: kv[1]["title"])
+            ]
     except FormatError as error:
         raise SystemExit(f"error: {error}") from None
     lines.append(f"roster saved in {roster.save()}")
@@ -172,13 +189,16 @@ def show(root=ROOT, chapter=None):
         c = roster.data["canvas"]
         lines.append(f"Canvas ({c['source']}, imported {c['imported']}): {len(c['students'])} students")
         for ident, s in sorted(c["students"].items(), key=lambda kv: kv[1]["name"]):
-            lines.append(f"  {_label(ident, s['name'])}  SIS {s['sis_user_id'] or '-'} / {s['sis_login_id'] or '-'}"
-                         f"  {s['section']}")
+            lines.append(
+                f"  {_label(ident, s['name'])}  SIS {s['sis_user_id'] or '-'} / {s['sis_login_id'] or '-'}"
+                f"  {s['section']}"
+            )
     for name, sheet in sorted(roster.data.get("moodle", {}).items()):
         if chapter and name != chapter:
             continue
-        lines.append(f"Moodle {name} ({sheet['source']}, imported {sheet['imported']}): "
-                     f"{len(sheet['students'])} participants")
+        lines.append(
+            f"Moodle {name} ({sheet['source']}, imported {sheet['imported']}): {len(sheet['students'])} participants"
+        )
         for ident, s in sorted(sheet["students"].items(), key=lambda kv: kv[1]["name"]):
             lines.append(f"  {_label(ident, s['name'])}  {s['email']}")
     return lines or ["no roster: import the LMS's class list with nnfs-grade roster import FILE"]

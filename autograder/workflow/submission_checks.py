@@ -16,7 +16,10 @@ PATTERNS = [
     (re.compile(r"sys\.modules|importlib|__import__"), "manipulates imports"),
     (re.compile(r"^\s*(np|numpy)(\.\w+)+\s*=[^=]"), "replaces part of NumPy"),
     (re.compile(r"setattr\(\s*(np|numpy|builtins)\b|\bbuiltins\b|__builtins__"), "replaces builtins or NumPy"),
-    (re.compile(r"\bgc\.get_objects|\bgc\.get_referrers|sys\._getframe|\binspect\.stack"), "inspects the grader's frames"),
+    (
+        re.compile(r"\bgc\.get_objects|\bgc\.get_referrers|sys\._getframe|\binspect\.stack"),
+        "inspects the grader's frames",
+    ),
 ]
 
 

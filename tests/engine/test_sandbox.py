@@ -20,7 +20,7 @@ from autograder.engine import sandbox
 from autograder.engine.execute import SandboxedExecute
 from autograder.workflow import grading
 
-PROBE = r'''
+PROBE = r"""
 import importlib.util, json, os, socket, sys
 seen = {"uid": os.getuid(), "cwd": os.getcwd(), "opened": [], "written": [], "modules": [], "network": []}
 paths = {paths!r}
@@ -51,13 +51,14 @@ for address in (("1.1.1.1", 53), ("127.0.0.1", 22)):
         pass
 seen["solutions_on_path"] = [p for p in sys.path if os.path.isdir(os.path.join(p, "solutions"))]
 print(json.dumps(seen))
-'''
+"""
 
 
 def run_in_sandbox(source, tmp_path, **settings):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)],
-                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     executor = SandboxedExecute(timeout=60, **settings)
     executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}, "nbgrader": {"assignment": "none"}})
     return "".join(o.get("text", "") for o in nb.cells[0].outputs if o.output_type == "stream")
@@ -69,10 +70,15 @@ def test_the_kernel_cannot_see_the_reference_or_the_gradebook(tmp_path):
     gradebook.touch()
     try:
         targets = sorted(str(p) for p in (ROOT / "solutions").glob("*.py"))
-        targets += [str(gradebook), str(ROOT / "nbgrader_config.py"), str(ROOT / "autograder" / "harness.py"),
-                    str(ROOT / "autograder" / "hidden_tests" / "ch01_linear_classifiers.py"),
-                    str(ROOT / "chapters" / "ch01_linear_classifiers" / "ch01_linear_classifiers.ipynb"),
-                    str(ROOT / ".venv" / "pyvenv.cfg"), str(sandbox.VENV / "pyvenv.cfg")]
+        targets += [
+            str(gradebook),
+            str(ROOT / "nbgrader_config.py"),
+            str(ROOT / "autograder" / "harness.py"),
+            str(ROOT / "autograder" / "hidden_tests" / "ch01_linear_classifiers.py"),
+            str(ROOT / "chapters" / "ch01_linear_classifiers" / "ch01_linear_classifiers.ipynb"),
+            str(ROOT / ".venv" / "pyvenv.cfg"),
+            str(sandbox.VENV / "pyvenv.cfg"),
+        ]
         seen = json.loads(run_in_sandbox(PROBE.replace("{paths!r}", repr(targets)), tmp_path))
     finally:
         if created:
@@ -116,13 +122,12 @@ def test_unsandboxed_grading_must_be_asked_for_and_then_works(tmp_path, monkeypa
 def run_program(code, limits=None):
     """Run Python ``code`` in a fresh sandbox; its stdout parsed as JSON."""
     with sandbox.Session(sandbox.find_bwrap(), limits) as session:
-        done = subprocess.run(session.argv([sys.executable, "-c", code]), capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run(session.argv([sys.executable, "-c", code]), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-HOST_PATHS = r'''
+HOST_PATHS = r"""
 import json, os
 texts = []
 for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
@@ -135,7 +140,7 @@ for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
 import sys
 texts += [sys.executable, sys.prefix, os.getcwd(), " ".join(sys.path)]
 print(json.dumps(texts))
-'''
+"""
 
 
 def test_no_path_of_the_grading_machine_on_any_command_line_or_environment():
@@ -147,7 +152,7 @@ def test_no_path_of_the_grading_machine_on_any_command_line_or_environment():
         assert not [text for text in texts if secret in text], secret
 
 
-KEYRING = r'''
+KEYRING = r"""
 import ctypes, json, sys
 libc = ctypes.CDLL(None, use_errno=True)
 USER_KEYRING = -4
@@ -157,7 +162,7 @@ if {add}:
 else:
     found = libc.syscall(250, 10, USER_KEYRING, b"user", b"nnfs-channel", 0)  # keyctl(KEYCTL_SEARCH)
     print(json.dumps({{"found": found > 0}}))
-'''
+"""
 
 
 def test_a_key_left_in_the_kernel_keyring_does_not_reach_the_next_sandbox():
@@ -165,7 +170,7 @@ def test_a_key_left_in_the_kernel_keyring_does_not_reach_the_next_sandbox():
     assert run_program(KEYRING.format(add=False)) == {"found": False}
 
 
-NESTED = r'''
+NESTED = r"""
 import ctypes, json, os
 libc = ctypes.CDLL(None, use_errno=True)
 results = {}
@@ -173,7 +178,7 @@ for name, flag in (("user", 0x10000000), ("mount", 0x00020000), ("net", 0x400000
     ok = libc.unshare(flag) == 0
     results[name] = ok or os.strerror(ctypes.get_errno())
 print(json.dumps(results))
-'''
+"""
 
 
 def test_no_namespace_can_be_made_inside():
@@ -181,7 +186,7 @@ def test_no_namespace_can_be_made_inside():
     assert not any(value is True for value in results.values()), results
 
 
-FILL = r'''
+FILL = r"""
 import errno, json
 filled = {{}}
 for folder in ("/nnfs/work", "/nnfs/home", "/tmp"):
@@ -196,7 +201,7 @@ for folder in ("/nnfs/work", "/nnfs/home", "/tmp"):
     except OSError as error:
         filled[folder] = errno.errorcode.get(error.errno, str(error.errno))
 print(json.dumps(filled))
-'''
+"""
 
 
 def test_the_private_folders_are_tmpfs_of_a_fixed_size():
@@ -204,7 +209,7 @@ def test_the_private_folders_are_tmpfs_of_a_fixed_size():
     assert run_program(FILL.format(), limits) == {"/nnfs/work": "ENOSPC", "/nnfs/home": "ENOSPC", "/tmp": "ENOSPC"}
 
 
-SPRAY = r'''
+SPRAY = r"""
 import errno, json, os
 count = 0
 try:
@@ -216,7 +221,7 @@ except OSError as error:
     print(json.dumps({"files": count, "error": errno.errorcode.get(error.errno)}))
 else:
     print(json.dumps({"files": count, "error": None}))
-'''
+"""
 
 
 def test_what_a_sandbox_writes_on_the_graders_side_is_bounded(monkeypatch):

@@ -15,12 +15,13 @@ from coursekit.probing import decode, encode
 
 
 def half_square(w):
-    return np.array(w, dtype=float)             # the gradient of ½ Σ w²
+    return np.array(w, dtype=float)  # the gradient of ½ Σ w²
 
 
 def test_momentum_run_by_hand():
-    run = drivers.run_optimizer(S.momentum_step, half_square, np.array([1.0]), 3, (0.1, 0.5),
-                                (("velocity", np.zeros(1)),))
+    run = drivers.run_optimizer(
+        S.momentum_step, half_square, np.array([1.0]), 3, (0.1, 0.5), (("velocity", np.zeros(1)),)
+    )
     assert run["problem"] is None and run["kind"] is None and run["modified"] == []
     assert run["steps"] == 3
     np.testing.assert_allclose(run["w"][:, 0], [1.0, 0.9, 0.76, 0.614], rtol=1e-14)
@@ -37,8 +38,11 @@ def test_adam_gets_the_step_counter_and_keeps_its_defaults():
     zeros = (("m", np.zeros(2)), ("v", np.zeros(2)))
     run = drivers.run_optimizer(spy, lambda w: np.array([4.0, -0.5]), np.zeros(2), 4, (0.01,), zeros, t=11)
     assert seen == [(11, 0.01, 0.9), (12, 0.01, 0.9), (13, 0.01, 0.9), (14, 0.01, 0.9)]
-    np.testing.assert_allclose(run["w"][1], run["w"][0] - 0.01 * np.sign([4.0, -0.5]) * (
-        (0.1 / (1 - 0.9 ** 11)) / np.sqrt(0.001 / (1 - 0.999 ** 11))), rtol=1e-6)
+    np.testing.assert_allclose(
+        run["w"][1],
+        run["w"][0] - 0.01 * np.sign([4.0, -0.5]) * ((0.1 / (1 - 0.9**11)) / np.sqrt(0.001 / (1 - 0.999**11))),
+        rtol=1e-6,
+    )
 
 
 def test_weight_matrices_and_the_inputs_of_the_driver_stay_unchanged():
@@ -69,17 +73,24 @@ def test_a_step_that_changes_its_input_in_place_is_reported_and_the_run_goes_on(
     assert run["steps"] == 5 and np.array_equal(run["w"], right["w"]) and right["modified"] == []
 
 
-@pytest.mark.parametrize("returned, kind", [
-    ("w only", "not a tuple"),
-    ("three items", "wrong length"),
-    ("None", "not numbers"),
-    ("a flat state", "wrong shape"),
-])
+@pytest.mark.parametrize(
+    "returned, kind",
+    [
+        ("w only", "not a tuple"),
+        ("three items", "wrong length"),
+        ("None", "not numbers"),
+        ("a flat state", "wrong shape"),
+    ],
+)
 def test_results_of_the_wrong_kind_stop_the_run_with_a_reason(returned, kind):
     def step(w, grad, velocity, lr, gamma=0.9):
         v = gamma * velocity + lr * grad
-        return {"w only": w - v, "three items": (w - v, v, v), "None": (w - v, None),
-                "a flat state": (w - v, v.ravel())}[returned]
+        return {
+            "w only": w - v,
+            "three items": (w - v, v, v),
+            "None": (w - v, None),
+            "a flat state": (w - v, v.ravel()),
+        }[returned]
 
     run = drivers.run_optimizer(step, half_square, np.ones((2, 3)), 4, (0.1,), (("velocity", np.zeros((2, 3))),))
     assert run["kind"] == kind and run["steps"] == 0 and run["problem"].startswith("step 1: step ")
@@ -95,8 +106,9 @@ def test_runs_survive_the_trip_through_the_data_layer():
 
 
 def test_epochs_from_the_same_rng_and_from_fresh_generators():
-    run = drivers.run_epochs(S.iterate_minibatches, 11, 4, np.random.default_rng(5),
-                             np.random.default_rng(5), np.random.default_rng(6), 3)
+    run = drivers.run_epochs(
+        S.iterate_minibatches, 11, 4, np.random.default_rng(5), np.random.default_rng(5), np.random.default_rng(6), 3
+    )
     assert run["problem"] is None
     assert [[len(b) for b in epoch] for epoch in run["epochs"]] == [[4, 4, 3]] * 3
     for epoch in run["epochs"]:

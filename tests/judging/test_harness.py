@@ -36,22 +36,27 @@ def test_partial_credit_is_a_plain_float_with_a_message():
 
 
 def test_warnings_and_output_of_a_correct_function_cost_nothing():
-    noisy = ("import sys, warnings\n"
-             "def relu(z):\n"
-             "    warnings.warn('careful', RuntimeWarning)\n"
-             "    print('debug', file=sys.stderr)\n"
-             "    print('more output')\n"
-             "    np.exp(np.array([1e4]))\n"
-             "    return np.maximum(z, 0.0)\n")
+    noisy = (
+        "import sys, warnings\n"
+        "def relu(z):\n"
+        "    warnings.warn('careful', RuntimeWarning)\n"
+        "    print('debug', file=sys.stderr)\n"
+        "    print('more output')\n"
+        "    np.exp(np.array([1e4]))\n"
+        "    return np.maximum(z, 0.0)\n"
+    )
     score, out = grade_source("relu", noisy)
     assert score == 2.0 and "debug" not in out and "more output" not in out
 
 
 def test_a_result_that_cannot_be_sent_back_is_a_failed_case():
-    odd = "class Odd:\n    def __float__(self):\n        raise RuntimeError('no')\ndef accuracy(y_pred, y_true):\n    return Odd()\n"
+    odd = (
+        "class Odd:\n    def __float__(self):\n        raise RuntimeError('no')\n"
+        "def accuracy(y_pred, y_true):\n    return Odd()\n"
+    )
     score, out = grade_source("accuracy", odd)
     assert score == 0.0
-    assert "✗ 20 labels in 0..3, some of them right: the result is a Odd (" in out and "cannot be compared" in out
+    assert "✗ 125 labels in 0..3, some of them right: the result is a Odd (" in out and "cannot be compared" in out
 
 
 def test_functions_not_written_in_the_notebook_score_zero():
@@ -69,14 +74,18 @@ def test_functions_not_written_in_the_notebook_score_zero():
 def test_imports_of_an_exercise_name_are_found_in_the_notebook_text():
     import nbformat
 
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from sklearn.metrics import accuracy_score as accuracy"),
-        nbformat.v4.new_code_cell("relu = np.maximum"),
-        nbformat.v4.new_code_cell("sigmoid = lambda z: 1 / (1 + np.exp(-z))"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("from sklearn.metrics import accuracy_score as accuracy"),
+            nbformat.v4.new_code_cell("relu = np.maximum"),
+            nbformat.v4.new_code_cell("sigmoid = lambda z: 1 / (1 + np.exp(-z))"),
+        ]
+    )
     problems = probes.import_problems(nb, {"accuracy", "relu", "sigmoid"})
-    assert problems == {"accuracy": "`accuracy` is imported from sklearn.metrics, not written in this notebook",
-                        "relu": "`relu` is assigned, not written with def, in this notebook"}
+    assert problems == {
+        "accuracy": "`accuracy` is imported from sklearn.metrics, not written in this notebook",
+        "relu": "`relu` is assigned, not written with def, in this notebook",
+    }
 
 
 def test_patched_numpy_is_undone_and_reported():
@@ -90,7 +99,10 @@ def test_patched_numpy_is_undone_and_reported():
 
 
 def test_an_endless_loop_costs_only_the_time_limit():
-    loop = "def relu(z):\n    while True:\n        try:\n            pass\n        except BaseException:\n            pass\n"
+    loop = (
+        "def relu(z):\n    while True:\n        try:\n            pass\n"
+        "        except BaseException:\n            pass\n"
+    )
     score, out = grade_source("relu", loop, seconds=0.5)
     assert score == 0.0 and "did not finish within the time limit (0.5 s for all cases)" in out
 
@@ -192,11 +204,13 @@ def test_a_composite_on_a_wrong_part_is_judged_by_the_parts_own_answers():
     mean_loss = "def half_squared_error(y, t):\n    return float(np.mean((t - y) ** 2))\n"
     score, out = grade_source("train_xor", others={"half_squared_error": mean_loss})
     assert score == 3.0, out
-    ascent = ("def train_xor(X, t, W, U, lr, epochs):\n    W, U, losses = np.array(W, dtype=float), "
-              "np.array(U, dtype=float), []\n    for _ in range(epochs):\n"
-              "        losses.append(half_squared_error(xor_forward(X, W, U)[1], t))\n"
-              "        dW, dU = xor_gradients(X, t, W, U)\n        W, U = W + lr * dW, U + lr * dU\n"
-              "    return W, U, losses\n")
+    ascent = (
+        "def train_xor(X, t, W, U, lr, epochs):\n    W, U, losses = np.array(W, dtype=float), "
+        "np.array(U, dtype=float), []\n    for _ in range(epochs):\n"
+        "        losses.append(half_squared_error(xor_forward(X, W, U)[1], t))\n"
+        "        dW, dU = xor_gradients(X, t, W, U)\n        W, U = W + lr * dW, U + lr * dU\n"
+        "    return W, U, losses\n"
+    )
     score, out = grade_source("train_xor", ascent, others={"half_squared_error": mean_loss})
     assert score == 0.0 and "Hint: the weights climb the loss" in out, out
 
@@ -206,7 +220,9 @@ def test_a_diagnosis_that_raises_does_not_hide_the_next_one():
         raise IndexError("odd result")
 
     exercise = harness.Exercise(
-        name="double", reference=lambda x: 2 * x, points=1,
+        name="double",
+        reference=lambda x: 2 * x,
+        points=1,
         cases=[harness.Case("x of shape (3,)", lambda rng: (rng.standard_normal(3),))],
         diagnoses=[(raises, "never shown"), (lambda got, exp, args: np.allclose(got, args[0]), "multiply by 2")],
     )
@@ -220,11 +236,16 @@ def test_a_diagnosis_that_raises_does_not_hide_the_next_one():
 def test_values_survive_the_trip_through_files_without_pickles(tmp_path):
     generator = np.random.default_rng(5)
     generator.random(3)  # a generator in the middle of its stream
-    value = {"tuple": (np.arange(6).reshape(2, 3), np.float64(0.5), np.int64(3), [1, 2.5, None, "x", True]),
-             "spec": probing.Fn("coursekit.functions:bowl", scale=np.ones(2), target=np.zeros(2)),
-             "rng": probing.Rng(7), "nan": float("nan"), "object": object(),
-             "generator": probing.GeneratorState.of(generator), "empty": np.zeros((0, 3)),
-             "bools": np.array([True, False])}
+    value = {
+        "tuple": (np.arange(6).reshape(2, 3), np.float64(0.5), np.int64(3), [1, 2.5, None, "x", True]),
+        "spec": probing.Fn("coursekit.functions:bowl", scale=np.ones(2), target=np.zeros(2)),
+        "rng": probing.Rng(7),
+        "nan": float("nan"),
+        "object": object(),
+        "generator": probing.GeneratorState.of(generator),
+        "empty": np.zeros((0, 3)),
+        "bools": np.array([True, False]),
+    }
     probing.save(str(tmp_path / "v"), value)
     back = probing.load(str(tmp_path / "v"))
     assert back["empty"].shape == (0, 3) and back["bools"].dtype == bool
@@ -238,13 +259,15 @@ def test_values_survive_the_trip_through_files_without_pickles(tmp_path):
     np.savez(tmp_path / "bad.npz")
     with pytest.raises(probing.Unreadable):
         probing.load(str(tmp_path / "bad"))
-    (tmp_path / "obj.json").write_text('{"value": {"array": "a0"}, "arrays": {"dtypes": ["|O"], '
-                                       '"arrays": {"a0": ["|O", 0, [1]]}}}')
+    (tmp_path / "obj.json").write_text(
+        '{"value": {"array": "a0"}, "arrays": {"dtypes": ["|O"], "arrays": {"a0": ["|O", 0, [1]]}}}'
+    )
     np.savez(tmp_path / "obj.npz", g0=np.array([object()], dtype=object))
     with pytest.raises(probing.Unreadable):
         probing.load(str(tmp_path / "obj"))  # object arrays need pickles: refused
-    (tmp_path / "out.json").write_text('{"value": {"array": "a0"}, "arrays": {"dtypes": ["<f8"], '
-                                       '"arrays": {"a0": ["<f8", 2, [5]]}}}')
+    (tmp_path / "out.json").write_text(
+        '{"value": {"array": "a0"}, "arrays": {"dtypes": ["<f8"], "arrays": {"a0": ["<f8", 2, [5]]}}}'
+    )
     np.savez(tmp_path / "out.npz", g0=np.zeros(4))
     with pytest.raises(probing.Unreadable):
         probing.load(str(tmp_path / "out"))  # an array said to lie outside the data

@@ -46,7 +46,7 @@ def assert_gradients(f, args, analytic):
             continue
 
         def f_i(x_i, i=i):
-            return f(*args[:i], x_i, *args[i + 1:])
+            return f(*args[:i], x_i, *args[i + 1 :])
 
         err = relative_error(expected, central_difference(f_i, args[i]))
         assert err < TOL, f"argument {i}: relative error {err:.2e}"

@@ -7,7 +7,7 @@ from solutions import collapse_linear, count_parameters, mlp_forward, relu, xor_
 
 def test_mlp_forward_known_values():
     params = [
-        (np.eye(2), np.zeros(2)),                     # hidden: relu((1, −1)) = (1, 0)
+        (np.eye(2), np.zeros(2)),  # hidden: relu((1, −1)) = (1, 0)
         (np.array([[1.0], [1.0]]), np.array([-3.0])),  # output: 1 + 0 − 3, no activation
     ]
     np.testing.assert_array_equal(mlp_forward(np.array([[1.0, -1.0]]), params, relu), [[-2.0]])

@@ -75,11 +75,11 @@ def test_numerical_gradient_of_a_cubic():
 
     def cube_sum(v):
         assert np.array_equal(x, x_before)  # only a copy is perturbed, even during the call
-        return np.sum(v ** 3)
+        return np.sum(v**3)
 
     grad = numerical_gradient(cube_sum, x)
     assert grad.shape == x.shape
-    np.testing.assert_allclose(grad, 3 * x ** 2, rtol=1e-8, atol=1e-9)
+    np.testing.assert_allclose(grad, 3 * x**2, rtol=1e-8, atol=1e-9)
     np.testing.assert_array_equal(x, x_before)
 
 

@@ -25,8 +25,9 @@ from solutions import (
 
 
 def test_affine_forward_known_values():
-    out, _ = affine_forward(np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0]]),
-                            np.array([10.0, 20.0, 30.0]))
+    out, _ = affine_forward(
+        np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0]]), np.array([10.0, 20.0, 30.0])
+    )
     np.testing.assert_array_equal(out, [[11.0, 22.0, 30.0]])
     with pytest.raises(ValueError, match="need X"):
         affine_forward(np.ones((N, D)), np.ones((H, C)), np.ones(C))

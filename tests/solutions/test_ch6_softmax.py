@@ -82,7 +82,7 @@ def test_softmax_regression_loss_gradients(reg):
     X, y = rng.standard_normal((N, D)), rng.integers(0, C, N)
     loss, dW, db = softmax_regression_loss(W, b, X, y, reg)
     assert type(loss) is float
-    assert loss == pytest.approx(cross_entropy(X @ W + b, y) + reg * np.sum(W ** 2), rel=1e-14)
+    assert loss == pytest.approx(cross_entropy(X @ W + b, y) + reg * np.sum(W**2), rel=1e-14)
     assert_gradients(lambda W, b: softmax_regression_loss(W, b, X, y, reg)[0], [W, b], [dW, db])
 
 
@@ -99,9 +99,14 @@ def test_softmax_regression_reads_the_digits():
 
     X, y = load_digits()
     rng = np.random.default_rng(1)
-    test = np.sort(np.concatenate([
-        members[:round(0.2 * members.size)]
-        for members in (rng.permutation(np.flatnonzero(y == k)) for k in range(10))]))
+    test = np.sort(
+        np.concatenate(
+            [
+                members[: round(0.2 * members.size)]
+                for members in (rng.permutation(np.flatnonzero(y == k)) for k in range(10))
+            ]
+        )
+    )
     train = np.setdiff1d(np.arange(y.size), test)
     assert np.array_equal(np.bincount(y[test]), [round(0.2 * n) for n in np.bincount(y)])
     W, b = np.zeros((64, 10)), np.zeros(10)

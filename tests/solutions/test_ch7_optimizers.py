@@ -44,8 +44,8 @@ def test_sgd_step_by_hand():
 
 def test_momentum_step_by_hand():
     w, v = momentum_step(W0, G, np.array([0.1, 0.2]), lr=0.1)
-    np.testing.assert_allclose(v, [0.14, 0.08], rtol=1e-14)   # 0.9·(0.1, 0.2) + 0.1·(0.5, −1)
-    np.testing.assert_allclose(w, [0.86, 1.92], rtol=1e-14)   # w − v
+    np.testing.assert_allclose(v, [0.14, 0.08], rtol=1e-14)  # 0.9·(0.1, 0.2) + 0.1·(0.5, −1)
+    np.testing.assert_allclose(w, [0.86, 1.92], rtol=1e-14)  # w − v
     w, v = momentum_step(W0, G, np.zeros(2), lr=0.5, gamma=0.5)
     np.testing.assert_array_equal(v, [0.25, -0.5])
     np.testing.assert_array_equal(w, [0.75, 2.5])
@@ -66,7 +66,7 @@ def test_rmsprop_step_by_hand():
     np.testing.assert_array_equal(c, [4.0, 4.0])
     np.testing.assert_allclose(w, [0.95, 2.1], rtol=1e-15)
     w, c = rmsprop_step(W0, G, np.zeros(2), lr=0.01)  # defaults: decay 0.99, eps 1e-8
-    np.testing.assert_allclose(c, 0.01 * G ** 2, rtol=1e-15)
+    np.testing.assert_allclose(c, 0.01 * G**2, rtol=1e-15)
     np.testing.assert_allclose(w, W0 - 0.01 * G / (0.1 * np.abs(G) + 1e-8), rtol=1e-15)
 
 
@@ -74,7 +74,7 @@ def test_adam_first_step_moves_each_coordinate_by_lr():
     w0, g = np.array([1.0, -2.0, 3.0, 0.0]), np.array([0.3, -40.0, 1e-2, -2.0])
     w, m, v = adam_step(w0, g, np.zeros(4), np.zeros(4), t=1, lr=1e-3)
     np.testing.assert_allclose(m, 0.1 * g, rtol=1e-14)
-    np.testing.assert_allclose(v, 0.001 * g ** 2, rtol=1e-12)
+    np.testing.assert_allclose(v, 0.001 * g**2, rtol=1e-12)
     np.testing.assert_allclose(w, w0 - 1e-3 * np.sign(g), rtol=0, atol=1e-9)
 
 

@@ -105,14 +105,14 @@ def test_dropout_backward_matches_finite_differences():
     assert_backward(forward, [X], dout, [dropout_backward(dout, mask)])
 
 
-@pytest.mark.parametrize("optimizer, lr", [("sgd", 0.1), ("momentum", 0.02), ("nesterov", 0.02),
-                                           ("rmsprop", 0.003), ("adam", 0.003)])
+@pytest.mark.parametrize(
+    "optimizer, lr", [("sgd", 0.1), ("momentum", 0.02), ("nesterov", 0.02), ("rmsprop", 0.003), ("adam", 0.003)]
+)
 def test_every_optimizer_lowers_the_loss(optimizer, lr):
     rng = np.random.default_rng(9)
     X, y = blobs(rng)
     params = init_mlp([D, H, C], rng)
-    trained, history = train_mlp(params, X, y, epochs=5, batch_size=16, lr=lr, optimizer=optimizer,
-                                 reg=1e-3, rng=rng)
+    trained, history = train_mlp(params, X, y, epochs=5, batch_size=16, lr=lr, optimizer=optimizer, reg=1e-3, rng=rng)
     assert len(history["loss"]) == 5 and all(type(loss) is float for loss in history["loss"])
     assert len(history["train_accuracy"]) == 5
     assert history["loss"][-1] < history["loss"][0]
@@ -142,11 +142,13 @@ def test_predict_is_the_argmax_of_the_forward_pass():
 def test_digits_reach_97_percent_test_accuracy():
     digits = load_digits()
     X_train, X_test, y_train, y_test = train_test_split(
-        digits.data / 16.0, digits.target, test_size=0.2, stratify=digits.target, random_state=0)
+        digits.data / 16.0, digits.target, test_size=0.2, stratify=digits.target, random_state=0
+    )
     rng = np.random.default_rng(0)
     params = init_mlp([64, 128, 10], rng)
-    params, history = train_mlp(params, X_train, y_train, epochs=40, batch_size=32, lr=1e-3,
-                                optimizer="adam", reg=1e-4, rng=rng)
+    params, history = train_mlp(
+        params, X_train, y_train, epochs=40, batch_size=32, lr=1e-3, optimizer="adam", reg=1e-4, rng=rng
+    )
     assert history["loss"][-1] < 0.1 * history["loss"][0]
     assert np.mean(predict(params, X_test) == y_test) >= 0.97
 
@@ -155,8 +157,7 @@ def test_train_mlp_accuracy_history_is_that_of_predict_on_all_samples():
     rng = np.random.default_rng(14)
     X, y = blobs(rng, n=600)  # more rows than the pieces of 256 the accuracy is computed in
     params = init_mlp([D, H, C], rng)
-    trained, history = train_mlp(params, X, y, epochs=2, batch_size=50, lr=0.05, optimizer="momentum",
-                                 reg=0.0, rng=rng)
+    trained, history = train_mlp(params, X, y, epochs=2, batch_size=50, lr=0.05, optimizer="momentum", reg=0.0, rng=rng)
     assert history["train_accuracy"][-1] == np.mean(predict(trained, X) == y)
 
 

@@ -37,8 +37,8 @@ torch.set_default_dtype(torch.float64)
 def test_standardizer_matches_scikit_learn_with_constant_features():
     rng = np.random.default_rng(0)
     X_train = rng.normal(3.0, [0.5, 2.0, 10.0, 1.0, 4.0], size=(40, 5))
-    X_train[:, 3] = -2.0                        # constant in the training set
-    X_train[:, 1] = rng.integers(0, 5, 40)      # integer-valued
+    X_train[:, 3] = -2.0  # constant in the training set
+    X_train[:, 1] = rng.integers(0, 5, 40)  # integer-valued
     X_test = rng.normal(3.0, 2.0, size=(11, 5))
     scaler = StandardScaler().fit(X_train)
     mean, scale = fit_standardizer(X_train)
@@ -76,8 +76,7 @@ def torch_batchnorm(X, gamma, beta, running_mean, running_var, momentum, eps):
 def bn_problem(seed, n=9, d=4):
     rng = np.random.default_rng(seed)
     X = rng.normal(rng.normal(0, 3, d), rng.uniform(0.2, 4.0, d), size=(n, d))
-    return (X, rng.uniform(0.5, 2.0, d), rng.normal(0, 1, d), rng.normal(0, 1, d),
-            rng.uniform(0.5, 3.0, d))
+    return (X, rng.uniform(0.5, 2.0, d), rng.normal(0, 1, d), rng.normal(0, 1, d), rng.uniform(0.5, 3.0, d))
 
 
 @pytest.mark.parametrize("momentum, eps", [(0.1, 1e-5), (0.3, 0.01), (1.0, 0.5)])
@@ -110,8 +109,7 @@ def test_batchnorm_test_mode_matches_pytorch_and_keeps_running_averages():
     np.testing.assert_array_equal(new_mean, rmean)
     np.testing.assert_array_equal(new_var, rvar)
     # One sample at a time gives the same rows: test mode does not depend on the batch.
-    rows = [batchnorm_forward(X[i:i + 1], gamma, beta, rmean, rvar, False, 0.1, 1e-3)[0]
-            for i in range(len(X))]
+    rows = [batchnorm_forward(X[i : i + 1], gamma, beta, rmean, rvar, False, 0.1, 1e-3)[0] for i in range(len(X))]
     np.testing.assert_allclose(np.concatenate(rows), out, rtol=1e-14)
 
 
@@ -130,8 +128,7 @@ def test_batchnorm_with_a_constant_feature_and_integer_input():
     np.testing.assert_allclose(out[:, 1], -1.0)  # X̂ = 0 for a constant feature: out = β
     np.testing.assert_allclose(new_var[1], 0.9)
     layer = torch_batchnorm(X, gamma, beta, np.zeros(3), np.ones(3), 0.1, 1e-5).train()
-    np.testing.assert_allclose(out, layer(torch.from_numpy(X.astype(float))).detach().numpy(),
-                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out, layer(torch.from_numpy(X.astype(float))).detach().numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_batchnorm_backward_against_central_differences():
@@ -167,8 +164,9 @@ def torch_rates(base_lr, warmup, second, steps):
     optimizer = torch.optim.SGD([weight], lr=base_lr)
     decay = second(optimizer)
     if warmup:
-        linear = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=1 / (warmup + 1),
-                                                   end_factor=1.0, total_iters=warmup)
+        linear = torch.optim.lr_scheduler.LinearLR(
+            optimizer, start_factor=1 / (warmup + 1), end_factor=1.0, total_iters=warmup
+        )
         scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [linear, decay], milestones=[warmup])
     else:
         scheduler = decay
@@ -183,8 +181,12 @@ def torch_rates(base_lr, warmup, second, steps):
 @pytest.mark.parametrize("warmup, decay_steps, min_lr", [(5, 20, 0.0), (3, 12, 0.002), (0, 9, 0.01)])
 def test_warmup_then_cosine_matches_pytorch(warmup, decay_steps, min_lr):
     steps = warmup + decay_steps + 1
-    want = torch_rates(0.3, warmup, lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(
-        opt, T_max=decay_steps, eta_min=min_lr), steps)
+    want = torch_rates(
+        0.3,
+        warmup,
+        lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=decay_steps, eta_min=min_lr),
+        steps,
+    )
     got = [lr_schedule(t, 0.3, warmup, decay_steps, "cosine", min_lr) for t in range(steps)]
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
     # After the decay the rate stays at min_lr (PyTorch's cosine would rise again).
@@ -194,8 +196,9 @@ def test_warmup_then_cosine_matches_pytorch(warmup, decay_steps, min_lr):
 @pytest.mark.parametrize("warmup, step_size, factor", [(4, 6, 0.5), (0, 3, 0.1), (2, 1, 0.9)])
 def test_warmup_then_step_decay_matches_pytorch(warmup, step_size, factor):
     steps = warmup + 5 * step_size
-    want = torch_rates(0.05, warmup, lambda opt: torch.optim.lr_scheduler.StepLR(
-        opt, step_size=step_size, gamma=factor), steps)
+    want = torch_rates(
+        0.05, warmup, lambda opt: torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=factor), steps
+    )
     got = [lr_schedule(t, 0.05, warmup, step_size, "step", factor=factor) for t in range(steps)]
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
@@ -203,7 +206,7 @@ def test_warmup_then_step_decay_matches_pytorch(warmup, step_size, factor):
 def test_schedule_hand_values():
     assert [lr_schedule(t, 1.0, 3, 4) for t in range(3)] == [0.25, 0.5, 0.75]
     assert lr_schedule(3, 1.0, 3, 4) == 1.0
-    assert lr_schedule(5, 1.0, 3, 4) == pytest.approx(0.5)     # halfway down the cosine
+    assert lr_schedule(5, 1.0, 3, 4) == pytest.approx(0.5)  # halfway down the cosine
     assert lr_schedule(7, 1.0, 3, 4) == 0.0
     assert lr_schedule(3 + 8, 2.0, 3, 4, "step", factor=0.5) == 0.5
     with pytest.raises(ValueError, match="decay"):
@@ -227,7 +230,7 @@ def test_clip_by_global_norm_matches_pytorch(max_norm):
     for got, tensor in zip(clipped, tensors):
         np.testing.assert_allclose(got, tensor.grad.numpy(), rtol=1e-6 / max_norm + 1e-12)
     if norm > max_norm:
-        assert np.sqrt(sum(np.sum(g ** 2) for g in clipped)) == pytest.approx(max_norm, rel=1e-12)
+        assert np.sqrt(sum(np.sum(g**2) for g in clipped)) == pytest.approx(max_norm, rel=1e-12)
 
 
 def test_clip_by_global_norm_hand_values_and_zero_gradients():
@@ -274,10 +277,11 @@ def test_random_search_draws_log_uniformly_and_tests_once():
         return -1.0
 
     def val_score(model):  # best near lr = 1e-2, reg = 1e-4
-        return -(np.log10(model[0]) + 2) ** 2 - (np.log10(model[1]) + 4) ** 2
+        return -((np.log10(model[0]) + 2) ** 2) - (np.log10(model[1]) + 4) ** 2
 
-    result = random_search(lambda lr, reg: (lr, reg), val_score, test_score, 200,
-                           (1e-4, 1.0), (1e-6, 1e-2), np.random.default_rng(10))
+    result = random_search(
+        lambda lr, reg: (lr, reg), val_score, test_score, 200, (1e-4, 1.0), (1e-6, 1e-2), np.random.default_rng(10)
+    )
     lrs, regs = result["lrs"], result["regs"]
     replay = np.random.default_rng(10)
     np.testing.assert_allclose(np.log10(lrs), replay.uniform(-4, 0, 200), rtol=1e-12)
@@ -292,6 +296,7 @@ def test_random_search_draws_log_uniformly_and_tests_once():
 
 
 def test_random_search_first_of_tied_trials_wins():
-    result = random_search(lambda lr, reg: lr, lambda model: 1.0, lambda model: 0.5, 5,
-                           (0.1, 1.0), (0.1, 1.0), np.random.default_rng(11))
+    result = random_search(
+        lambda lr, reg: lr, lambda model: 1.0, lambda model: 0.5, 5, (0.1, 1.0), (0.1, 1.0), np.random.default_rng(11)
+    )
     assert result["best"] == 0 and result["model"] == result["lrs"][0]

@@ -10,10 +10,7 @@
 """
 
 WRONG = {
-    "one_hot": (
-        "def one_hot(y, num_classes):\n"
-        "    return np.eye(num_classes, dtype=int)[y]\n"
-    ),
+    "one_hot": ("def one_hot(y, num_classes):\n    return np.eye(num_classes, dtype=int)[y]\n"),
     "softmax_cross_entropy": (
         "def softmax_cross_entropy(scores, y):\n"
         "    P = softmax(scores)\n"

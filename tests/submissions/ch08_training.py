@@ -25,7 +25,8 @@ from sync_exercises import earlier_functions, earlier_source  # noqa: E402
 PASTED = earlier_source(earlier_functions("ch08_training")) + (
     "\n\n\n# pasted from my chapter 5 notebook, where I forgot the bias\n"
     "def affine_forward(X, W, b):\n"
-    "    return X @ W, (X, W)\n")
+    "    return X @ W, (X, W)\n"
+)
 
 WRONG = {
     "earlier_functions": PASTED,

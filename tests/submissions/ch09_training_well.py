@@ -51,5 +51,9 @@ WRONG = {
         "    return grads, float(total)\n"
     ),
 }
-LOST = {"fit_standardizer": 2.0, "batchnorm_backward": 4.0, "train_with_early_stopping": 0.6,
-        "clip_by_global_norm": 0.75}
+LOST = {
+    "fit_standardizer": 2.0,
+    "batchnorm_backward": 4.0,
+    "train_with_early_stopping": 0.6,
+    "clip_by_global_norm": 0.75,
+}

@@ -4,6 +4,7 @@ Each attack sits beside an honest student, who must still be collected; the
 attacker's file is reported with the reason and never reaches ``submitted/``.
 """
 
+import json
 import os
 import stat
 import struct
@@ -95,6 +96,21 @@ def test_an_oversized_notebook_is_refused(tmp_path, downloads):
     assert "larger than 20 MiB" in problem
 
 
+def test_a_notebook_of_countless_cells_is_kept_with_a_warning_not_validated(tmp_path, downloads):
+    """150,000 one-character cells fit in 20 MiB; validating them would cost the coordinator seconds."""
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": "1"}
+    bomb = {"cells": [cell] * 150_000, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    (downloads / "mallory").mkdir()
+    (downloads / "mallory" / f"{CH1}.ipynb").write_text(json.dumps(bomb, separators=(",", ":")))
+    assert (downloads / "mallory" / f"{CH1}.ipynb").stat().st_size < collect.MAX_NOTEBOOK_BYTES
+    report = collect.collect_folder(CH1, downloads, tmp_path)
+    # Kept (nothing a student uploads is dropped silently) with the warning, as a broken notebook is;
+    # grading reports it and does not run it.
+    note = dict(report.collected)["mallory"]
+    assert f"WARNING: a notebook of 150000 cells (at most {collect.MAX_NOTEBOOK_CELLS} are accepted)" in note
+    assert collect.notebook_problem((tmp_path / "submitted" / "mallory" / CH1 / f"{CH1}.ipynb").read_bytes())
+
+
 @pytest.mark.parametrize("name", ["mallory\n", "mallory\nx", "mallory;rm", "-rf", "mallory*"])
 def test_odd_folder_names_are_refused_in_full(tmp_path, downloads, name):
     folder = downloads / name
@@ -150,7 +166,7 @@ def test_a_member_larger_than_its_header_says_is_refused(tmp_path):
     data = bytearray(archive.read_bytes())
     # The central directory's entry of the second member: declare 100 bytes once unpacked.
     entry = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4)
-    data[entry + 24:entry + 28] = struct.pack("<I", 100)
+    data[entry + 24 : entry + 28] = struct.pack("<I", 100)
     archive.write_bytes(bytes(data))
     report = collect.collect_zip(CH1, archive, tmp_path)
     assert submitted(tmp_path) == ["honest"]

@@ -53,14 +53,17 @@ def test_the_canvas_rules_give_the_names_canvas_gives():
     assert canvas_filename(late, anonymous_id="Ab3xY") == "LATE_anon_Ab3xY"
 
 
-@pytest.mark.parametrize("name, key, person, file, late, anonymous", [
-    (f"ångströmzoë_20101_900001_{CH1}.ipynb", "20101", "ångströmzoë", f"{CH1}.ipynb", False, False),
-    (f"王小明_LATE_20103_900003_{CH1}-1.ipynb", "20103", "王小明", f"{CH1}-1.ipynb", True, False),
-    (f"anon_Ab3xY_900004_{CH1}.ipynb", "anon_Ab3xY", "", f"{CH1}.ipynb", False, True),
-    (f"LATE_anon_Zz9pQ_900005_{CH1}.ipynb", "anon_Zz9pQ", "", f"{CH1}.ipynb", True, True),
-    ("smithjo_20104_text.html", "20104", "smithjo", "text.html", False, False),
-    (f"o_brien_20106_900006_my_{CH1}.ipynb", "20106", "o_brien", f"my_{CH1}.ipynb", False, False),
-])
+@pytest.mark.parametrize(
+    "name, key, person, file, late, anonymous",
+    [
+        (f"ångströmzoë_20101_900001_{CH1}.ipynb", "20101", "ångströmzoë", f"{CH1}.ipynb", False, False),
+        (f"王小明_LATE_20103_900003_{CH1}-1.ipynb", "20103", "王小明", f"{CH1}-1.ipynb", True, False),
+        (f"anon_Ab3xY_900004_{CH1}.ipynb", "anon_Ab3xY", "", f"{CH1}.ipynb", False, True),
+        (f"LATE_anon_Zz9pQ_900005_{CH1}.ipynb", "anon_Zz9pQ", "", f"{CH1}.ipynb", True, True),
+        ("smithjo_20104_text.html", "20104", "smithjo", "text.html", False, False),
+        (f"o_brien_20106_900006_my_{CH1}.ipynb", "20106", "o_brien", f"my_{CH1}.ipynb", False, False),
+    ],
+)
 def test_canvas_member_names_are_read_as_canvas_reads_them(name, key, person, file, late, anonymous):
     """``Assignment#infer_comment_context_from_filename``: the first two all-digit parts are user and file ids."""
     member = canvas.parse_member(name)
@@ -113,17 +116,21 @@ def test_a_moodle_zip_of_22_is_collected_whole_in_every_layout(course, tmp_path,
     contents = {s.moodle_id: notebook_of(s.moodle_id) for s in students}
     archive = moodle_zip(tmp_path / f"moodle-{layout}.zip", students, contents, layout, subfolder="4821790")
     names = zipfile.ZipFile(archive).namelist()
-    expected = {"folders": f"Zoë Ångström_4821765_assignsubmission_file/{CH1}.ipynb",
-                "folders-3": f"Zoë Ångström_4821765_assignsubmission_file_/{CH1}.ipynb",
-                "flat": f"Zoë Ångström_4821765_assignsubmission_file_{CH1}.ipynb"}[layout]
+    expected = {
+        "folders": f"Zoë Ångström_4821765_assignsubmission_file/{CH1}.ipynb",
+        "folders-3": f"Zoë Ångström_4821765_assignsubmission_file_/{CH1}.ipynb",
+        "flat": f"Zoë Ångström_4821765_assignsubmission_file_{CH1}.ipynb",
+    }[layout]
     assert expected in names
     assert run(course, "collect", CH1, "--from-zip", str(archive)) == 0
     assert capsys.readouterr().out.startswith(f"22 of 22 students collected from moodle-{layout}.zip\n")
     for s in students:
         data, info = collected(course, s.moodle_id)
         assert data == contents[s.moodle_id], s.moodle_id
-        assert info["lms"] == "moodle" and info["name"] == moodle.parse_folder(
-            moodle_member(s, "x", "folders").split("/")[0])[1]
+        assert (
+            info["lms"] == "moodle"
+            and info["name"] == moodle.parse_folder(moodle_member(s, "x", "folders").split("/")[0])[1]
+        )
     assert collected(course, "4821765")[1]["name"] == "Zoë Ångström"
     assert collected(course, "4821767")[1]["name"] == "小明 王"
     assert collected(course, "4821772")[1]["name"] == "Amélie Dupont 7 Martin"  # Moodle turned "_" into spaces
@@ -177,13 +184,21 @@ def test_whatever_is_not_collected_is_named_and_collect_fails(course, tmp_path, 
         zf.writestr("stray.ipynb", nb)
     assert run(course, "collect", CH1, "--from-zip", str(archive)) == 1
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == ("2 of 4 students collected from mixed.zip; NOT collected: 4 (below, with what "
-                                   "to do)")
+    assert out.splitlines()[0] == (
+        "2 of 4 students collected from mixed.zip; NOT collected: 4 (below, with what to do)"
+    )
     problems = [line for line in out.splitlines() if line.startswith("problem: ")]
-    assert any("twice (20002): several notebooks and none is" in p and "twice_20002_2_draft.ipynb" in p
-               and "twice_20002_3_final.ipynb" in p and "ask the student which one" in p for p in problems)
-    assert any(p.startswith(f"problem: pair_20003_5_{CH1}-1.ipynb: not collected: another notebook of pair (20003)")
-               for p in problems)
+    assert any(
+        "twice (20002): several notebooks and none is" in p
+        and "twice_20002_2_draft.ipynb" in p
+        and "twice_20002_3_final.ipynb" in p
+        and "ask the student which one" in p
+        for p in problems
+    )
+    assert any(
+        p.startswith(f"problem: pair_20003_5_{CH1}-1.ipynb: not collected: another notebook of pair (20003)")
+        for p in problems
+    )
     assert any(p.startswith("problem: textonly (20004): no notebook") for p in problems)
     assert any(p.startswith("problem: stray.ipynb: cannot tell whose submission this is") for p in problems)
     assert sorted(p.name for p in (course / "submitted").iterdir()) == ["20001", "20003"]

@@ -77,8 +77,9 @@ def graded_class(tmp_path_factory, lms):
     root = course_folder(tmp_path_factory.mktemp(lms) / "course")
     students, key = the_class(), f"{lms}_id"
     make_zip = canvas_zip if lms == "canvas" else moodle_zip
-    archive = make_zip(root.parent / f"{lms}.zip", students, {getattr(s, key): notebook_of(getattr(s, key))
-                                                              for s in students})
+    archive = make_zip(
+        root.parent / f"{lms}.zip", students, {getattr(s, key): notebook_of(getattr(s, key)) for s in students}
+    )
     assert run(root, "collect", CH1, "--from-zip", str(archive)) == 0
     record_grades(root, CH1, scores_of(students, key))
     return root
@@ -88,11 +89,13 @@ def graded_class(tmp_path_factory, lms):
 def canvas_course(tmp_path_factory):
     root = graded_class(tmp_path_factory, "canvas")
     record_grades(root, CH2, {})  # released, nobody submitted yet
-    (root.parent / "gradebook.csv").write_bytes(canvas_gradebook_export(the_class(), ASSIGNMENTS, bom=True,
-                                                                        manual_posting=True))
+    (root.parent / "gradebook.csv").write_bytes(
+        canvas_gradebook_export(the_class(), ASSIGNMENTS, bom=True, manual_posting=True)
+    )
     assert run(root, "roster", "import", str(root.parent / "gradebook.csv")) == 0
-    (root / "lms.toml").write_text("[canvas]\nch01_linear_classifiers = 48213\n"
-                                   'ch02_hidden_layers = { id = 48214, title = "Chapter 2" }\n')
+    (root / "lms.toml").write_text(
+        '[canvas]\nch01_linear_classifiers = 48213\nch02_hidden_layers = { id = 48214, title = "Chapter 2" }\n'
+    )
     return root
 
 
@@ -115,8 +118,10 @@ def test_a_canvas_gradebook_export_is_read_in_every_form_canvas_writes():
         assert read.students["20103"]["section"] == "Section B"
         assert read.students["20101"]["sis_user_id"] == ("" if options.get("sis") is False else "S001")
         assert read.students["20101"]["sis_login_id"] == "zangstrom"
-        assert read.assignments == {"48213": {"title": "Chapter 1: Linear classifiers", "points": 10.0},
-                                    "48214": {"title": "Chapter 2: Hidden layers", "points": 20.0}}
+        assert read.assignments == {
+            "48213": {"title": "Chapter 1: Linear classifiers", "points": 10.0},
+            "48214": {"title": "Chapter 2: Hidden layers", "points": 20.0},
+        }
 
 
 def test_a_moodle_worksheet_is_read():
@@ -143,23 +148,38 @@ def test_the_canvas_export_is_what_canvas_imports(canvas_course, tmp_path):
     assert canvas.import_problems(text) == []
     rows = rows_of(path)
     # Only the graded chapter: chapter 2 has no submission, so no column (Canvas would see no change anyway).
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
-                       "Chapter 1: Linear classifiers (48213)"]
+    assert rows[0] == [
+        "Student",
+        "ID",
+        "SIS User ID",
+        "SIS Login ID",
+        "Section",
+        "Chapter 1: Linear classifiers (48213)",
+    ]
     assert rows[1] == ["    Points Possible", "", "", "", "", "10"]  # Canvas's own points: scores are scaled
     by_id = {row[1]: row for row in rows[2:]}
     students = the_class()
     assert set(by_id) == {s.canvas_id for s in students}  # the test student, who submitted nothing, is not here
     for n, s in enumerate(students):
         expected_name = "'" + s.sortable_name if s.sortable_name.startswith("=") else s.sortable_name
-        assert by_id[s.canvas_id] == [expected_name, s.canvas_id, s.sis_user_id, s.sis_login_id, s.section,
-                                      export.number(total(n) * 10 / MAX1)], s.canvas_id
+        assert by_id[s.canvas_id] == [
+            expected_name,
+            s.canvas_id,
+            s.sis_user_id,
+            s.sis_login_id,
+            s.section,
+            export.number(total(n) * 10 / MAX1),
+        ], s.canvas_id
     assert by_id["20104"][5] == export.number((MAX1 - 2) * 10 / MAX1) and by_id["20105"][5] == "10"  # two Jo Smiths
 
 
 def test_a_chapter_without_a_canvas_assignment_is_refused_with_the_line_to_add(canvas_course, tmp_path):
     (tmp_path / "lms.toml").write_text("[canvas]\n")
-    with pytest.raises(SystemExit, match=r"(?s)does not say which Canvas assignment takes ch01_linear_classifiers"
-                                         r".*ch01_linear_classifiers = <Canvas assignment id>"):
+    with pytest.raises(
+        SystemExit,
+        match=r"(?s)does not say which Canvas assignment takes ch01_linear_classifiers"
+        r".*ch01_linear_classifiers = <Canvas assignment id>",
+    ):
         export.export(tmp_path / "c.csv", canvas_course, fmt="canvas", mapping_path=tmp_path / "lms.toml")
     (tmp_path / "bad.toml").write_text("[canvas]\nch99 = 5\n")
     with pytest.raises(SystemExit, match="ch99: no such chapter"):
@@ -170,8 +190,9 @@ def test_anonymous_canvas_submissions_are_named_not_exported(tmp_path):
     root = course_folder(tmp_path / "course")
     students = the_class()[:3]
     ids = {s.canvas_id: f"Ab{n}xY" for n, s in enumerate(students, 2)}
-    archive = canvas_zip(tmp_path / "anon.zip", students, {f"anon_{a}": notebook_of(a) for a in ids.values()},
-                         anonymous_ids=ids)
+    archive = canvas_zip(
+        tmp_path / "anon.zip", students, {f"anon_{a}": notebook_of(a) for a in ids.values()}, anonymous_ids=ids
+    )
     assert run(root, "collect", CH1, "--from-zip", str(archive)) == 0
     record_grades(root, CH1, {f"anon_{a}": {} for a in ids.values()})
     (root / "lms.toml").write_text("[canvas]\nch01_linear_classifiers = 48213\n")
@@ -191,8 +212,15 @@ def test_the_moodle_worksheet_is_what_moodle_imports(moodle_course, tmp_path):
     assert run(moodle_course, "export", CH1, "--format", "moodle", "--to", str(path)) == 0
     assert moodle.import_problems(path.read_bytes().decode("utf-8"), max_grade=100.0) == []
     rows = rows_of(path)
-    assert rows[0] == ["Identifier", "Full name", "Email address", "Grade", "Maximum Grade", "Last modified (grade)",
-                       "Feedback comments"]
+    assert rows[0] == [
+        "Identifier",
+        "Full name",
+        "Email address",
+        "Grade",
+        "Maximum Grade",
+        "Last modified (grade)",
+        "Feedback comments",
+    ]
     by_id = {row[0]: row for row in rows[1:]}
     students = the_class()
     assert set(by_id) == {f"Participant {s.moodle_id}" for s in students}
@@ -200,9 +228,11 @@ def test_the_moodle_worksheet_is_what_moodle_imports(moodle_course, tmp_path):
         row = by_id[f"Participant {s.moodle_id}"]
         name = "'" + s.full_name if s.full_name.startswith("=") else s.full_name
         assert row[1:5] == [name.replace("\\", "/"), s.email, export.number(total(n) * 100 / MAX1), "100"]
-        assert row[6] == (f"Score: {export.number(total(n))} of {MAX1:g} points, autograded. "
-                          + (f"Not full marks: {LOST_TEXT[n]}. " if n in LOST_TEXT else "")
-                          + "Details on your feedback page.")
+        assert row[6] == (
+            f"Score: {export.number(total(n))} of {MAX1:g} points, autograded. "
+            + (f"Not full marks: {LOST_TEXT[n]}. " if n in LOST_TEXT else "")
+            + "Details on your feedback page."
+        )
 
 
 def test_without_a_worksheet_moodle_grades_are_points_and_the_export_says_so(moodle_course, tmp_path):
@@ -232,15 +262,17 @@ def test_the_class_report_names_everyone_on_the_roster(canvas_course):
 def test_an_override_reaches_every_export_and_can_be_undone(canvas_course, tmp_path):
     root = tmp_path / "course"
     shutil.copytree(canvas_course, root)
-    made = overrides.set_override(CH1, "20104", "accuracy", 2, "the loop was right; the grader's input was odd",
-                                  root)
+    made = overrides.set_override(CH1, "20104", "accuracy", 2, "the loop was right; the grader's input was odd", root)
     assert (made.student, made.auto, made.score) == ("20104", 0.0, 2.0)
     assert run(root, "export", "--format", "canvas", "--to", str(tmp_path / "c.csv")) == 0
     assert {row[1]: row[5] for row in rows_of(tmp_path / "c.csv")[2:]}["20104"] == "10"
     assert run(root, "export", CH1, "--to", str(tmp_path / "t.csv")) == 0
     table = {row["student"]: row for row in csv.DictReader(io.StringIO((tmp_path / "t.csv").read_text("utf-8-sig")))}
     assert (table["20104"]["accuracy"], table["20104"]["total"], table["20104"]["changed by a person"]) == (
-        "2", f"{MAX1:g}", "accuracy")
+        "2",
+        f"{MAX1:g}",
+        "accuracy",
+    )
     assert table["20104"]["name"] == "Smith, Jo" and table["20116"]["name"].startswith("'=")
     data = {s.id: s for s in class_report.gather(CH1, root).students}
     assert data["20104"].changed == {"accuracy": (0.0, "the loop was right; the grader's input was odd")}
@@ -254,7 +286,8 @@ def test_an_override_reaches_every_export_and_can_be_undone(canvas_course, tmp_p
     assert {row[1]: row[5] for row in rows_of(tmp_path / "c.csv")[2:]}["20104"] == "10"
     assert run(root, "export", "--format", "canvas", "--to", str(tmp_path / "c2.csv")) == 0
     assert {row[1]: row[5] for row in rows_of(tmp_path / "c2.csv")[2:]}["20104"] == export.number(
-        (MAX1 - 2) * 10 / MAX1)
+        (MAX1 - 2) * 10 / MAX1
+    )
 
 
 def test_overrides_are_checked_before_they_are_written(canvas_course):
@@ -279,8 +312,9 @@ def test_hostile_names_are_text_in_every_page(canvas_course, tmp_path):
     data.save()
     page = class_report.render(class_report.gather(CH1, root))
     assert "<img src=x" not in page and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;, Mallory (20101)" in page
-    result = similarity.SimilarityResult(CH1, {}, [], [("20101", "no notebook")], [],
-                                         labels={"20101": roster.Roster.load(root).label("20101", CH1)})
+    result = similarity.SimilarityResult(
+        CH1, {}, [], [("20101", "no notebook")], [], labels={"20101": roster.Roster.load(root).label("20101", CH1)}
+    )
     report = similarity.report_html(result)
     assert "<img src=x" not in report and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in report
 
@@ -291,7 +325,8 @@ def test_the_roster_is_listed_by_name(canvas_course, capsys):
     assert lines[0].startswith("Canvas (gradebook.csv, imported ") and lines[0].endswith(": 23 students")
     assert "  Ångström, Zoë (20101)  SIS S001 / zangstrom  Section A" in lines
     assert lines.index("  Smith, Jo (20104)  SIS S004 / jsmith1  Section A") + 1 == lines.index(
-        "  Smith, Jo (20105)  SIS S005 / jsmith2  Section A")
+        "  Smith, Jo (20105)  SIS S005 / jsmith2  Section A"
+    )
 
 
 def test_an_override_reaches_the_moodle_worksheet_with_its_comment(moodle_course, tmp_path):
@@ -303,6 +338,8 @@ def test_an_override_reaches_the_moodle_worksheet_with_its_comment(moodle_course
     assert moodle.import_problems((tmp_path / "m.csv").read_text("utf-8"), max_grade=50) == []
     row = {r[0]: r for r in rows_of(tmp_path / "m.csv")}["Participant 4821768"]
     assert row[3:5] == ["50", "50"]
-    assert row[6] == (f"Score: {MAX1:g} of {MAX1:g} points, autograded, with what your instructor set below. "
-                      "Set by your instructor: accuracy 2 (the &lt;loop&gt; was right &amp; so was the mean). "
-                      "Details on your feedback page.")  # Moodle stores the comment as HTML: escaped
+    assert row[6] == (
+        f"Score: {MAX1:g} of {MAX1:g} points, autograded, with what your instructor set below. "
+        "Set by your instructor: accuracy 2 (the &lt;loop&gt; was right &amp; so was the mean). "
+        "Details on your feedback page."
+    )  # Moodle stores the comment as HTML: escaped

@@ -31,7 +31,16 @@ def _same_shape(got, expected):
 
 
 def _scores_case(n, c):
-    return lambda rng: (rng.standard_normal((n, c)),)
+    """Standard normal scores whose largest entries are not all in one column (drawn again if
+    they are), so that no constant label, such as all zeros, passes."""
+
+    def make(rng):
+        while True:
+            scores = rng.standard_normal((n, c))
+            if len(set(scores.argmax(axis=1).tolist())) > 1:
+                return (scores,)
+
+    return make
 
 
 def _ties(rng):
@@ -42,6 +51,7 @@ def _ties(rng):
 def _labels_case(n, k):
     """N labels in 0..k-1 of which some are predicted right: how many is drawn too (0 < it < N, never
     N/2, where the accuracy and the error rate agree), so the answer is not a function of N alone."""
+
     def make(rng):
         correct = rng.choice([c for c in range(1, n) if 2 * c != n])
         y_true = rng.integers(0, k, n)
@@ -75,6 +85,7 @@ def _bias_problem(rng):
 
 def _gd_problem(n, d, lr, steps):
     """A least-squares-shaped bowl: ½ (w − c)ᵀ A (w − c) with A = XᵀX / n for a random X (n, d)."""
+
     def make(rng):
         X = rng.standard_normal((n, d))
         loss_and_grad = Fn(functions.quadratic, A=X.T @ X / n, c=rng.standard_normal(d))
@@ -106,7 +117,8 @@ def _gd_reference(args, **changes):
 
 LABELS_ARE_INDICES = (
     "your labels have the right values but are not integers; labels are used as indices later "
-    "(Y[np.arange(N), y], a confusion matrix), which needs an integer array: np.argmax already returns one")
+    "(Y[np.arange(N), y], a confusion matrix), which needs an integer array: np.argmax already returns one"
+)
 
 EXERCISES = [
     Exercise(
@@ -120,18 +132,30 @@ EXERCISES = [
             Case("X with integer dtype, shape (3, 5)", lambda rng: (rng.integers(-9, 9, (3, 5)),)),
         ],
         diagnoses=[
-            (lambda got, exp, args: _same_shape(got, exp) and np.allclose(got[:, 0], 1.0)
-             and not np.allclose(got[:, -1], 1.0),
-             "the column of ones goes LAST (the bias weight is the last row of W)"),
-            (lambda got, exp, args: _same_shape(got, exp) and np.allclose(got[:, :-1], exp[:, :-1])
-             and not np.allclose(got[:, -1], 1.0),
-             "the new last column holds ONES: the input that multiplies the bias is always 1"),
-            (lambda got, exp, args: np.shape(got) == (exp.shape[0] + 1, exp.shape[1] - 1),
-             "append a column (axis=1), not a row"),
-            (lambda got, exp, args: np.ndim(got) == 1,
-             "keep X 2-D: np.append without an axis flattens it; use np.hstack([X, np.ones((N, 1))])"),
-            (lambda got, exp, args: np.shape(got) == args[0].shape,
-             "the result needs one more column than X: (N, D) becomes (N, D + 1)"),
+            (
+                lambda got, exp, args: (
+                    _same_shape(got, exp) and np.allclose(got[:, 0], 1.0) and not np.allclose(got[:, -1], 1.0)
+                ),
+                "the column of ones goes LAST (the bias weight is the last row of W)",
+            ),
+            (
+                lambda got, exp, args: (
+                    _same_shape(got, exp) and np.allclose(got[:, :-1], exp[:, :-1]) and not np.allclose(got[:, -1], 1.0)
+                ),
+                "the new last column holds ONES: the input that multiplies the bias is always 1",
+            ),
+            (
+                lambda got, exp, args: np.shape(got) == (exp.shape[0] + 1, exp.shape[1] - 1),
+                "append a column (axis=1), not a row",
+            ),
+            (
+                lambda got, exp, args: np.ndim(got) == 1,
+                "keep X 2-D: np.append without an axis flattens it; use np.hstack([X, np.ones((N, 1))])",
+            ),
+            (
+                lambda got, exp, args: np.shape(got) == args[0].shape,
+                "the result needs one more column than X: (N, D) becomes (N, D + 1)",
+            ),
         ],
     ),
     Exercise(
@@ -144,12 +168,18 @@ EXERCISES = [
             Case("N=9, D=2, C=7", lambda rng: (_normal(rng, 9, 2), _normal(rng, 2, 7), _normal(rng, 7))),
         ],
         diagnoses=[
-            (lambda got, exp, args: _same_shape(got, exp) and np.allclose(got, args[0] @ args[1]),
-             "the bias b is missing: scores = X @ W + b"),
-            (lambda got, exp, args: _same_shape(got, exp) and np.allclose(got, args[0] @ args[1] - args[2]),
-             "the bias is subtracted: scores = X @ W + b"),
-            (lambda got, exp, args: np.shape(got) == exp.shape[::-1],
-             "the result is transposed: one ROW per sample, shape (N, C) = X @ W + b"),
+            (
+                lambda got, exp, args: _same_shape(got, exp) and np.allclose(got, args[0] @ args[1]),
+                "the bias b is missing: scores = X @ W + b",
+            ),
+            (
+                lambda got, exp, args: _same_shape(got, exp) and np.allclose(got, args[0] @ args[1] - args[2]),
+                "the bias is subtracted: scores = X @ W + b",
+            ),
+            (
+                lambda got, exp, args: np.shape(got) == exp.shape[::-1],
+                "the result is transposed: one ROW per sample, shape (N, C) = X @ W + b",
+            ),
         ],
     ),
     Exercise(
@@ -163,21 +193,36 @@ EXERCISES = [
             Case("two classes, scores of shape (7, 2)", _scores_case(7, 2)),
         ],
         diagnoses=[
-            (lambda got, exp, args: np.shape(got) == (args[0].shape[1],),
-             "take the maximum over classes (axis=1), one label per row"),
-            (lambda got, exp, args: np.ndim(got) == 0,
-             "np.argmax without axis= gives one index into the flattened array: use axis=1, one label per row"),
-            (lambda got, exp, args: np.shape(got) == exp.shape + (1,),
-             "return a 1-D array of shape (N,), not (N, 1): drop keepdims"),
-            (lambda got, exp, args: np.shape(got) == exp.shape
-             and np.allclose(np.asarray(got, dtype=float), np.max(args[0], axis=1)),
-             "return the index of the largest score (argmax), not the score itself"),
-            (lambda got, exp, args: np.shape(got) == exp.shape
-             and np.array_equal(np.asarray(got), np.argmin(args[0], axis=1)),
-             "the label is the index of the LARGEST score (argmax), not the smallest"),
-            (lambda got, exp, args: np.array_equal(
-                np.asarray(got), args[0].shape[1] - 1 - np.argmax(args[0][:, ::-1], axis=1)),
-             "on ties the FIRST (lowest) class wins, as with np.argmax; you picked the last one"),
+            (
+                lambda got, exp, args: np.shape(got) == (args[0].shape[1],),
+                "take the maximum over classes (axis=1), one label per row",
+            ),
+            (
+                lambda got, exp, args: np.ndim(got) == 0,
+                "np.argmax without axis= gives one index into the flattened array: use axis=1, one label per row",
+            ),
+            (
+                lambda got, exp, args: np.shape(got) == exp.shape + (1,),
+                "return a 1-D array of shape (N,), not (N, 1): drop keepdims",
+            ),
+            (
+                lambda got, exp, args: (
+                    np.shape(got) == exp.shape and np.allclose(np.asarray(got, dtype=float), np.max(args[0], axis=1))
+                ),
+                "return the index of the largest score (argmax), not the score itself",
+            ),
+            (
+                lambda got, exp, args: (
+                    np.shape(got) == exp.shape and np.array_equal(np.asarray(got), np.argmin(args[0], axis=1))
+                ),
+                "the label is the index of the LARGEST score (argmax), not the smallest",
+            ),
+            (
+                lambda got, exp, args: np.array_equal(
+                    np.asarray(got), args[0].shape[1] - 1 - np.argmax(args[0][:, ::-1], axis=1)
+                ),
+                "on ties the FIRST (lowest) class wins, as with np.argmax; you picked the last one",
+            ),
         ],
         notes=[(lambda got, exp, args: np.asarray(got).dtype.kind not in "iu", LABELS_ARE_INDICES)],
     ),
@@ -186,21 +231,33 @@ EXERCISES = [
         reference=ref.accuracy,
         points=2,
         cases=[
-            Case("20 labels in 0..3, some of them right", _labels_case(20, 4)),
-            Case("9 labels in 0..2, some of them right", _labels_case(9, 3)),
-            Case("13 labels in 0..1, some of them right", _labels_case(13, 2)),
+            # N of many possible counts of right labels (N - 2 of them), each k/N a short decimal:
+            # a value read off a feedback page fits a later draw of the same N only by chance.
+            Case("125 labels in 0..3, some of them right", _labels_case(125, 4)),
+            Case("80 labels in 0..2, some of them right", _labels_case(80, 3)),
+            Case("200 labels in 0..1, some of them right", _labels_case(200, 2)),
         ],
         diagnoses=[
-            (lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,
-             "return one number (the mean of the matches), not an array"),
-            (lambda got, exp, args: np.isclose(_as_float(got), 100 * exp),
-             "return a fraction in [0, 1], not a percentage"),
-            (lambda got, exp, args: np.isclose(_as_float(got), exp * len(args[0])),
-             "divide the number of matches by N: accuracy is a fraction in [0, 1]"),
-            (lambda got, exp, args: 0 < exp < 1 and _as_float(got) == 0.0,
-             "the fraction was rounded down to 0: divide with /, not // (floor division)"),
-            (lambda got, exp, args: np.isclose(_as_float(got), 1.0 - exp),
-             "that is the error rate: accuracy counts the labels that are EQUAL"),
+            (
+                lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,
+                "return one number (the mean of the matches), not an array",
+            ),
+            (
+                lambda got, exp, args: np.isclose(_as_float(got), 100 * exp),
+                "return a fraction in [0, 1], not a percentage",
+            ),
+            (
+                lambda got, exp, args: np.isclose(_as_float(got), exp * len(args[0])),
+                "divide the number of matches by N: accuracy is a fraction in [0, 1]",
+            ),
+            (
+                lambda got, exp, args: 0 < exp < 1 and _as_float(got) == 0.0,
+                "the fraction was rounded down to 0: divide with /, not // (floor division)",
+            ),
+            (
+                lambda got, exp, args: np.isclose(_as_float(got), 1.0 - exp),
+                "that is the error rate: accuracy counts the labels that are EQUAL",
+            ),
         ],
     ),
     Exercise(
@@ -212,27 +269,45 @@ EXERCISES = [
             Case("W of shape (7, 2), reg=2.5", lambda rng: (_normal(rng, 7, 2), 2.5)),
             Case("W of shape (6, 5), reg=0.003", lambda rng: (_normal(rng, 6, 5), 0.003)),
             Case("W of shape (2, 3, 4), reg=0.05", lambda rng: (_normal(rng, 2, 3, 4), 0.05)),
-            paired_case("reg=0 and reg=0.7 on the same W of shape (3, 5)", _no_penalty_and_some,
-                        ("reg=0", "reg=0.7")),
+            paired_case("reg=0 and reg=0.7 on the same W of shape (3, 5)", _no_penalty_and_some, ("reg=0", "reg=0.7")),
         ],
-        diagnoses=[(each_call(predicate), hint) for predicate, hint in [
-            (lambda got, exp, args: _same_shape(got, args[0]) and np.allclose(got, 2 * args[1] * args[0]),
-             "that is the GRADIENT 2·reg·W; the penalty is the number reg * sum(W**2)"),
-            (lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,
-             "return one number: sum over all entries (no axis argument)"),
-            (lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sqrt(np.sum(args[0] ** 2))),
-             "the penalty is reg * sum(W**2): no square root (it is the squared norm)"),
-            (lambda got, exp, args: np.isclose(_as_float(got), 0.5 * exp),
-             "no factor 1/2 in this course's convention: reg * sum(W**2)"),
-            (lambda got, exp, args: np.isclose(_as_float(got), exp / args[0].size),
-             "sum the squares, do not average them: reg * sum(W**2)"),
-            (lambda got, exp, args: np.isclose(_as_float(got), np.sum(args[0] ** 2)),
-             "multiply by the strength reg"),
-            (lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sum(np.abs(args[0]))),
-             "that is the L1 penalty (absolute values); L2 squares the entries"),
-            (lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sum(args[0]) ** 2),
-             "square every entry, then sum: reg * sum(W**2), not reg * sum(W)**2"),
-        ]],
+        diagnoses=[
+            (each_call(predicate), hint)
+            for predicate, hint in [
+                (
+                    lambda got, exp, args: _same_shape(got, args[0]) and np.allclose(got, 2 * args[1] * args[0]),
+                    "that is the GRADIENT 2·reg·W; the penalty is the number reg * sum(W**2)",
+                ),
+                (
+                    lambda got, exp, args: isinstance(got, np.ndarray) and got.ndim > 0,
+                    "return one number: sum over all entries (no axis argument)",
+                ),
+                (
+                    lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sqrt(np.sum(args[0] ** 2))),
+                    "the penalty is reg * sum(W**2): no square root (it is the squared norm)",
+                ),
+                (
+                    lambda got, exp, args: np.isclose(_as_float(got), 0.5 * exp),
+                    "no factor 1/2 in this course's convention: reg * sum(W**2)",
+                ),
+                (
+                    lambda got, exp, args: np.isclose(_as_float(got), exp / args[0].size),
+                    "sum the squares, do not average them: reg * sum(W**2)",
+                ),
+                (
+                    lambda got, exp, args: np.isclose(_as_float(got), np.sum(args[0] ** 2)),
+                    "multiply by the strength reg",
+                ),
+                (
+                    lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sum(np.abs(args[0]))),
+                    "that is the L1 penalty (absolute values); L2 squares the entries",
+                ),
+                (
+                    lambda got, exp, args: np.isclose(_as_float(got), args[1] * np.sum(args[0]) ** 2),
+                    "square every entry, then sum: reg * sum(W**2), not reg * sum(W)**2",
+                ),
+            ]
+        ],
     ),
     Exercise(
         name="least_squares_loss_and_grad",
@@ -247,23 +322,40 @@ EXERCISES = [
             Case("X with a bias column and targets ±1 (N=9, D=3)", _bias_problem),
         ],
         diagnoses=[
-            (lambda got, exp, args: np.isclose(_as_float(got[0]), exp[0] * 2),
-             "the loss is ||Xw − t||² / (2N): keep the factor 1/2"),
-            (lambda got, exp, args: np.isclose(_as_float(got[0]), exp[0] * len(args[2])),
-             "the loss is a mean over the N samples: divide by N"),
-            (lambda got, exp, args: np.isclose(_as_float(got[0]), exp[0] * 2 * len(args[2])),
-             "the loss is ||Xw − t||² / (2N): divide the sum of squares by 2N"),
-            (lambda got, exp, args: np.isclose(_as_float(got[0]),
-                                               np.linalg.norm(args[1] @ args[0] - args[2]) / (2 * len(args[2]))),
-             "square the norm: the loss is ||Xw − t||² / (2N), the SUM of squared residuals over 2N"),
-            (lambda got, exp, args: _same_shape(got[1], exp[1]) and np.allclose(got[1], -exp[1]),
-             "the gradient has the wrong sign: with r = X @ w − t it is X.T @ r / N (not t − X @ w)"),
-            (lambda got, exp, args: _same_shape(got[1], exp[1]) and np.allclose(got[1], exp[1] * len(args[2])),
-             "the gradient is Xᵀ(Xw − t) / N: divide by N too"),
-            (lambda got, exp, args: _same_shape(got[1], exp[1]) and np.allclose(got[1], 2 * exp[1]),
-             "the 1/2 in the loss cancels the 2 from the square: grad = Xᵀ(Xw − t) / N"),
-            (lambda got, exp, args: np.shape(got[1]) == (len(args[2]),),
-             "the gradient has one entry per WEIGHT (shape (D,)): X.T @ residual, not the residual"),
+            (
+                lambda got, exp, args: np.isclose(_as_float(got[0]), exp[0] * 2),
+                "the loss is ||Xw − t||² / (2N): keep the factor 1/2",
+            ),
+            (
+                lambda got, exp, args: np.isclose(_as_float(got[0]), exp[0] * len(args[2])),
+                "the loss is a mean over the N samples: divide by N",
+            ),
+            (
+                lambda got, exp, args: np.isclose(_as_float(got[0]), exp[0] * 2 * len(args[2])),
+                "the loss is ||Xw − t||² / (2N): divide the sum of squares by 2N",
+            ),
+            (
+                lambda got, exp, args: np.isclose(
+                    _as_float(got[0]), np.linalg.norm(args[1] @ args[0] - args[2]) / (2 * len(args[2]))
+                ),
+                "square the norm: the loss is ||Xw − t||² / (2N), the SUM of squared residuals over 2N",
+            ),
+            (
+                lambda got, exp, args: _same_shape(got[1], exp[1]) and np.allclose(got[1], -exp[1]),
+                "the gradient has the wrong sign: with r = X @ w − t it is X.T @ r / N (not t − X @ w)",
+            ),
+            (
+                lambda got, exp, args: _same_shape(got[1], exp[1]) and np.allclose(got[1], exp[1] * len(args[2])),
+                "the gradient is Xᵀ(Xw − t) / N: divide by N too",
+            ),
+            (
+                lambda got, exp, args: _same_shape(got[1], exp[1]) and np.allclose(got[1], 2 * exp[1]),
+                "the 1/2 in the loss cancels the 2 from the square: grad = Xᵀ(Xw − t) / N",
+            ),
+            (
+                lambda got, exp, args: np.shape(got[1]) == (len(args[2]),),
+                "the gradient has one entry per WEIGHT (shape (D,)): X.T @ residual, not the residual",
+            ),
         ],
     ),
     Exercise(
@@ -276,31 +368,61 @@ EXERCISES = [
             Case("least squares N=6, D=4, lr=0.05, 7 steps", _gd_problem(6, 4, 0.05, 7)),
             Case("a single step, lr=0.3", _gd_problem(5, 2, 0.3, 1)),
             Case("weights that are a (3, 2) matrix, 6 steps", _gd_matrix_problem),
-            paired_case("num_steps=0, and 4 steps from the same w0 (lr=0.1)", _gd_no_steps_and_four,
-                        ("num_steps=0", "num_steps=4"), outputs=("w", "losses")),
+            paired_case(
+                "num_steps=0, and 4 steps from the same w0 (lr=0.1)",
+                _gd_no_steps_and_four,
+                ("num_steps=0", "num_steps=4"),
+                outputs=("w", "losses"),
+            ),
         ],
-        diagnoses=[(each_call(predicate), hint) for predicate, hint in [
-            (lambda got, exp, args: args[3] == 0,
-             "with num_steps=0 there is no update: return w0's values (a copy is fine) and an empty list"),
-            (lambda got, exp, args: len(got[1]) == len(exp[1]) > 0
-             and np.allclose(got[1], list(exp[1][1:]) + [args[0](exp[0])[0]]),
-             "record the loss BEFORE each update: losses[0] is the loss at w0"),
-            (lambda got, exp, args: len(got[1]) == len(exp[1]) + 1,
-             "losses has one entry per update (num_steps entries), not one more"),
-            (lambda got, exp, args: len(got[1]) + 1 == len(exp[1]),
-             "losses has one entry per update (num_steps entries), not one fewer"),
-            (lambda got, exp, args: np.shape(got[0]) == np.shape(exp[0]) and args[3] > 0
-             and np.allclose(got[0], args[1]),
-             "the weights never changed: assign the update, w = w - lr * grad"),
-            (lambda got, exp, args: np.shape(got[0]) == np.shape(exp[0]) and args[3] == 1
-             and np.allclose(got[0], 2 * args[1] - exp[0]),
-             "the step goes AGAINST the gradient: w = w - lr * grad (a + climbs the loss)"),
-            (lambda got, exp, args: len(got[1]) == len(exp[1]) > 1 and got[1][-1] > got[1][0] > exp[1][-1],
-             "the loss grows: step against the gradient, w = w - lr * grad"),
-            (lambda got, exp, args: args[3] > 0 and np.allclose(got[0], _gd_reference(args, lr=1.0)[0]),
-             "multiply the gradient by the learning rate: w = w - lr * grad"),
-            (lambda got, exp, args: np.shape(got[0]) != np.shape(exp[0]),
-             "return w with the same shape as w0 (here possibly a matrix): do not flatten or reshape it"),
-        ]],
+        diagnoses=[
+            (each_call(predicate), hint)
+            for predicate, hint in [
+                (
+                    lambda got, exp, args: args[3] == 0,
+                    "with num_steps=0 there is no update: return w0's values (a copy is fine) and an empty list",
+                ),
+                (
+                    lambda got, exp, args: (
+                        len(got[1]) == len(exp[1]) > 0 and np.allclose(got[1], list(exp[1][1:]) + [args[0](exp[0])[0]])
+                    ),
+                    "record the loss BEFORE each update: losses[0] is the loss at w0",
+                ),
+                (
+                    lambda got, exp, args: len(got[1]) == len(exp[1]) + 1,
+                    "losses has one entry per update (num_steps entries), not one more",
+                ),
+                (
+                    lambda got, exp, args: len(got[1]) + 1 == len(exp[1]),
+                    "losses has one entry per update (num_steps entries), not one fewer",
+                ),
+                (
+                    lambda got, exp, args: (
+                        np.shape(got[0]) == np.shape(exp[0]) and args[3] > 0 and np.allclose(got[0], args[1])
+                    ),
+                    "the weights never changed: assign the update, w = w - lr * grad",
+                ),
+                (
+                    lambda got, exp, args: (
+                        np.shape(got[0]) == np.shape(exp[0])
+                        and args[3] == 1
+                        and np.allclose(got[0], 2 * args[1] - exp[0])
+                    ),
+                    "the step goes AGAINST the gradient: w = w - lr * grad (a + climbs the loss)",
+                ),
+                (
+                    lambda got, exp, args: len(got[1]) == len(exp[1]) > 1 and got[1][-1] > got[1][0] > exp[1][-1],
+                    "the loss grows: step against the gradient, w = w - lr * grad",
+                ),
+                (
+                    lambda got, exp, args: args[3] > 0 and np.allclose(got[0], _gd_reference(args, lr=1.0)[0]),
+                    "multiply the gradient by the learning rate: w = w - lr * grad",
+                ),
+                (
+                    lambda got, exp, args: np.shape(got[0]) != np.shape(exp[0]),
+                    "return w with the same shape as w0 (here possibly a matrix): do not flatten or reshape it",
+                ),
+            ]
+        ],
     ),
 ]

@@ -22,8 +22,10 @@ SOFTSIGN, TANH = Fn(functions.softsign), Fn(functions.hyperbolic_tangent)
 
 def _params(rng, sizes, scale=1.0):
     """Random layers for the given sizes (input first), biases non-zero."""
-    return [(scale * rng.standard_normal((n_in, n_out)), rng.standard_normal(n_out))
-            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    return [
+        (scale * rng.standard_normal((n_in, n_out)), rng.standard_normal(n_out))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
 
 
 def _forward_calls(n, sizes, first):
@@ -66,6 +68,7 @@ def _collapse_one_and_three(rng):
 
 # ------------------------------------------------------------ mlp_forward
 
+
 def _wrong_but_shaped(got, exp):
     """``got`` has the expected shape but other values (so a diagnosis can name why)."""
     return isinstance(got, np.ndarray) and got.shape == exp.shape and not np.allclose(got, exp)
@@ -74,7 +77,8 @@ def _wrong_but_shaped(got, exp):
 def _hard_coded_activation(got, exp, args):
     X, params, activation = args
     return _wrong_but_shaped(got, exp) and any(
-        np.allclose(got, ref.mlp_forward(X, params, fixed)) for fixed in (_relu, np.tanh))
+        np.allclose(got, ref.mlp_forward(X, params, fixed)) for fixed in (_relu, np.tanh)
+    )
 
 
 def _activation_on_last_layer(got, exp, args):
@@ -109,53 +113,97 @@ _forward = Exercise(
     reference=ref.mlp_forward,
     points=3,
     cases=[
-        paired_case("one layer (N=5, D=3, C=4): no activation at all; and layers 3-6-4 with softsign and tanh",
-                    _one_layer_calls, ("one layer", "layers 3-6-4 and softsign", "layers 3-6-4 and tanh")),
-        paired_case("two layers 4-6-3, N=7, with softsign and with tanh", _forward_calls(7, [4, 6, 3], SOFTSIGN),
-                    _names("softsign")),
-        paired_case("three layers 5-8-3-2, N=6, with tanh and with softsign",
-                    _forward_calls(6, [5, 8, 3, 2], TANH), _names("tanh")),
-        paired_case("four layers 3-7-5-9-4, N=11, with softsign and with tanh",
-                    _forward_calls(11, [3, 7, 5, 9, 4], SOFTSIGN), _names("softsign")),
-        paired_case("a single sample (N=1), layers 6-2-5, with tanh and with softsign",
-                    _forward_calls(1, [6, 2, 5], TANH), _names("tanh")),
-        paired_case("two layers 2-9-1 (one output), N=8, with tanh and with relu",
-                    _forward_calls(8, [2, 9, 1], TANH), _names("tanh")),
+        paired_case(
+            "one layer (N=5, D=3, C=4): no activation at all; and layers 3-6-4 with softsign and tanh",
+            _one_layer_calls,
+            ("one layer", "layers 3-6-4 and softsign", "layers 3-6-4 and tanh"),
+        ),
+        paired_case(
+            "two layers 4-6-3, N=7, with softsign and with tanh",
+            _forward_calls(7, [4, 6, 3], SOFTSIGN),
+            _names("softsign"),
+        ),
+        paired_case(
+            "three layers 5-8-3-2, N=6, with tanh and with softsign",
+            _forward_calls(6, [5, 8, 3, 2], TANH),
+            _names("tanh"),
+        ),
+        paired_case(
+            "four layers 3-7-5-9-4, N=11, with softsign and with tanh",
+            _forward_calls(11, [3, 7, 5, 9, 4], SOFTSIGN),
+            _names("softsign"),
+        ),
+        paired_case(
+            "a single sample (N=1), layers 6-2-5, with tanh and with softsign",
+            _forward_calls(1, [6, 2, 5], TANH),
+            _names("tanh"),
+        ),
+        paired_case(
+            "two layers 2-9-1 (one output), N=8, with tanh and with relu",
+            _forward_calls(8, [2, 9, 1], TANH),
+            _names("tanh"),
+        ),
     ],
-    diagnoses=[(each_call(predicate), hint) for predicate, hint in [
-        (_transposed,
-         "return one row per sample: scores of shape (N, C), computed as h @ W + b (not W @ h)"),
-        (_activation_on_last_layer,
-         "do not apply the activation after the LAST layer: the scores are h_{L-1} @ W_L + b_L, "
-         "free to be negative"),
-        (_no_activation,
-         "apply the activation passed in (the third argument) after every hidden layer; "
-         "without it the network is a single affine map"),
-        (_hard_coded_activation,
-         "call the activation passed in as the third argument; do not write relu or tanh into the function"),
-        (_no_biases, "add each layer's bias: h @ W + b"),
-        (_activation_on_input,
-         "the activation comes AFTER each affine map: h = f(h @ W + b), and never on the input X"),
-    ]],
+    diagnoses=[
+        (each_call(predicate), hint)
+        for predicate, hint in [
+            (_transposed, "return one row per sample: scores of shape (N, C), computed as h @ W + b (not W @ h)"),
+            (
+                _activation_on_last_layer,
+                "do not apply the activation after the LAST layer: the scores are h_{L-1} @ W_L + b_L, "
+                "free to be negative",
+            ),
+            (
+                _no_activation,
+                "apply the activation passed in (the third argument) after every hidden layer; "
+                "without it the network is a single affine map",
+            ),
+            (
+                _hard_coded_activation,
+                "call the activation passed in as the third argument; do not write relu or tanh into the function",
+            ),
+            (_no_biases, "add each layer's bias: h @ W + b"),
+            (
+                _activation_on_input,
+                "the activation comes AFTER each affine map: h = f(h @ W + b), and never on the input X",
+            ),
+        ]
+    ],
 )
 
 
 # ------------------------------------------------------------ collapse_linear
 
+
 def _w_right_b_wrong(got, exp, args):
-    return (isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[0]) == exp[0].shape
-            and np.allclose(got[0], exp[0]) and not np.allclose(np.ravel(got[1]), exp[1]))
+    return (
+        isinstance(got, (tuple, list))
+        and len(got) == 2
+        and np.shape(got[0]) == exp[0].shape
+        and np.allclose(got[0], exp[0])
+        and not np.allclose(np.ravel(got[1]), exp[1])
+    )
 
 
 def _only_last_bias(got, exp, args):
     params = args[0]
-    return (isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == exp[1].shape
-            and len(params) > 1 and np.allclose(got[1], params[-1][1]))
+    return (
+        isinstance(got, (tuple, list))
+        and len(got) == 2
+        and np.shape(got[1]) == exp[1].shape
+        and len(params) > 1
+        and np.allclose(got[1], params[-1][1])
+    )
 
 
 def _collapsed_w_transposed(got, exp, args):
-    return (isinstance(got, (tuple, list)) and len(got) == 2 and np.ndim(got[0]) == 2
-            and np.shape(got[0]) == exp[0].shape[::-1] and exp[0].shape[0] != exp[0].shape[1])
+    return (
+        isinstance(got, (tuple, list))
+        and len(got) == 2
+        and np.ndim(got[0]) == 2
+        and np.shape(got[0]) == exp[0].shape[::-1]
+        and exp[0].shape[0] != exp[0].shape[1]
+    )
 
 
 _collapse = Exercise(
@@ -164,33 +212,48 @@ _collapse = Exercise(
     points=3,
     outputs=("W", "b"),
     cases=[
-        paired_case("one layer 4-3 (the layer itself), and three layers 4-6-2-3", _collapse_one_and_three,
-                    ("one layer 4-3", "three layers 4-6-2-3"), outputs=("W", "b")),
+        paired_case(
+            "one layer 4-3 (the layer itself), and three layers 4-6-2-3",
+            _collapse_one_and_three,
+            ("one layer 4-3", "three layers 4-6-2-3"),
+            outputs=("W", "b"),
+        ),
         Case("three layers 3-5-2-4", _collapse_case([3, 5, 2, 4])),
         Case("three layers 4-6-3-7", _collapse_case([4, 6, 3, 7])),
         Case("four layers 2-5-3-6-4", _collapse_case([2, 5, 3, 6, 4])),
         Case("a one-unit bottleneck 5-1-3-2", _collapse_case([5, 1, 3, 2])),
     ],
-    diagnoses=[(each_call(predicate), hint) for predicate, hint in [
-        (_collapsed_w_transposed,
-         "W must have shape (D, C), one row per input: multiply first layer first, W1 @ W2 @ ... @ WL"),
-        (_only_last_bias,
-         "the earlier biases do not vanish: b1 passes through W2, so b = b1 @ W2 + b2 for two layers"),
-        (_w_right_b_wrong,
-         "W is right; the bias is not. Fold one layer at a time: (X @ W + b) @ Wn + bn = "
-         "X @ (W @ Wn) + (b @ Wn + bn), so every earlier bias is multiplied by all later weights"),
-    ]],
+    diagnoses=[
+        (each_call(predicate), hint)
+        for predicate, hint in [
+            (
+                _collapsed_w_transposed,
+                "W must have shape (D, C), one row per input: multiply first layer first, W1 @ W2 @ ... @ WL",
+            ),
+            (
+                _only_last_bias,
+                "the earlier biases do not vanish: b1 passes through W2, so b = b1 @ W2 + b2 for two layers",
+            ),
+            (
+                _w_right_b_wrong,
+                "W is right; the bias is not. Fold one layer at a time: (X @ W + b) @ Wn + bn = "
+                "X @ (W @ Wn) + (b @ Wn + bn), so every earlier bias is multiplied by all later weights",
+            ),
+        ]
+    ],
 )
 
 
 # ------------------------------------------------------------ count_parameters
 
+
 def _count_check(got, args, expected):
     """The count's value: 42, 42.0 and np.int64(42) are all 42 (a bool or an array is not a count)."""
     number = isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, (bool, np.bool_))
     if not number:
-        kind = f"a {type(got).__name__} ({got!r})" if not isinstance(got, np.ndarray) else \
-            f"an array of shape {got.shape}"
+        kind = (
+            f"a {type(got).__name__} ({got!r})" if not isinstance(got, np.ndarray) else f"an array of shape {got.shape}"
+        )
         return f"the result should be a number, {expected_text(expected)}, but is {kind}"
     if got != expected:
         return f"the result is {got!r}, expected {expected_text(expected)}"
@@ -219,21 +282,32 @@ _count = Exercise(
         Case("layer_sizes [2, 7]", lambda rng: ([2, 7],), check=_count_check),
     ],
     diagnoses=[
-        (lambda got, exp, args: got != exp and got == sum(a * b for a, b in _pairs(args)),
-         "you counted the weights only: every unit after the input also has a bias, (n_in + 1) * n_out per layer"),
-        (lambda got, exp, args: got != exp and (got == sum(a * (b + 1) for a, b in _pairs(args))),
-         "the biases belong to the receiving layer: n_out of them per layer, (n_in + 1) * n_out in all"),
-        (lambda got, exp, args: got != exp and (got == sum(a * b + 1 for a, b in _pairs(args))),
-         "every unit has its own bias: n_out biases per layer, not one per layer"),
-        (lambda got, exp, args: got != exp and (got == sum(a * b for a, b in _pairs(args)) + sum(_sizes(args))),
-         "the input layer has no biases: count n_out biases per layer, not one per unit of every layer"),
-        (lambda got, exp, args: got != exp and (got == int(np.prod(_sizes(args))) or got == sum(_sizes(args))),
-         "weights connect neighbouring layers only: add up (n_in + 1) * n_out over consecutive pairs"),
+        (
+            lambda got, exp, args: got != exp and got == sum(a * b for a, b in _pairs(args)),
+            "you counted the weights only: every unit after the input also has a bias, (n_in + 1) * n_out per layer",
+        ),
+        (
+            lambda got, exp, args: got != exp and (got == sum(a * (b + 1) for a, b in _pairs(args))),
+            "the biases belong to the receiving layer: n_out of them per layer, (n_in + 1) * n_out in all",
+        ),
+        (
+            lambda got, exp, args: got != exp and (got == sum(a * b + 1 for a, b in _pairs(args))),
+            "every unit has its own bias: n_out biases per layer, not one per layer",
+        ),
+        (
+            lambda got, exp, args: got != exp and (got == sum(a * b for a, b in _pairs(args)) + sum(_sizes(args))),
+            "the input layer has no biases: count n_out biases per layer, not one per unit of every layer",
+        ),
+        (
+            lambda got, exp, args: got != exp and (got == int(np.prod(_sizes(args))) or got == sum(_sizes(args))),
+            "weights connect neighbouring layers only: add up (n_in + 1) * n_out over consecutive pairs",
+        ),
     ],
 )
 
 
 # ------------------------------------------------------------ xor_network
+
 
 def _relu(z):
     return np.maximum(z, 0.0)
@@ -255,8 +329,10 @@ def _structure_problem(params):
         if W.ndim != 2 or b.ndim != 1:
             return f"layer {number}: W should be 2-D and b 1-D, got W of shape {W.shape} and b of shape {b.shape}"
         if W.shape[0] != fan_in:
-            return (f"layer {number}: W has {W.shape[0]} rows but its input has {fan_in} "
-                    f"{'features' if number == 1 else 'units'} (W is (fan_in, fan_out))")
+            return (
+                f"layer {number}: W has {W.shape[0]} rows but its input has {fan_in} "
+                f"{'features' if number == 1 else 'units'} (W is (fan_in, fan_out))"
+            )
         if b.shape[0] != W.shape[1]:
             return f"layer {number}: b has shape {b.shape} but W has {W.shape[1]} columns (b must be (fan_out,))"
         fan_in = W.shape[1]
@@ -287,8 +363,10 @@ def _xor_check(which):
                 if problem:
                     return problem
                 if out.shape != (1, 1) or out[0, 0] != t:
-                    return (f"for the single input {x.tolist()} (a batch of one row) the network gives "
-                            f"{out.ravel().tolist()}, expected exactly [{float(t)}]")
+                    return (
+                        f"for the single input {x.tolist()} (a batch of one row) the network gives "
+                        f"{out.ravel().tolist()}, expected exactly [{float(t)}]"
+                    )
             return None
         if which == "corners":
             X, targets, what = XOR_INPUTS, XOR_TARGETS, "on XOR_INPUTS (0,0), (0,1), (1,0), (1,1)"
@@ -312,8 +390,11 @@ def _xor_check(which):
 def _not_exact_but_close(got, exp, args):
     try:
         out = ref.mlp_forward(XOR_INPUTS, got, _relu)
-        return out.shape == (4, 1) and not np.array_equal(out[:, 0], XOR_TARGETS) and \
-            np.allclose(out[:, 0], XOR_TARGETS, atol=1e-6)
+        return (
+            out.shape == (4, 1)
+            and not np.array_equal(out[:, 0], XOR_TARGETS)
+            and np.allclose(out[:, 0], XOR_TARGETS, atol=1e-6)
+        )
     except Exception:
         return False
 
@@ -321,8 +402,11 @@ def _not_exact_but_close(got, exp, args):
 def _thresholded_only(got, exp, args):
     try:
         out = ref.mlp_forward(XOR_INPUTS, got, _relu)
-        return out.shape == (4, 1) and np.array_equal(out[:, 0] > 0.5, XOR_TARGETS.astype(bool)) and \
-            not np.allclose(out[:, 0], XOR_TARGETS, atol=1e-6)
+        return (
+            out.shape == (4, 1)
+            and np.array_equal(out[:, 0] > 0.5, XOR_TARGETS.astype(bool))
+            and not np.allclose(out[:, 0], XOR_TARGETS, atol=1e-6)
+        )
     except Exception:
         return False
 
@@ -332,27 +416,47 @@ _xor = Exercise(
     reference=ref.xor_network,
     points=3,
     cases=[
-        Case("mlp_forward(XOR_INPUTS, params, relu) is exactly [[0], [1], [1], [0]]",
-             lambda rng: (), check=_xor_check("corners")),
-        Case("each corner as a batch of one row gives exactly its XOR value",
-             lambda rng: (), check=_xor_check("single")),
-        Case("the corners in another order, each twice (a batch of 8 rows), give exactly their XOR values",
-             lambda rng: (), check=_xor_check("shuffled")),
+        Case(
+            "mlp_forward(XOR_INPUTS, params, relu) is exactly [[0], [1], [1], [0]]",
+            lambda rng: (),
+            check=_xor_check("corners"),
+        ),
+        Case(
+            "each corner as a batch of one row gives exactly its XOR value", lambda rng: (), check=_xor_check("single")
+        ),
+        Case(
+            "the corners in another order, each twice (a batch of 8 rows), give exactly their XOR values",
+            lambda rng: (),
+            check=_xor_check("shuffled"),
+        ),
     ],
     diagnoses=[
-        (lambda got, exp, args: isinstance(got, (list, tuple)) and len(got) == 1,
-         "one affine layer cannot compute XOR (no line separates the corners): put a hidden layer "
-         "before the output, e.g. [(W1 (2, 2), b1 (2,)), (W2 (2, 1), b2 (1,))]"),
-        (_not_exact_but_close,
-         "almost: the outputs are off by rounding. Use weights that are small integers (or halves) "
-         "so every product and sum is exact in floating point"),
-        (_thresholded_only,
-         "the outputs are on the right side of 1/2 but the exercise asks for exactly 0 and 1: "
-         "rescale the output layer (and its bias) so the two classes land on 0 and 1"),
-        (lambda got, exp, args: _structure_problem(got) is not None and isinstance(got, (list, tuple))
-         and len(got) > 0 and isinstance(got[0], (list, tuple)) and len(got[0]) == 2
-         and np.ndim(got[0][1]) == 2,
-         "biases are 1-D in this course: b of shape (fan_out,), e.g. np.array([0.0, -1.0]), not [[0.0, -1.0]]"),
+        (
+            lambda got, exp, args: isinstance(got, (list, tuple)) and len(got) == 1,
+            "one affine layer cannot compute XOR (no line separates the corners): put a hidden layer "
+            "before the output, e.g. [(W1 (2, 2), b1 (2,)), (W2 (2, 1), b2 (1,))]",
+        ),
+        (
+            _not_exact_but_close,
+            "almost: the outputs are off by rounding. Use weights that are small integers (or halves) "
+            "so every product and sum is exact in floating point",
+        ),
+        (
+            _thresholded_only,
+            "the outputs are on the right side of 1/2 but the exercise asks for exactly 0 and 1: "
+            "rescale the output layer (and its bias) so the two classes land on 0 and 1",
+        ),
+        (
+            lambda got, exp, args: (
+                _structure_problem(got) is not None
+                and isinstance(got, (list, tuple))
+                and len(got) > 0
+                and isinstance(got[0], (list, tuple))
+                and len(got[0]) == 2
+                and np.ndim(got[0][1]) == 2
+            ),
+            "biases are 1-D in this course: b of shape (fan_out,), e.g. np.array([0.0, -1.0]), not [[0.0, -1.0]]",
+        ),
     ],
 )
 

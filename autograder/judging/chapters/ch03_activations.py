@@ -45,6 +45,7 @@ def _default_and_other_alpha(shape, other, zeros=False):
     Alone, the default-alpha call is passed by an alpha written into the
     function as 0.01; alpha = 0 alone is passed by a plain ReLU.
     """
+
     def make(rng):
         z = _with_zeros(shape)(rng)[0] if zeros else 2.0 * rng.standard_normal(shape)
         return (z,), (z.copy(), other)
@@ -54,6 +55,7 @@ def _default_and_other_alpha(shape, other, zeros=False):
 
 def _zero_and_other_alpha(shape, other, zeros=False):
     """The same z with alpha = 0 (the plain ReLU) and with ``alpha=other``."""
+
     def make(rng):
         z = _with_zeros(shape)(rng)[0] if zeros else 2.0 * rng.standard_normal(shape)
         return (z, 0.0), (z.copy(), other)
@@ -88,8 +90,12 @@ def _shape_differs(got, expected, args):
 def _nonzero_at_kink(got, expected, args, slope_right=1.0):
     got = np.asarray(got, dtype=float)
     zero = np.asarray(args[0]) == 0
-    return got.shape == expected.shape and zero.any() and np.allclose(got[zero], slope_right) \
+    return (
+        got.shape == expected.shape
+        and zero.any()
+        and np.allclose(got[zero], slope_right)
         and np.allclose(got[~zero], expected[~zero])
+    )
 
 
 SHAPE_HINT = "return an array of the same shape as z (work elementwise; do not sum, flatten or index a single entry)"
@@ -123,6 +129,7 @@ def _points(k, lo, hi, order="shuffled", y_scale=2.0):
 
 def _even_points(k, lo, hi):
     """k evenly spaced x positions in [lo, hi], given in a shuffled order (never sorted)."""
+
     def make(rng):
         xs = np.linspace(lo, hi, k)
         order = rng.permutation(k)
@@ -189,17 +196,22 @@ def _check_interpolant(got, args, expected):
     inside = rng.uniform(x_sorted[0], x_sorted[-1], 400)
     midpoints = (x_sorted[:-1] + x_sorted[1:]) / 2
     tol = 1e-7 * (1.0 + np.abs(ys).max())
-    for where, x in (("at the data point", xs), ("halfway between neighbouring points", midpoints),
-                     ("inside the data range", inside)):
+    for where, x in (
+        ("at the data point", xs),
+        ("halfway between neighbouring points", midpoints),
+        ("inside the data range", inside),
+    ):
         want = np.interp(x, x_sorted, y_sorted)
         with np.errstate(all="ignore"):
             out = _net_output(params, x)
         bad = ~(np.abs(out - want) <= tol)
         if bad.any():
             i = int(np.argmax(np.where(bad, np.nan_to_num(np.abs(out - want), nan=np.inf), -1.0)))
-            return (f"the network's output {where} x = {x[i]:.6g} is {out[i]:.8g}, but the piecewise-linear "
-                    f"curve through the points has {want[i]:.8g} there ({int(bad.sum())} of {x.size} such "
-                    f"x values are wrong; checked with a plain forward pass relu(x @ W1 + b1) @ W2 + b2)")
+            return (
+                f"the network's output {where} x = {x[i]:.6g} is {out[i]:.8g}, but the piecewise-linear "
+                f"curve through the points has {want[i]:.8g} there ({int(bad.sum())} of {x.size} such "
+                f"x values are wrong; checked with a plain forward pass relu(x @ W1 + b1) @ W2 + b2)"
+            )
     return None
 
 
@@ -244,7 +256,7 @@ def _slopes_not_changes(got, expected, args):
     order = np.argsort(xs)
     slopes = np.diff(ys[order]) / np.diff(xs[order])
     W2 = params[1][0][:, 0]
-    return any(W2.size == slopes.size + extra and np.allclose(W2[:slopes.size], slopes) for extra in (0, 1))
+    return any(W2.size == slopes.size + extra and np.allclose(W2[: slopes.size], slopes) for extra in (0, 1))
 
 
 # ---------------------------------------------------------------- exercises
@@ -266,16 +278,24 @@ EXERCISES = [
         diagnoses=[
             (_nan_where_exp_overflows, NAN_HINT_SIGMOID),
             (_shape_differs, SHAPE_HINT),
-            (lambda got, exp, args: _close(got, 1.0 - exp),
-             "you computed 1 − σ(z) = σ(−z): the sign in the exponent is e^(−z), σ(z) = 1 / (1 + e^(−z))"),
-            (lambda got, exp, args: np.asarray(got).dtype.kind in "iub",
-             "the values were cut to integers: an output made with np.empty_like(z) or np.zeros_like(z) "
-             "keeps an integer z's integer dtype, so the probabilities written into it become 0 or 1. "
-             "Build it from float arrays (e.g. z = np.asarray(z, dtype=float) first)"),
-            (lambda got, exp, args: _close(got, np.exp(-np.abs(args[0])) / (1.0 + np.exp(-np.abs(args[0])))),
-             "you return e/(1+e) for every z: that is σ(−|z|), right only for z < 0; use 1/(1+e) where z ≥ 0"),
-            (lambda got, exp, args: _close(got, 1.0 / (1.0 + np.exp(-np.abs(args[0])))),
-             "you return 1/(1+e) for every z: that is σ(|z|), right only for z ≥ 0; use e/(1+e) where z < 0"),
+            (
+                lambda got, exp, args: _close(got, 1.0 - exp),
+                "you computed 1 − σ(z) = σ(−z): the sign in the exponent is e^(−z), σ(z) = 1 / (1 + e^(−z))",
+            ),
+            (
+                lambda got, exp, args: np.asarray(got).dtype.kind in "iub",
+                "the values were cut to integers: an output made with np.empty_like(z) or np.zeros_like(z) "
+                "keeps an integer z's integer dtype, so the probabilities written into it become 0 or 1. "
+                "Build it from float arrays (e.g. z = np.asarray(z, dtype=float) first)",
+            ),
+            (
+                lambda got, exp, args: _close(got, np.exp(-np.abs(args[0])) / (1.0 + np.exp(-np.abs(args[0])))),
+                "you return e/(1+e) for every z: that is σ(−|z|), right only for z < 0; use 1/(1+e) where z ≥ 0",
+            ),
+            (
+                lambda got, exp, args: _close(got, 1.0 / (1.0 + np.exp(-np.abs(args[0])))),
+                "you return 1/(1+e) for every z: that is σ(|z|), right only for z ≥ 0; use e/(1+e) where z < 0",
+            ),
         ],
     ),
     Exercise(
@@ -290,15 +310,24 @@ EXERCISES = [
             Case("z = ±1e4, ±800, ±40, ±1, 0 (σ' is exactly 0 at ±1e4, 1/4 at 0)", _extremes),
         ],
         diagnoses=[
-            (_nan_where_exp_overflows, "NaN for huge |z|: a formula like e^(−z) / (1 + e^(−z))² overflows (inf/inf). "
-                       "Write σ'(z) = σ(z)(1 − σ(z)) with your stable sigmoid"),
+            (
+                _nan_where_exp_overflows,
+                "NaN for huge |z|: a formula like e^(−z) / (1 + e^(−z))² overflows (inf/inf). "
+                "Write σ'(z) = σ(z)(1 − σ(z)) with your stable sigmoid",
+            ),
             (_shape_differs, SHAPE_HINT),
-            (lambda got, exp, args: _close(got, args[0] * (1.0 - args[0])),
-             "apply the sigmoid first: σ'(z) = σ(z)(1 − σ(z)), not z(1 − z)"),
-            (lambda got, exp, args: _close(got, ref.sigmoid(args[0])),
-             "you returned σ(z) itself; the derivative is σ(z)(1 − σ(z))"),
-            (lambda got, exp, args: _close(got, 1.0 - ref.sigmoid(args[0]) ** 2),
-             "1 − s² is tanh's derivative pattern; the sigmoid's is s(1 − s)"),
+            (
+                lambda got, exp, args: _close(got, args[0] * (1.0 - args[0])),
+                "apply the sigmoid first: σ'(z) = σ(z)(1 − σ(z)), not z(1 − z)",
+            ),
+            (
+                lambda got, exp, args: _close(got, ref.sigmoid(args[0])),
+                "you returned σ(z) itself; the derivative is σ(z)(1 − σ(z))",
+            ),
+            (
+                lambda got, exp, args: _close(got, 1.0 - ref.sigmoid(args[0]) ** 2),
+                "1 − s² is tanh's derivative pattern; the sigmoid's is s(1 − s)",
+            ),
         ],
     ),
     Exercise(
@@ -312,19 +341,29 @@ EXERCISES = [
             Case("z = ±1e4, ±800, ±40, ±1, 0 (tanh' is exactly 0 at ±1e4, 1 at 0)", _extremes),
         ],
         diagnoses=[
-            (_nan_where_exp_overflows, "NaN for huge |z|: if you build tanh from exponentials, e^z overflows (inf/inf). "
-                       "Use np.tanh, which is accurate everywhere: tanh'(z) = 1 − tanh(z)²"),
+            (
+                _nan_where_exp_overflows,
+                "NaN for huge |z|: if you build tanh from exponentials, e^z overflows (inf/inf). "
+                "Use np.tanh, which is accurate everywhere: tanh'(z) = 1 − tanh(z)²",
+            ),
             (_shape_differs, SHAPE_HINT),
-            (lambda got, exp, args: _close(got, 1.0 - args[0] ** 2),
-             "apply tanh first: tanh'(z) = 1 − tanh(z)², not 1 − z²"),
-            (lambda got, exp, args: _close(got, 1.0 - np.tanh(args[0])),
-             "square the tanh: tanh'(z) = 1 − tanh(z)²"),
-            (lambda got, exp, args: _close(got, -exp),
-             "the sign is flipped: 1 − tanh(z)², not tanh(z)² − 1 (the slope of tanh is positive)"),
-            (lambda got, exp, args: _close(got, (1.0 - np.tanh(args[0])) ** 2),
-             "square tanh(z) alone: 1 − tanh(z)², not (1 − tanh(z))²"),
-            (lambda got, exp, args: _close(got, np.tanh(args[0])),
-             "you returned tanh(z) itself; its derivative is 1 − tanh(z)²"),
+            (
+                lambda got, exp, args: _close(got, 1.0 - args[0] ** 2),
+                "apply tanh first: tanh'(z) = 1 − tanh(z)², not 1 − z²",
+            ),
+            (lambda got, exp, args: _close(got, 1.0 - np.tanh(args[0])), "square the tanh: tanh'(z) = 1 − tanh(z)²"),
+            (
+                lambda got, exp, args: _close(got, -exp),
+                "the sign is flipped: 1 − tanh(z)², not tanh(z)² − 1 (the slope of tanh is positive)",
+            ),
+            (
+                lambda got, exp, args: _close(got, (1.0 - np.tanh(args[0])) ** 2),
+                "square tanh(z) alone: 1 − tanh(z)², not (1 − tanh(z))²",
+            ),
+            (
+                lambda got, exp, args: _close(got, np.tanh(args[0])),
+                "you returned tanh(z) itself; its derivative is 1 − tanh(z)²",
+            ),
         ],
     ),
     Exercise(
@@ -339,14 +378,19 @@ EXERCISES = [
         ],
         diagnoses=[
             (_shape_differs, SHAPE_HINT),
-            (lambda got, exp, args: _close(got, (args[0] > 0).astype(float)),
-             "you returned the 0/1 slope (that is relu_grad); relu returns the value max(0, z)"),
-            (lambda got, exp, args: _close(got, np.minimum(args[0], 0.0)),
-             "keep the positive part: max(0, z), not min(0, z)"),
-            (lambda got, exp, args: _close(got, np.abs(args[0])),
-             "negative inputs become 0, not |z|"),
-            (lambda got, exp, args: _close(got, np.where(args[0] > 0, args[0], 0.01 * args[0])),
-             "that is the leaky ReLU (0.01·z for z < 0); the ReLU sets negative inputs to exactly 0"),
+            (
+                lambda got, exp, args: _close(got, (args[0] > 0).astype(float)),
+                "you returned the 0/1 slope (that is relu_grad); relu returns the value max(0, z)",
+            ),
+            (
+                lambda got, exp, args: _close(got, np.minimum(args[0], 0.0)),
+                "keep the positive part: max(0, z), not min(0, z)",
+            ),
+            (lambda got, exp, args: _close(got, np.abs(args[0])), "negative inputs become 0, not |z|"),
+            (
+                lambda got, exp, args: _close(got, np.where(args[0] > 0, args[0], 0.01 * args[0])),
+                "that is the leaky ReLU (0.01·z for z < 0); the ReLU sets negative inputs to exactly 0",
+            ),
         ],
     ),
     Exercise(
@@ -363,12 +407,18 @@ EXERCISES = [
         diagnoses=[
             (_nonzero_at_kink, "at exactly z = 0 this course uses the derivative 0: test z > 0, not z >= 0"),
             (_shape_differs, SHAPE_HINT),
-            (lambda got, exp, args: _close(got, ref.relu(args[0])),
-             "you returned relu(z); the derivative is the slope: 1 where z > 0, else 0"),
-            (lambda got, exp, args: _close(got, 1.0 - exp),
-             "the 1s and 0s are swapped: the slope is 1 for positive z (where the ReLU is the identity)"),
-            (lambda got, exp, args: _close(got, np.sign(args[0])),
-             "the slope for z < 0 is 0, not −1: the ReLU is flat there (np.sign gives −1)"),
+            (
+                lambda got, exp, args: _close(got, ref.relu(args[0])),
+                "you returned relu(z); the derivative is the slope: 1 where z > 0, else 0",
+            ),
+            (
+                lambda got, exp, args: _close(got, 1.0 - exp),
+                "the 1s and 0s are swapped: the slope is 1 for positive z (where the ReLU is the identity)",
+            ),
+            (
+                lambda got, exp, args: _close(got, np.sign(args[0])),
+                "the slope for z < 0 is 0, not −1: the ReLU is flat there (np.sign gives −1)",
+            ),
         ],
     ),
     Exercise(
@@ -376,22 +426,39 @@ EXERCISES = [
         reference=ref.leaky_relu,
         points=2,
         cases=[
-            paired_case("default alpha (0.01) and alpha=0.3, the same z of shape (7,)",
-                        _default_and_other_alpha((7,), 0.3), ("the default alpha", "alpha=0.3")),
+            paired_case(
+                "default alpha (0.01) and alpha=0.3, the same z of shape (7,)",
+                _default_and_other_alpha((7,), 0.3),
+                ("the default alpha", "alpha=0.3"),
+            ),
             Case("alpha=0.2, z of shape (3, 8)", _alpha_case((3, 8), 0.2)),
             Case("alpha=0.05, z of shape (2, 5, 3) with exact zeros", _with_zeros((2, 5, 3), 0.05)),
-            paired_case("alpha=0 (plain ReLU) and alpha=0.1, the same z of shape (6, 4)",
-                        _zero_and_other_alpha((6, 4), 0.1), ("alpha=0", "alpha=0.1")),
+            paired_case(
+                "alpha=0 (plain ReLU) and alpha=0.1, the same z of shape (6, 4)",
+                _zero_and_other_alpha((6, 4), 0.1),
+                ("alpha=0", "alpha=0.1"),
+            ),
         ],
-        diagnoses=[(each_call(predicate), hint) for predicate, hint in [
-            (_shape_differs, SHAPE_HINT),
-            (lambda got, exp, args: len(args) > 1 and _close(got, ref.leaky_relu(args[0], 0.01)),
-             "use the alpha argument; do not hard-code 0.01 (that is only its default)"),
-            (lambda got, exp, args: _close(got, np.where(args[0] > 0, args[0], args[1] if len(args) > 1 else 0.01)),
-             "for z ≤ 0 return α·z (a line with slope α), not the constant α"),
-            (lambda got, exp, args: _close(got, ref.relu(args[0])),
-             "negative inputs give α·z, not 0 — otherwise it is the plain ReLU"),
-        ]],
+        diagnoses=[
+            (each_call(predicate), hint)
+            for predicate, hint in [
+                (_shape_differs, SHAPE_HINT),
+                (
+                    lambda got, exp, args: len(args) > 1 and _close(got, ref.leaky_relu(args[0], 0.01)),
+                    "use the alpha argument; do not hard-code 0.01 (that is only its default)",
+                ),
+                (
+                    lambda got, exp, args: _close(
+                        got, np.where(args[0] > 0, args[0], args[1] if len(args) > 1 else 0.01)
+                    ),
+                    "for z ≤ 0 return α·z (a line with slope α), not the constant α",
+                ),
+                (
+                    lambda got, exp, args: _close(got, ref.relu(args[0])),
+                    "negative inputs give α·z, not 0 — otherwise it is the plain ReLU",
+                ),
+            ]
+        ],
     ),
     Exercise(
         name="leaky_relu_grad",
@@ -399,53 +466,96 @@ EXERCISES = [
         points=2,
         unchanged_like=2,  # an ordinary case (the others hold the kink)
         cases=[
-            paired_case("default alpha (0.01) and alpha=0.3, the same z of shape (9,) with exact zeros",
-                        _default_and_other_alpha((9,), 0.3, zeros=True), ("the default alpha", "alpha=0.3")),
+            paired_case(
+                "default alpha (0.01) and alpha=0.3, the same z of shape (9,) with exact zeros",
+                _default_and_other_alpha((9,), 0.3, zeros=True),
+                ("the default alpha", "alpha=0.3"),
+            ),
             Case("alpha=0.2, z of shape (4, 6) with exact zeros", _with_zeros((4, 6), 0.2)),
             Case("alpha=0.05, z of shape (2, 3, 5)", _alpha_case((2, 3, 5), 0.05)),
-            paired_case("alpha=0 (plain ReLU) and alpha=0.25, the same z of shape (5, 2) with exact zeros",
-                        _zero_and_other_alpha((5, 2), 0.25, zeros=True), ("alpha=0", "alpha=0.25")),
+            paired_case(
+                "alpha=0 (plain ReLU) and alpha=0.25, the same z of shape (5, 2) with exact zeros",
+                _zero_and_other_alpha((5, 2), 0.25, zeros=True),
+                ("alpha=0", "alpha=0.25"),
+            ),
         ],
-        diagnoses=[(each_call(predicate), hint) for predicate, hint in [
-            (lambda got, exp, args: _nonzero_at_kink(got, exp, args),
-             "at exactly z = 0 use the left slope α (test z > 0, not z >= 0), as relu_grad does"),
-            (_shape_differs, "return an array of the same shape as z; np.where(z > 0, 1.0, alpha) broadcasts "
-                             "the scalars to z's shape"),
-            (lambda got, exp, args: len(args) > 1 and _close(got, ref.leaky_relu_grad(args[0], 0.01)),
-             "use the alpha argument; do not hard-code 0.01 (that is only its default)"),
-            (lambda got, exp, args: _close(got, np.where(args[0] > 0, 1.0,
-                                                         (args[1] if len(args) > 1 else 0.01) * args[0])),
-             "the slope for z ≤ 0 is the constant α, not α·z (that is the function's value)"),
-            (lambda got, exp, args: _close(got, ref.leaky_relu(args[0], args[1] if len(args) > 1 else 0.01)),
-             "you returned leaky_relu(z); the derivative is 1 where z > 0 and α elsewhere"),
-            (lambda got, exp, args: _close(got, ref.relu_grad(args[0])),
-             "for z ≤ 0 the slope is α, not 0 (that is relu_grad)"),
-        ]],
+        diagnoses=[
+            (each_call(predicate), hint)
+            for predicate, hint in [
+                (
+                    lambda got, exp, args: _nonzero_at_kink(got, exp, args),
+                    "at exactly z = 0 use the left slope α (test z > 0, not z >= 0), as relu_grad does",
+                ),
+                (
+                    _shape_differs,
+                    "return an array of the same shape as z; np.where(z > 0, 1.0, alpha) broadcasts "
+                    "the scalars to z's shape",
+                ),
+                (
+                    lambda got, exp, args: len(args) > 1 and _close(got, ref.leaky_relu_grad(args[0], 0.01)),
+                    "use the alpha argument; do not hard-code 0.01 (that is only its default)",
+                ),
+                (
+                    lambda got, exp, args: _close(
+                        got, np.where(args[0] > 0, 1.0, (args[1] if len(args) > 1 else 0.01) * args[0])
+                    ),
+                    "the slope for z ≤ 0 is the constant α, not α·z (that is the function's value)",
+                ),
+                (
+                    lambda got, exp, args: _close(got, ref.leaky_relu(args[0], args[1] if len(args) > 1 else 0.01)),
+                    "you returned leaky_relu(z); the derivative is 1 where z > 0 and α elsewhere",
+                ),
+                (
+                    lambda got, exp, args: _close(got, ref.relu_grad(args[0])),
+                    "for z ≤ 0 the slope is α, not 0 (that is relu_grad)",
+                ),
+            ]
+        ],
     ),
     Exercise(
         name="relu_interpolant",
         reference=ref.relu_interpolant,
         points=4,
         cases=[
-            Case("5 evenly spaced points on [-2, 2], shuffled", _even_points(5, -2.0, 2.0),
-                 check=_check_interpolant),
-            Case("7 shuffled, unevenly spaced points on [-3, 4]", _points(7, -3.0, 4.0),
-                 check=_check_interpolant),
-            paired_case("2 points (a single segment) in descending order, and 4 shuffled points",
-                        _two_and_four_points, ("2 points", "4 points"), check=_check_interpolant),
-            Case("12 shuffled, unevenly spaced points on [0, 100]", _points(12, 0.0, 100.0, y_scale=10.0),
-                 check=_check_interpolant),
-            Case("6 points in descending order on [-9, -4]", _points(6, -9.0, -4.0, order="descending"),
-                 check=_check_interpolant),
+            Case("5 evenly spaced points on [-2, 2], shuffled", _even_points(5, -2.0, 2.0), check=_check_interpolant),
+            Case("7 shuffled, unevenly spaced points on [-3, 4]", _points(7, -3.0, 4.0), check=_check_interpolant),
+            paired_case(
+                "2 points (a single segment) in descending order, and 4 shuffled points",
+                _two_and_four_points,
+                ("2 points", "4 points"),
+                check=_check_interpolant,
+            ),
+            Case(
+                "12 shuffled, unevenly spaced points on [0, 100]",
+                _points(12, 0.0, 100.0, y_scale=10.0),
+                check=_check_interpolant,
+            ),
+            Case(
+                "6 points in descending order on [-9, -4]",
+                _points(6, -9.0, -4.0, order="descending"),
+                check=_check_interpolant,
+            ),
         ],
-        diagnoses=[(each_call(predicate, check=_check_interpolant), hint) for predicate, hint in [
-            (_forgot_sorting, "sort the points by x first (np.argsort(xs), applied to xs AND ys): the segments "
-                              "join neighbours along the x axis, not in the order the points were given"),
-            (_constant_offset, "the curve has the right shape but is shifted by a constant: the output bias must "
-                               "make f(x₀) = y₀ at the leftmost point (with kinks at the points, b2 = y₀)"),
-            (_slopes_not_changes, "the output weights are the CHANGES of slope at each point, mₖ − mₖ₋₁ "
-                                  "(with m₋₁ = 0), not the slopes mₖ themselves: every unit adds its weight "
-                                  "to the slope of everything to its right"),
-        ]],
+        diagnoses=[
+            (each_call(predicate, check=_check_interpolant), hint)
+            for predicate, hint in [
+                (
+                    _forgot_sorting,
+                    "sort the points by x first (np.argsort(xs), applied to xs AND ys): the segments "
+                    "join neighbours along the x axis, not in the order the points were given",
+                ),
+                (
+                    _constant_offset,
+                    "the curve has the right shape but is shifted by a constant: the output bias must "
+                    "make f(x₀) = y₀ at the leftmost point (with kinks at the points, b2 = y₀)",
+                ),
+                (
+                    _slopes_not_changes,
+                    "the output weights are the CHANGES of slope at each point, mₖ − mₖ₋₁ "
+                    "(with m₋₁ = 0), not the slopes mₖ themselves: every unit adds its weight "
+                    "to the slope of everything to its right",
+                ),
+            ]
+        ],
     ),
 ]

@@ -50,8 +50,7 @@ def _close(got, want):
 
 def _close_all(got, wants):
     """A tuple result whose parts are all close to ``wants``."""
-    return (isinstance(got, (tuple, list)) and len(got) == len(wants)
-            and all(_close(g, w) for g, w in zip(got, wants)))
+    return isinstance(got, (tuple, list)) and len(got) == len(wants) and all(_close(g, w) for g, w in zip(got, wants))
 
 
 def _any_close(got, candidates):
@@ -61,8 +60,7 @@ def _any_close(got, candidates):
 # ---------------------------------------------------------------- xor_forward
 
 
-def _forward(X, W, U, *, hidden="sigmoid", output="sigmoid", hidden_bias="last",
-             output_bias="last", return_pre=False):
+def _forward(X, W, U, *, hidden="sigmoid", output="sigmoid", hidden_bias="last", output_bias="last", return_pre=False):
     """The forward pass, or one of its usual wrong versions.
 
     ``hidden_bias``: "last" (right), "first", "none" or "untransposed"
@@ -70,26 +68,40 @@ def _forward(X, W, U, *, hidden="sigmoid", output="sigmoid", hidden_bias="last",
     "last", "first" or "none".
     """
     X, W, U = (np.asarray(a, dtype=float) for a in (X, W, U))
-    Z = {"last": lambda: _ones_column(X) @ W.T,
-         "first": lambda: _ones_column(X, first=True) @ W.T,
-         "none": lambda: X @ W[:, :2].T,
-         "untransposed": lambda: X @ W[:, :2] + W[:, 2]}[hidden_bias]()
+    Z = {
+        "last": lambda: _ones_column(X) @ W.T,
+        "first": lambda: _ones_column(X, first=True) @ W.T,
+        "none": lambda: X @ W[:, :2].T,
+        "untransposed": lambda: X @ W[:, :2] + W[:, 2],
+    }[hidden_bias]()
     H = _sigmoid(Z) if hidden == "sigmoid" else np.maximum(Z, 0.0)
-    s = {"last": lambda: _ones_column(H) @ U,
-         "first": lambda: _ones_column(H, first=True) @ U,
-         "none": lambda: H @ U[:2]}[output_bias]()
+    s = {
+        "last": lambda: _ones_column(H) @ U,
+        "first": lambda: _ones_column(H, first=True) @ U,
+        "none": lambda: H @ U[:2],
+    }[output_bias]()
     y = _sigmoid(s) if output == "sigmoid" else s
     return (Z if return_pre else H), y
 
 
 def _forward_no_bias(got, expected, args):
-    return _any_close(got, [_forward(*args, hidden_bias=h, output_bias=o)
-                            for h, o in (("none", "none"), ("none", "last"), ("last", "none"))])
+    return _any_close(
+        got,
+        [
+            _forward(*args, hidden_bias=h, output_bias=o)
+            for h, o in (("none", "none"), ("none", "last"), ("last", "none"))
+        ],
+    )
 
 
 def _forward_bias_first(got, expected, args):
-    return _any_close(got, [_forward(*args, hidden_bias=h, output_bias=o)
-                            for h, o in (("first", "first"), ("first", "last"), ("last", "first"))])
+    return _any_close(
+        got,
+        [
+            _forward(*args, hidden_bias=h, output_bias=o)
+            for h, o in (("first", "first"), ("first", "last"), ("last", "first"))
+        ],
+    )
 
 
 def _forward_not_transposed(got, expected, args):
@@ -109,8 +121,12 @@ def _forward_pre_activations(got, expected, args):
 
 
 def _forward_column_output(got, expected, args):
-    return (isinstance(got, (tuple, list)) and len(got) == 2
-            and np.shape(got[1]) == (len(args[0]), 1) and _close(np.ravel(got[1]), expected[1]))
+    return (
+        isinstance(got, (tuple, list))
+        and len(got) == 2
+        and np.shape(got[1]) == (len(args[0]), 1)
+        and _close(np.ravel(got[1]), expected[1])
+    )
 
 
 def _table_case(rng):
@@ -163,8 +179,7 @@ def _loss_ratio(got, expected, ratio):
 # ---------------------------------------------------------------- xor_gradients
 
 
-def _gradients(X, t, W, U, *, sign=1.0, scale=1.0, out_slope="sigma", hidden_slope="sigma",
-               bias="last"):
+def _gradients(X, t, W, U, *, sign=1.0, scale=1.0, out_slope="sigma", hidden_slope="sigma", bias="last"):
     """The backward pass, or one of its usual wrong versions."""
     X, t, W, U = (np.asarray(a, dtype=float) for a in (X, t, W, U))
     first = bias == "first"
@@ -196,8 +211,13 @@ def _gradients_no_half(got, expected, args):
 
 
 def _gradients_pre_activation_slope(got, expected, args):
-    return _any_close(got, [_gradients(*args, out_slope=o, hidden_slope=h)
-                            for o, h in (("pre", "pre"), ("pre", "sigma"), ("sigma", "pre"))])
+    return _any_close(
+        got,
+        [
+            _gradients(*args, out_slope=o, hidden_slope=h)
+            for o, h in (("pre", "pre"), ("pre", "sigma"), ("sigma", "pre"))
+        ],
+    )
 
 
 def _gradients_no_hidden_slope(got, expected, args):
@@ -205,8 +225,9 @@ def _gradients_no_hidden_slope(got, expected, args):
 
 
 def _gradients_no_output_slope(got, expected, args):
-    return _any_close(got, [_gradients(*args, out_slope="none"),
-                            _gradients(*args, out_slope="none", hidden_slope="none")])
+    return _any_close(
+        got, [_gradients(*args, out_slope="none"), _gradients(*args, out_slope="none", hidden_slope="none")]
+    )
 
 
 def _gradients_bias_first(got, expected, args):
@@ -218,10 +239,16 @@ def _gradients_no_bias(got, expected, args):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return False
     dW, dU = (np.asarray(g, dtype=float) for g in got)
-    W_ok = _close(dW, expected[0]) or _close(dW, expected[0][:, :2]) or (
-        dW.shape == (2, 3) and _close(dW[:, :2], expected[0][:, :2]) and np.all(dW[:, 2] == 0))
-    U_ok = _close(dU, expected[1]) or _close(dU, expected[1][:2]) or (
-        dU.shape == (3,) and _close(dU[:2], expected[1][:2]) and dU[2] == 0)
+    W_ok = (
+        _close(dW, expected[0])
+        or _close(dW, expected[0][:, :2])
+        or (dW.shape == (2, 3) and _close(dW[:, :2], expected[0][:, :2]) and np.all(dW[:, 2] == 0))
+    )
+    U_ok = (
+        _close(dU, expected[1])
+        or _close(dU, expected[1][:2])
+        or (dU.shape == (3,) and _close(dU[:2], expected[1][:2]) and dU[2] == 0)
+    )
     return W_ok and U_ok and not _close_all(got, expected)
 
 
@@ -320,8 +347,10 @@ def _integer_gradient(got, args, expected):
     """The values as the reference's; if they are not, say why an integer x gives wrong ones."""
     problem = describe_mismatch(got, expected, rtol=1e-6, atol=1e-9)
     if problem and isinstance(got, np.ndarray) and (got.dtype.kind in "iub" or np.allclose(got, 0.0)):
-        problem += (" (x holds integers here, and a copy made with x.copy() keeps that dtype, so "
-                    "x[i] + h is cut back to an integer; perturb np.array(x, dtype=float) instead)")
+        problem += (
+            " (x holds integers here, and a copy made with x.copy() keeps that dtype, so "
+            "x[i] + h is cut back to an integer; perturb np.array(x, dtype=float) instead)"
+        )
     return f"the result {problem}" if problem else None
 
 
@@ -371,8 +400,13 @@ def _train_matches(got, args, losses_too=True, **mistake):
     """The run of a wrong update rule (its losses too, unless the rule is told by the weights
     alone: the losses then come from the student's own half_squared_error)."""
     W, U, losses = _train(*args, **mistake)
-    return (isinstance(got, (tuple, list)) and len(got) == 3 and _close(got[0], W)
-            and _close(got[1], U) and (not losses_too or _close(list(got[2]), losses)))
+    return (
+        isinstance(got, (tuple, list))
+        and len(got) == 3
+        and _close(got[0], W)
+        and _close(got[1], U)
+        and (not losses_too or _close(list(got[2]), losses))
+    )
 
 
 def _train_ascent(got, expected, args):
@@ -421,33 +455,39 @@ EXERCISES = [
         points=3,
         outputs=("H", "y"),
         cases=[
-            Case("the XOR table as an integer array (N=4) with the worked example's weights",
-                 _table_case),
+            Case("the XOR table as an integer array (N=4) with the worked example's weights", _table_case),
             Case("X of shape (5, 2), random weights", _random_forward(5)),
             Case("X of shape (7, 2) with inputs in [-3, 3]", _random_forward(7, spread=3.0)),
             Case("a single sample, X of shape (1, 2)", _random_forward(1)),
             Case("X of shape (9, 2), large weights (saturated units)", _random_forward(9, scale=4.0)),
         ],
         diagnoses=[
-            (_forward_relu,
-             "your hidden units use ReLU; this network's units are all sigmoids, "
-             "H = σ([X, 1] Wᵀ) (the same weights with ReLU units compute something else)"),
-            (_forward_no_bias,
-             "the biases are missing: append a column of ones, [X, 1] @ W.T and [H, 1] @ U, "
-             "so the last column of W and the last entry of U are used"),
-            (_forward_bias_first,
-             "the bias is the LAST entry of each row (W[:, 2] and U[2]): append the column of "
-             "ones after X and after H, not before"),
-            (_forward_not_transposed,
-             "each ROW of W is one hidden unit, so Z = X @ W[:, :2].T + W[:, 2]; without the "
-             "transpose, unit 1 gets the weights (w_11, w_21) of the first column"),
-            (_forward_linear_output,
-             "the output unit is a sigmoid too: y = σ([H, 1] @ U), a number in (0, 1)"),
-            (_forward_pre_activations,
-             "return the hidden ACTIVATIONS H = σ(Z), not the pre-activations Z"),
-            (_forward_column_output,
-             "y should have shape (N,), one number per sample: [H, 1] @ U with U of shape (3,) "
-             "gives that directly"),
+            (
+                _forward_relu,
+                "your hidden units use ReLU; this network's units are all sigmoids, "
+                "H = σ([X, 1] Wᵀ) (the same weights with ReLU units compute something else)",
+            ),
+            (
+                _forward_no_bias,
+                "the biases are missing: append a column of ones, [X, 1] @ W.T and [H, 1] @ U, "
+                "so the last column of W and the last entry of U are used",
+            ),
+            (
+                _forward_bias_first,
+                "the bias is the LAST entry of each row (W[:, 2] and U[2]): append the column of "
+                "ones after X and after H, not before",
+            ),
+            (
+                _forward_not_transposed,
+                "each ROW of W is one hidden unit, so Z = X @ W[:, :2].T + W[:, 2]; without the "
+                "transpose, unit 1 gets the weights (w_11, w_21) of the first column",
+            ),
+            (_forward_linear_output, "the output unit is a sigmoid too: y = σ([H, 1] @ U), a number in (0, 1)"),
+            (_forward_pre_activations, "return the hidden ACTIVATIONS H = σ(Z), not the pre-activations Z"),
+            (
+                _forward_column_output,
+                "y should have shape (N,), one number per sample: [H, 1] @ U with U of shape (3,) gives that directly",
+            ),
         ],
     ),
     Exercise(
@@ -462,15 +502,23 @@ EXERCISES = [
             Case("integer arrays y and t of shape (5,)", _integer_outputs),
         ],
         diagnoses=[
-            (lambda got, exp, args: np.ndim(got) == 1 and _close(got, 0.5 * (args[1] - args[0]) ** 2),
-             "return one number, the SUM over the samples of ½ (tₙ − yₙ)², not one value per sample"),
-            (lambda got, exp, args: _loss_ratio(got, exp, 2.0 / len(args[0])),
-             "that is the mean squared error; E here is HALF the SUM: ½ Σₙ (tₙ − yₙ)²"),
-            (lambda got, exp, args: _loss_ratio(got, exp, 1.0 / len(args[0])),
-             "E is a SUM over the samples, not a mean: ½ Σₙ (tₙ − yₙ)² (this chapter's exception "
-             "to the course's mean convention)"),
-            (lambda got, exp, args: _loss_ratio(got, exp, 2.0),
-             "keep the factor ½: E = ½ Σₙ (tₙ − yₙ)² (it cancels the 2 of the derivative)"),
+            (
+                lambda got, exp, args: np.ndim(got) == 1 and _close(got, 0.5 * (args[1] - args[0]) ** 2),
+                "return one number, the SUM over the samples of ½ (tₙ − yₙ)², not one value per sample",
+            ),
+            (
+                lambda got, exp, args: _loss_ratio(got, exp, 2.0 / len(args[0])),
+                "that is the mean squared error; E here is HALF the SUM: ½ Σₙ (tₙ − yₙ)²",
+            ),
+            (
+                lambda got, exp, args: _loss_ratio(got, exp, 1.0 / len(args[0])),
+                "E is a SUM over the samples, not a mean: ½ Σₙ (tₙ − yₙ)² (this chapter's exception "
+                "to the course's mean convention)",
+            ),
+            (
+                lambda got, exp, args: _loss_ratio(got, exp, 2.0),
+                "keep the factor ½: E = ½ Σₙ (tₙ − yₙ)² (it cancels the 2 of the derivative)",
+            ),
         ],
     ),
     Exercise(
@@ -484,32 +532,43 @@ EXERCISES = [
             Case("N=5, real-valued targets, random weights", _gradient_problem(5, binary=False)),
             Case("N=7, targets 0 and 1, inputs in [-2, 2]", _gradient_problem(7, binary=True)),
             Case("N=6 with W = 0 (every hidden pre-activation is 0, H = 0.5)", _zero_hidden_weights),
-            Case("N=11, targets 0 and 1, inputs in [-1, 1]",
-                 _gradient_problem(11, binary=True, spread=1.0)),
+            Case("N=11, targets 0 and 1, inputs in [-1, 1]", _gradient_problem(11, binary=True, spread=1.0)),
         ],
         diagnoses=[
-            (_gradients_sign,
-             "the gradients have the wrong sign: ∂E/∂y = y − t (not t − y), so the output delta "
-             "is (y − t) y (1 − y)"),
-            (_gradients_mean,
-             "E is a SUM over the samples, so its gradients are sums too: do not divide by N"),
-            (_gradients_no_half,
-             "the gradients are twice too large: E has a factor ½ that cancels the 2 of "
-             "d(t − y)²/dy, so ∂E/∂y = y − t"),
-            (_gradients_pre_activation_slope,
-             "σ'(z) = σ(z)(1 − σ(z)): apply the pattern to the ACTIVATIONS (y, H), not to the "
-             "pre-activations; z(1 − z) is not the slope of anything here"),
-            (_gradients_no_hidden_slope,
-             "the hidden deltas need the hidden units' slope too: δₙⱼ = δₙ uⱼ Hₙⱼ (1 − Hₙⱼ)"),
-            (_gradients_no_output_slope,
-             "the output delta needs the output unit's slope: δₙ = (yₙ − tₙ) yₙ (1 − yₙ), "
-             "not just yₙ − tₙ"),
-            (_gradients_bias_first,
-             "the bias is LAST in W's rows and in U: the gradient of a bias multiplies the "
-             "appended 1, so it goes in dW[:, 2] and dU[2]"),
-            (_gradients_no_bias,
-             "the biases have gradients too: dW is (2, 3) and dU is (3,), with the bias "
-             "gradients (sums of the deltas, the input being 1) in the last column/entry"),
+            (
+                _gradients_sign,
+                "the gradients have the wrong sign: ∂E/∂y = y − t (not t − y), so the output delta "
+                "is (y − t) y (1 − y)",
+            ),
+            (_gradients_mean, "E is a SUM over the samples, so its gradients are sums too: do not divide by N"),
+            (
+                _gradients_no_half,
+                "the gradients are twice too large: E has a factor ½ that cancels the 2 of "
+                "d(t − y)²/dy, so ∂E/∂y = y − t",
+            ),
+            (
+                _gradients_pre_activation_slope,
+                "σ'(z) = σ(z)(1 − σ(z)): apply the pattern to the ACTIVATIONS (y, H), not to the "
+                "pre-activations; z(1 − z) is not the slope of anything here",
+            ),
+            (
+                _gradients_no_hidden_slope,
+                "the hidden deltas need the hidden units' slope too: δₙⱼ = δₙ uⱼ Hₙⱼ (1 − Hₙⱼ)",
+            ),
+            (
+                _gradients_no_output_slope,
+                "the output delta needs the output unit's slope: δₙ = (yₙ − tₙ) yₙ (1 − yₙ), not just yₙ − tₙ",
+            ),
+            (
+                _gradients_bias_first,
+                "the bias is LAST in W's rows and in U: the gradient of a bias multiplies the "
+                "appended 1, so it goes in dW[:, 2] and dU[2]",
+            ),
+            (
+                _gradients_no_bias,
+                "the biases have gradients too: dW is (2, 3) and dU is (3,), with the bias "
+                "gradients (sums of the deltas, the input being 1) in the last column/entry",
+            ),
         ],
     ),
     Exercise(
@@ -517,29 +576,32 @@ EXERCISES = [
         reference=ref.numerical_gradient,
         points=3,
         cases=[
-            Case("a smooth function (sines and cubes), x of shape (3, 4), h=1e-4",
-                 _wavy_case((3, 4), 1e-4)),
+            Case("a smooth function (sines and cubes), x of shape (3, 4), h=1e-4", _wavy_case((3, 4), 1e-4)),
             Case("a smooth function, x of shape (2, 3, 4), h=1e-3", _wavy_case((2, 3, 4), 1e-3)),
-            Case("a smooth function, x of shape (5, 2) with exact zeros, h=1e-5",
-                 _wavy_case((5, 2), 1e-5, zeros=True)),
-            Case("x with integer dtype, shape (4, 3), h=1e-3", _integer_point,
-                 check=_integer_gradient),
-            Case("f = Σ a·max(0, x − k) with x exactly on the kink in 4 of 10 entries, "
-                 "shape (2, 5), h=1e-4", _at_kinks),
+            Case("a smooth function, x of shape (5, 2) with exact zeros, h=1e-5", _wavy_case((5, 2), 1e-5, zeros=True)),
+            Case("x with integer dtype, shape (4, 3), h=1e-3", _integer_point, check=_integer_gradient),
+            Case(
+                "f = Σ a·max(0, x − k) with x exactly on the kink in 4 of 10 entries, shape (2, 5), h=1e-4", _at_kinks
+            ),
         ],
         diagnoses=[
-            (_one_sided,
-             "that is a one-sided difference, (f(x + h) − f(x)) / h, whose error shrinks only "
-             "like h; use the central difference (f(x + h) − f(x − h)) / (2h)"),
-            (_over_h,
-             "the two points are 2h apart: divide f(x + h) − f(x − h) by 2h, not by h"),
-            (_rows_only,
-             "perturb ONE ENTRY at a time: for a 2-D x, x[i] += h moves a whole row; loop over "
-             "np.ndindex(x.shape) (or over x.reshape(-1) of a copy)"),
+            (
+                _one_sided,
+                "that is a one-sided difference, (f(x + h) − f(x)) / h, whose error shrinks only "
+                "like h; use the central difference (f(x + h) − f(x − h)) / (2h)",
+            ),
+            (_over_h, "the two points are 2h apart: divide f(x + h) − f(x − h) by 2h, not by h"),
+            (
+                _rows_only,
+                "perturb ONE ENTRY at a time: for a 2-D x, x[i] += h moves a whole row; loop over "
+                "np.ndindex(x.shape) (or over x.reshape(-1) of a copy)",
+            ),
         ],
-        unchanged_hint=("the gradient is right, but x was changed: perturb a copy (np.array(x, dtype=float)) "
-                        "or put back the SAVED value; x[i] += h followed by x[i] -= h does not always give "
-                        "back the same float"),
+        unchanged_hint=(
+            "the gradient is right, but x was changed: perturb a copy (np.array(x, dtype=float)) "
+            "or put back the SAVED value; x[i] += h followed by x[i] -= h does not always give "
+            "back the same float"
+        ),
     ),
     Exercise(
         name="train_xor",
@@ -547,30 +609,33 @@ EXERCISES = [
         points=3,
         outputs=("W", "U", "losses"),
         cases=[
-            Case("the XOR table from the worked example's weights, lr=0.5, 30 epochs",
-                 _train_table),
+            Case("the XOR table from the worked example's weights, lr=0.5, 30 epochs", _train_table),
             Case("N=6, random start, lr=0.3, 25 epochs", _train_problem(6, 0.3, 25)),
             Case("N=9, random start, lr=0.1, 60 epochs", _train_problem(9, 0.1, 60)),
-            Case("N=7 from W = 0, U = 0 (both hidden units alike), lr=2.0, 40 epochs",
-                 _train_from_zeros),
-            Case("N=5, real-valued targets, lr=1.5, 50 epochs",
-                 _train_problem(5, 1.5, 50, binary=False)),
+            Case("N=7 from W = 0, U = 0 (both hidden units alike), lr=2.0, 40 epochs", _train_from_zeros),
+            Case("N=5, real-valued targets, lr=1.5, 50 epochs", _train_problem(5, 1.5, 50, binary=False)),
         ],
         diagnoses=[
-            (_train_ascent,
-             "the weights climb the loss: step AGAINST the gradient, W ← W − η ∂E/∂W "
-             "(and check that your xor_gradients passes its tests: its sign matters here)"),
-            (_train_loss_after,
-             "record the loss BEFORE each update: losses[0] is E at the initial weights"),
-            (_train_fresh_weights,
-             "take both gradients at the SAME (old) weights, then update both: computing ∂E/∂W "
-             "with the U you have just updated is a different algorithm"),
-            (_train_extra_loss,
-             "losses has one entry per update (epochs entries): do not add the loss after the "
-             "last update"),
+            (
+                _train_ascent,
+                "the weights climb the loss: step AGAINST the gradient, W ← W − η ∂E/∂W "
+                "(and check that your xor_gradients passes its tests: its sign matters here)",
+            ),
+            (_train_loss_after, "record the loss BEFORE each update: losses[0] is E at the initial weights"),
+            (
+                _train_fresh_weights,
+                "take both gradients at the SAME (old) weights, then update both: computing ∂E/∂W "
+                "with the U you have just updated is a different algorithm",
+            ),
+            (
+                _train_extra_loss,
+                "losses has one entry per update (epochs entries): do not add the loss after the last update",
+            ),
         ],
         parts=("xor_forward", "half_squared_error", "xor_gradients"),
-        unchanged_hint=("the values are right, but W or U was changed in place (W -= lr * dW writes "
-                        "into the caller's array): start from copies, W = np.array(W, dtype=float)"),
+        unchanged_hint=(
+            "the values are right, but W or U was changed in place (W -= lr * dW writes "
+            "into the caller's array): start from copies, W = np.array(W, dtype=float)"
+        ),
     ),
 ]

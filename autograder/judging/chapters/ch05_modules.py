@@ -62,8 +62,10 @@ def _signs_and_zeros(rng, shape, zeros=True):
 
 def _pair_problem(got, what):
     if isinstance(got, np.ndarray):
-        return (f"should return a pair (out, cache) but returned a single array of shape {got.shape}; "
-                f"end with `return out, {what}`")
+        return (
+            f"should return a pair (out, cache) but returned a single array of shape {got.shape}; "
+            f"end with `return out, {what}`"
+        )
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         kind = f"{len(got)} items" if isinstance(got, (tuple, list)) else f"a {type(got).__name__}"
         return f"should return a pair (out, cache) but returned {kind}"
@@ -130,8 +132,7 @@ def _af_cache_wrong(got, expected, args):
         return False
     cache = got[1]
     X, W, _ = args
-    return not (isinstance(cache, (tuple, list)) and len(cache) == 2
-                and _close(cache[0], X) and _close(cache[1], W))
+    return not (isinstance(cache, (tuple, list)) and len(cache) == 2 and _close(cache[0], X) and _close(cache[1], W))
 
 
 def _af_out_only(got, expected, args):
@@ -173,8 +174,11 @@ def _ab_order(got, expected, args):
     parts = _ab_parts(got)
     if parts is None:
         return False
-    return any(all(_close(part, expected[i]) for part, i in zip(parts, order))
-               for order in itertools.permutations(range(3)) if order != (0, 1, 2))
+    return any(
+        all(_close(part, expected[i]) for part, i in zip(parts, order))
+        for order in itertools.permutations(range(3))
+        if order != (0, 1, 2)
+    )
 
 
 def _ab_divided_by_n(got, expected, args):
@@ -191,8 +195,12 @@ def _ab_db_axis(got, expected, args):
     dout = args[0]
     db = np.asarray(got[2], dtype=float)
     return db.shape != expected[2].shape and (
-        _close(db, dout.sum(axis=1)) or _close(db, dout.sum(axis=0, keepdims=True))
-        or _close(db, dout.sum()) or _close(db, dout) or _close(db, dout.mean(axis=1)))
+        _close(db, dout.sum(axis=1))
+        or _close(db, dout.sum(axis=0, keepdims=True))
+        or _close(db, dout.sum())
+        or _close(db, dout)
+        or _close(db, dout.mean(axis=1))
+    )
 
 
 def _ab_sign(got, expected, args):
@@ -231,8 +239,9 @@ def _check_relu_forward(got, args, expected):
 
 
 def _rf_cache_is_output(got, expected, args):
-    return isinstance(got, (tuple, list)) and len(got) == 2 and _close(got[0], expected[0]) \
-        and _close(got[1], expected[0])
+    return (
+        isinstance(got, (tuple, list)) and len(got) == 2 and _close(got[0], expected[0]) and _close(got[1], expected[0])
+    )
 
 
 def _rf_mask(got, expected, args):
@@ -317,9 +326,11 @@ def _mse_scaled(loss_factor, grad_factor):
         n, k = np.shape(args[0])
         loss, dpred = parts
         lf, gf = loss_factor(n, k), grad_factor(n, k)
-        return (lf is None or _close(loss, expected[0] * lf)) and \
-            (gf is None or _close(dpred, expected[1] * gf)) and \
-            not (_close(loss, expected[0]) and _close(dpred, expected[1]))
+        return (
+            (lf is None or _close(loss, expected[0] * lf))
+            and (gf is None or _close(dpred, expected[1] * gf))
+            and not (_close(loss, expected[0]) and _close(dpred, expected[1]))
+        )
 
     return predicate
 
@@ -407,39 +418,62 @@ def _tl_scaled(got, expected, args):
     loss, grads = got[0], _grads(got)
     factors = (0.5, 1.0 / k, float(n), 1.0 / n, 2.0)
     loss_off = any(_close(loss, expected[0] * f) for f in factors) and not _close(loss, expected[0])
-    grads_off = grads is not None and not _grads_close(grads, expected[1]) and any(
-        _grads_close(grads, [(dW * f, db * f) for dW, db in expected[1]]) for f in factors)
+    grads_off = (
+        grads is not None
+        and not _grads_close(grads, expected[1])
+        and any(_grads_close(grads, [(dW * f, db * f) for dW, db in expected[1]]) for f in factors)
+    )
     return loss_off or grads_off
 
 
 # ---------------------------------------------------------------- exercises
 
 
-TRANSPOSED_HINT = ("dW must have W's shape (D, M): dW = Xᵀ @ dout. doutᵀ @ X is its transpose "
-                   "(it is the gradient of the column-form weights W' = Wᵀ); likewise "
-                   "dX = dout @ Wᵀ has X's shape (N, D)")
-DIVIDED_HINT = ("affine_backward does not divide by N: the 1/N of a mean loss is already inside "
-                "dout (squared_error_loss put it there), so dividing again makes the gradient N "
-                "times too small; db is a sum over the rows, not a mean")
-DB_AXIS_HINT = ("db must have b's shape (M,): b was added to every row, so its gradient sums dout "
-                "over the rows, np.sum(dout, axis=0) (not axis=1, not keepdims, not everything)")
+TRANSPOSED_HINT = (
+    "dW must have W's shape (D, M): dW = Xᵀ @ dout. doutᵀ @ X is its transpose "
+    "(it is the gradient of the column-form weights W' = Wᵀ); likewise "
+    "dX = dout @ Wᵀ has X's shape (N, D)"
+)
+DIVIDED_HINT = (
+    "affine_backward does not divide by N: the 1/N of a mean loss is already inside "
+    "dout (squared_error_loss put it there), so dividing again makes the gradient N "
+    "times too small; db is a sum over the rows, not a mean"
+)
+DB_AXIS_HINT = (
+    "db must have b's shape (M,): b was added to every row, so its gradient sums dout "
+    "over the rows, np.sum(dout, axis=0) (not axis=1, not keepdims, not everything)"
+)
 ORDER_HINT = "return the three gradients in the order (dX, dW, db)"
-SIGN_HINT_AB = ("a sign is flipped: backward returns the gradient itself, e.g. ∂L/∂W = Xᵀ @ dout; "
-                "the minus sign belongs to the update W ← W − η·dW, not to the gradient")
+SIGN_HINT_AB = (
+    "a sign is flipped: backward returns the gradient itself, e.g. ∂L/∂W = Xᵀ @ dout; "
+    "the minus sign belongs to the update W ← W − η·dW, not to the gradient"
+)
 
-KINK_HINT = ("at exactly Z = 0 this course takes ReLU'(0) = 0: mask with Z > 0, not Z >= 0, "
-             "so an entry with Z = 0 gets no gradient")
-MASK_ONLY_HINT = ("return dout ⊙ [Z > 0], not the mask alone: the mask is the ReLU's local slope "
-                  "(chapter 3's relu_grad), and the chain rule multiplies it by the upstream gradient dout")
-FROM_DOUT_HINT = ("take the mask from the cache Z (where the unit was active in the forward pass), "
-                  "not from the sign of dout: an active unit passes negative gradients too")
-AS_IF_OUTPUT_HINT = ("the cache is Z, the input, which is negative where a unit was off: Z != 0 or "
-                     "np.sign(Z) would only work on the output max(0, Z); use the mask Z > 0")
-VALUES_HINT = ("multiply dout by the 0/1 mask [Z > 0], not by the values of Z or of max(0, Z): "
-               "the ReLU's slope is 1 wherever it is active, whatever the value")
+KINK_HINT = (
+    "at exactly Z = 0 this course takes ReLU'(0) = 0: mask with Z > 0, not Z >= 0, "
+    "so an entry with Z = 0 gets no gradient"
+)
+MASK_ONLY_HINT = (
+    "return dout ⊙ [Z > 0], not the mask alone: the mask is the ReLU's local slope "
+    "(chapter 3's relu_grad), and the chain rule multiplies it by the upstream gradient dout"
+)
+FROM_DOUT_HINT = (
+    "take the mask from the cache Z (where the unit was active in the forward pass), "
+    "not from the sign of dout: an active unit passes negative gradients too"
+)
+AS_IF_OUTPUT_HINT = (
+    "the cache is Z, the input, which is negative where a unit was off: Z != 0 or "
+    "np.sign(Z) would only work on the output max(0, Z); use the mask Z > 0"
+)
+VALUES_HINT = (
+    "multiply dout by the 0/1 mask [Z > 0], not by the values of Z or of max(0, Z): "
+    "the ReLU's slope is 1 wherever it is active, whatever the value"
+)
 SIGN_HINT_RB = "the sign is flipped: dZ = dout ⊙ [Z > 0], with no minus sign"
-KINK_CASE_HINT = ("here some pre-activations Z are exactly 0; with ReLU'(0) = 0 they pass no gradient, "
-                  "so the mask is Z > 0, not Z >= 0 (if other cases fail too, fix those first)")
+KINK_CASE_HINT = (
+    "here some pre-activations Z are exactly 0; with ReLU'(0) = 0 they pass no gradient, "
+    "so the mask is Z > 0, not Z >= 0 (if other cases fail too, fix those first)"
+)
 
 EXERCISES = [
     Exercise(
@@ -449,19 +483,27 @@ EXERCISES = [
         cases=[
             Case("X (5, 3), W (3, 4), b (4,)", _affine_inputs(5, 3, 4), check=_check_affine_forward),
             Case("X (8, 6), W (6, 2), b (2,)", _affine_inputs(8, 6, 2), check=_check_affine_forward),
-            Case("a single sample: X (1, 7), W (7, 5), b (5,)", _affine_inputs(1, 7, 5),
-                 check=_check_affine_forward),
-            Case("X (6, 4) with a row of zeros (that row of out is b), W (4, 9)",
-                 _affine_inputs(6, 4, 9, zero_row=True), check=_check_affine_forward),
-            Case("integer X (4, 2), W (2, 3), b (3,)",
-                 _affine_inputs(4, 2, 3, integers=True), check=_check_affine_forward),
+            Case("a single sample: X (1, 7), W (7, 5), b (5,)", _affine_inputs(1, 7, 5), check=_check_affine_forward),
+            Case(
+                "X (6, 4) with a row of zeros (that row of out is b), W (4, 9)",
+                _affine_inputs(6, 4, 9, zero_row=True),
+                check=_check_affine_forward,
+            ),
+            Case(
+                "integer X (4, 2), W (2, 3), b (3,)",
+                _affine_inputs(4, 2, 3, integers=True),
+                check=_check_affine_forward,
+            ),
         ],
         diagnoses=[
             (_af_out_only, "return a pair: the output and the cache, `return X @ W + b, (X, W)`"),
             (_af_transposed, "one row per sample: out = X @ W + b has shape (N, M), not (M, N)"),
             (_af_no_bias, "add the bias: out = X @ W + b (b is added to every row)"),
-            (_af_cache_wrong, "out is right; the cache must be exactly the pair (X, W), in this order "
-                              "(not out, not (X, W, b), not (W, X)): affine_backward unpacks X, W = cache"),
+            (
+                _af_cache_wrong,
+                "out is right; the cache must be exactly the pair (X, W), in this order "
+                "(not out, not (X, W, b), not (W, X)): affine_backward unpacks X, W = cache",
+            ),
         ],
     ),
     Exercise(
@@ -473,8 +515,10 @@ EXERCISES = [
             Case("N=5, D=3, M=4", _backward_inputs(5, 3, 4)),
             Case("N=8, D=6, M=2", _backward_inputs(8, 6, 2)),
             Case("fewer samples than features: N=3, D=7, M=5", _backward_inputs(3, 7, 5)),
-            Case("N=6, D=4, M=9 with two zero rows in dout (samples that do not affect L)",
-                 _backward_inputs(6, 4, 9, zero_rows=2)),
+            Case(
+                "N=6, D=4, M=9 with two zero rows in dout (samples that do not affect L)",
+                _backward_inputs(6, 4, 9, zero_rows=2),
+            ),
             Case("N=12, D=2, M=3 with integer X in the cache", _backward_inputs(12, 2, 3, integer_x=True)),
         ],
         diagnoses=[
@@ -491,20 +535,22 @@ EXERCISES = [
         points=2,
         cases=[
             Case("Z of shape (6, 4)", _relu_inputs((6, 4)), check=_check_relu_forward),
-            Case("Z of shape (3, 7) with exact zeros", _relu_inputs((3, 7), zeros=True),
-                 check=_check_relu_forward),
+            Case("Z of shape (3, 7) with exact zeros", _relu_inputs((3, 7), zeros=True), check=_check_relu_forward),
             Case("a single sample, Z of shape (1, 5)", _relu_inputs((1, 5)), check=_check_relu_forward),
-            Case("Z of shape (2, 3, 4): any shape works", _relu_inputs((2, 3, 4), zeros=True),
-                 check=_check_relu_forward),
-            Case("integer Z of shape (5, 2)", _relu_inputs((5, 2), integers=True),
-                 check=_check_relu_forward),
+            Case(
+                "Z of shape (2, 3, 4): any shape works", _relu_inputs((2, 3, 4), zeros=True), check=_check_relu_forward
+            ),
+            Case("integer Z of shape (5, 2)", _relu_inputs((5, 2), integers=True), check=_check_relu_forward),
         ],
         diagnoses=[
             (_rf_out_only, "return a pair: the output and the cache, `return np.maximum(Z, 0.0), Z`"),
             (_rf_mask, "out is the value max(0, Z), not the 0/1 mask Z > 0 (that is the slope)"),
             (_rf_min, "keep the positive part: max(0, Z), not min(0, Z)"),
-            (_rf_cache_is_output, "out is right; the cache must be Z itself, the input, as the exercise "
-                                  "fixes (the output max(0, Z) has lost Z's negative values)"),
+            (
+                _rf_cache_is_output,
+                "out is right; the cache must be Z itself, the input, as the exercise "
+                "fixes (the output max(0, Z) has lost Z's negative values)",
+            ),
         ],
     ),
     Exercise(
@@ -542,19 +588,32 @@ EXERCISES = [
             Case("integer pred and target of shape (9, 5)", _mse_inputs(9, 5, integers=True)),
         ],
         diagnoses=[
-            (_mse_half, "this chapter's loss has no ½ (unlike chapter 1's 1/(2N) and chapter 4's ½Σ): "
-                        "loss = (1/N) Σ (pred − target)², and its gradient is 2 (pred − target) / N"),
+            (
+                _mse_half,
+                "this chapter's loss has no ½ (unlike chapter 1's 1/(2N) and chapter 4's ½Σ): "
+                "loss = (1/N) Σ (pred − target)², and its gradient is 2 (pred − target) / N",
+            ),
             (_mse_no_two, "the derivative of (p − t)² is 2 (p − t): dpred = 2 (pred − target) / N"),
-            (_mse_mean_all_loss, "average over the N samples only: sum the squared errors over all "
-                                 "entries, then divide by N (np.mean over the N·K entries divides by N·K)"),
-            (_mse_mean_all_grad, "the gradient of a mean over the N samples is 2 (pred − target) / N; "
-                                 "you divided by N·K (the number of entries)"),
-            (_mse_no_mean_loss, "divide by N: the loss is a mean over the samples, (1/N) Σₙ Σₖ (pred − "
-                                "target)², not a sum"),
+            (
+                _mse_mean_all_loss,
+                "average over the N samples only: sum the squared errors over all "
+                "entries, then divide by N (np.mean over the N·K entries divides by N·K)",
+            ),
+            (
+                _mse_mean_all_grad,
+                "the gradient of a mean over the N samples is 2 (pred − target) / N; "
+                "you divided by N·K (the number of entries)",
+            ),
+            (
+                _mse_no_mean_loss,
+                "divide by N: the loss is a mean over the samples, (1/N) Σₙ Σₖ (pred − target)², not a sum",
+            ),
             (_mse_no_mean_grad, "the gradient of a mean has the 1/N too: dpred = 2 (pred − target) / N"),
             (_mse_twice, "dpred = 2 (pred − target) / N: you divided by N twice"),
-            (_mse_sign, "the sign is flipped: ∂loss/∂pred = 2 (pred − target) / N, positive where "
-                        "pred is above target"),
+            (
+                _mse_sign,
+                "the sign is flipped: ∂loss/∂pred = 2 (pred − target) / N, positive where pred is above target",
+            ),
         ],
     ),
     Exercise(
@@ -566,21 +625,31 @@ EXERCISES = [
             Case("N=6, D=3, M=5, K=2", _network(6, 3, 5, 2)),
             Case("N=9, D=4, M=7, K=3", _network(9, 4, 7, 3)),
             Case("one input feature: N=8, D=1, M=6, K=3", _network(8, 1, 6, 3)),
-            Case("pre-activations exactly 0 (the kink): N=7, D=2, M=4, K=3", _network(7, 2, 4, 3, kink=True),
-                 hint=KINK_CASE_HINT),
-            Case("a dead hidden unit (off for every sample): N=10, D=3, M=6, K=2",
-                 _network(10, 3, 6, 2, dead=True)),
+            Case(
+                "pre-activations exactly 0 (the kink): N=7, D=2, M=4, K=3",
+                _network(7, 2, 4, 3, kink=True),
+                hint=KINK_CASE_HINT,
+            ),
+            Case("a dead hidden unit (off for every sample): N=10, D=3, M=6, K=2", _network(10, 3, 6, 2, dead=True)),
         ],
         diagnoses=[
-            (_tl_reversed, "return grads in the same order as params, first layer first: "
-                           "[(dW1, db1), (dW2, db2)]"),
-            (_tl_no_relu_backward, "on the way back, pass dH through relu_backward(dH, relu_cache) "
-                                   "before the first affine layer: units that were off get no gradient"),
-            (_tl_sign, "the gradients have the wrong sign: return ∂L/∂W itself; the minus sign "
-                       "belongs to the update W ← W − η·dW"),
-            (_tl_scaled, "the loss or the gradients are off by a constant factor: the loss is "
-                         "squared_error_loss(pred, T) (sum over outputs, mean over samples), and the backward "
-                         "pass starts from the dpred it returns, 2 (pred − target) / N"),
+            (_tl_reversed, "return grads in the same order as params, first layer first: [(dW1, db1), (dW2, db2)]"),
+            (
+                _tl_no_relu_backward,
+                "on the way back, pass dH through relu_backward(dH, relu_cache) "
+                "before the first affine layer: units that were off get no gradient",
+            ),
+            (
+                _tl_sign,
+                "the gradients have the wrong sign: return ∂L/∂W itself; the minus sign "
+                "belongs to the update W ← W − η·dW",
+            ),
+            (
+                _tl_scaled,
+                "the loss or the gradients are off by a constant factor: the loss is "
+                "squared_error_loss(pred, T) (sum over outputs, mean over samples), and the backward "
+                "pass starts from the dpred it returns, 2 (pred − target) / N",
+            ),
         ],
         parts=("affine_forward", "relu_forward", "squared_error_loss", "affine_backward", "relu_backward"),
     ),

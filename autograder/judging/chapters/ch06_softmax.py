@@ -40,10 +40,7 @@ def _spread_rows(rng):
 
 def _extremes():
     """±1e4: a dominant class, a row of equal scores, ties, probabilities 1/4 and 3/4."""
-    return np.array([[1e4, -1e4, 0.0],
-                     [-1e4, -1e4, -1e4],
-                     [-1e4, 5e3, 5e3],
-                     [2.0, 2.0 + np.log(3.0), -1e4]])
+    return np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [-1e4, 5e3, 5e3], [2.0, 2.0 + np.log(3.0), -1e4]])
 
 
 def _integer_scores(n, c):
@@ -174,8 +171,7 @@ def _columns_sum_to_one(got, expected, args):
 
 def _not_normalised(got, expected, args):
     got = _arr(got)
-    return got.shape == expected.shape and np.all(np.isfinite(got)) \
-        and not np.allclose(got.sum(axis=1), 1.0)
+    return got.shape == expected.shape and np.all(np.isfinite(got)) and not np.allclose(got.sum(axis=1), 1.0)
 
 
 def _not_finite(got, expected, args):
@@ -203,13 +199,9 @@ COLUMN_MAX = (
     "scores.max(axis=1, keepdims=True)"
 )
 COLUMN_SUM = (
-    "your columns sum to 1, not your rows: normalise each sample (row) over its "
-    "classes, e.sum(axis=1, keepdims=True)"
+    "your columns sum to 1, not your rows: normalise each sample (row) over its classes, e.sum(axis=1, keepdims=True)"
 )
-ROW_SUM = (
-    "the rows do not sum to 1: divide the exponentials by their row sums, "
-    "e / e.sum(axis=1, keepdims=True)"
-)
+ROW_SUM = "the rows do not sum to 1: divide the exponentials by their row sums, e / e.sum(axis=1, keepdims=True)"
 
 _softmax = Exercise(
     name="softmax",
@@ -220,14 +212,15 @@ _softmax = Exercise(
         Case("scores of shape (4, 7), one row near +1000 and one near −1000", _scores(4, 7)),
         Case("scores of shape (9, 2), one row near +1000 and one near −1000", _scores(9, 2)),
         Case("scores of shape (12, 10), rows at levels from −900 to +900", _spread_rows),
-        Case("±1e4: a dominant class, a row of equal scores, ties, shape (4, 3)",
-             lambda rng: (_extremes(),)),
-        Case("integer scores (dtype int64) of shape (3, 6), rows near +1000 and −1000",
-             _integer_scores(3, 6)),
+        Case("±1e4: a dominant class, a row of equal scores, ties, shape (4, 3)", lambda rng: (_extremes(),)),
+        Case("integer scores (dtype int64) of shape (3, 6), rows near +1000 and −1000", _integer_scores(3, 6)),
     ],
     diagnoses=[
-        (_shape_differs, "return an array shaped like scores, (N, C), one row per sample "
-                         "(if you worked with one column per sample, transpose back)"),
+        (
+            _shape_differs,
+            "return an array shaped like scores, (N, C), one row per sample "
+            "(if you worked with one column per sample, transpose back)",
+        ),
         (_naive_softmax, NAN_SOFTMAX),
         (_global_max, GLOBAL_MAX),
         (_column_max, COLUMN_MAX),
@@ -270,22 +263,29 @@ _one_hot = Exercise(
     reference=ref.one_hot,
     points=2,
     cases=[
-        Case("8 labels in 0..3, num_classes=5 (class 4 never occurs)", _labels(8, 5, 4),
-             check=_exact_result),
-        Case("3 labels in 0..4, num_classes=6 (class 5 never occurs)", _labels(3, 6, 5),
-             check=_exact_result),
-        Case("10 labels of dtype int32 in 0..5, num_classes=7 (class 6 never occurs)",
-             lambda rng: (_labels(10, 7, 6)(rng)[0].astype(np.int32), 7),
-             check=_exact_result),
-        Case("20 labels in 0..8, num_classes=12 (classes 9 to 11 never occur)",
-             _labels(20, 12, 9), check=_exact_result),
+        Case("8 labels in 0..3, num_classes=5 (class 4 never occurs)", _labels(8, 5, 4), check=_exact_result),
+        Case("3 labels in 0..4, num_classes=6 (class 5 never occurs)", _labels(3, 6, 5), check=_exact_result),
+        Case(
+            "10 labels of dtype int32 in 0..5, num_classes=7 (class 6 never occurs)",
+            lambda rng: (_labels(10, 7, 6)(rng)[0].astype(np.int32), 7),
+            check=_exact_result,
+        ),
+        Case(
+            "20 labels in 0..8, num_classes=12 (classes 9 to 11 never occur)", _labels(20, 12, 9), check=_exact_result
+        ),
     ],
     diagnoses=[
         (_transposed, "one ROW per sample: the shape is (N, num_classes), not (num_classes, N)"),
-        (_width_from_labels, "the number of columns is num_classes, not y.max() + 1: a class "
-                             "that does not occur in this batch still needs its column"),
-        (_whole_columns, "Y[:, y] = 1 sets whole columns (every row gets a 1 in every label's "
-                         "column); set one entry per row: Y[np.arange(N), y] = 1"),
+        (
+            _width_from_labels,
+            "the number of columns is num_classes, not y.max() + 1: a class "
+            "that does not occur in this batch still needs its column",
+        ),
+        (
+            _whole_columns,
+            "Y[:, y] = 1 sets whole columns (every row gets a 1 in every label's "
+            "column); set one entry per row: Y[np.arange(N), y] = 1",
+        ),
     ],
 )
 
@@ -367,29 +367,40 @@ _cross_entropy = Exercise(
     points=3,
     parts=("one_hot",),
     cases=[
-        Case("scores (6, 4) with rows near ±1000; one true class trails its row's best by 1000",
-             _scores_and_labels(6, 4)),
-        Case("scores (5, 8), labels only in 0..3; rows near ±1000; one true class 1000 behind",
-             _scores_and_labels(5, 8, classes=4)),
-        Case("scores (10, 3) with rows near ±1000; one true class trails its row's best by 1000",
-             _scores_and_labels(10, 3)),
-        Case("±1e4 with ties and a row of equal scores, shape (4, 3): losses 2e4, ln 3, ln 2, "
-             "ln 4/3", _extreme_labels),
-        Case("integer scores (dtype int64) of shape (4, 6), rows near ±1000, one class 1000 "
-             "behind", _scores_and_labels(4, 6, integer=True)),
+        Case(
+            "scores (6, 4) with rows near ±1000; one true class trails its row's best by 1000", _scores_and_labels(6, 4)
+        ),
+        Case(
+            "scores (5, 8), labels only in 0..3; rows near ±1000; one true class 1000 behind",
+            _scores_and_labels(5, 8, classes=4),
+        ),
+        Case(
+            "scores (10, 3) with rows near ±1000; one true class trails its row's best by 1000",
+            _scores_and_labels(10, 3),
+        ),
+        Case("±1e4 with ties and a row of equal scores, shape (4, 3): losses 2e4, ln 3, ln 2, ln 4/3", _extreme_labels),
+        Case(
+            "integer scores (dtype int64) of shape (4, 6), rows near ±1000, one class 1000 behind",
+            _scores_and_labels(4, 6, integer=True),
+        ),
     ],
     diagnoses=[
-        (_per_sample_array, "return one number, the mean of the N per-sample losses, not the "
-                            "array of them"),
+        (_per_sample_array, "return one number, the mean of the N per-sample losses, not the array of them"),
         (_nan_loss, CE_NAN),
         (_log_of_softmax, CE_LOG_SOFTMAX),
         (_summed, CE_SUM),
-        (_mean_over_all_entries, "you averaged over all N×C entries of Y ⊙ log P; only the "
-                                 "true class's entry of each row counts, so sum them and "
-                                 "divide by N"),
+        (
+            _mean_over_all_entries,
+            "you averaged over all N×C entries of Y ⊙ log P; only the "
+            "true class's entry of each row counts, so sum them and "
+            "divide by N",
+        ),
         (_loss_sign, "the loss is −(1/N) Σ log Pₙ,yₙ: log P ≤ 0, so the loss is positive"),
-        (_column_indexing, "log_P[:, y] picks every label's column for every row (an N×N "
-                           "block); take one entry per row: log_P[np.arange(N), y]"),
+        (
+            _column_indexing,
+            "log_P[:, y] picks every label's column for every row (an N×N "
+            "block); take one entry per row: log_P[np.arange(N), y]",
+        ),
         (_epsilon_in_log, CE_EPSILON),
     ],
 )
@@ -429,38 +440,54 @@ _softmax_cross_entropy = Exercise(
     parts=("softmax", "one_hot", "cross_entropy"),
     outputs=("loss", "dscores"),
     cases=[
-        Case("scores of shape (6, 4)", lambda rng: (2.0 * rng.standard_normal((6, 4)),
-                                                    rng.integers(0, 4, 6))),
-        Case("scores of shape (5, 7), labels only in 0..3",
-             lambda rng: (2.0 * rng.standard_normal((5, 7)), rng.integers(0, 4, 5))),
+        Case("scores of shape (6, 4)", lambda rng: (2.0 * rng.standard_normal((6, 4)), rng.integers(0, 4, 6))),
+        Case(
+            "scores of shape (5, 7), labels only in 0..3",
+            lambda rng: (2.0 * rng.standard_normal((5, 7)), rng.integers(0, 4, 5)),
+        ),
         Case("scores of shape (11, 3) with rows near ±1000", _scores_and_labels(11, 3)),
         Case("±1e4 with ties and a row of equal scores, shape (4, 3)", _extreme_labels),
-        Case("integer scores (dtype int64) of shape (3, 5)",
-             lambda rng: (rng.integers(-4, 5, (3, 5)), np.array([4, 0, 2]))),
+        Case(
+            "integer scores (dtype int64) of shape (3, 5)",
+            lambda rng: (rng.integers(-4, 5, (3, 5)), np.array([4, 0, 2])),
+        ),
     ],
     diagnoses=[
-        (lambda got, exp, args: np.shape(_parts(got)[1]) == exp[1].shape[::-1],
-         "dscores has one row per sample, shape (N, C), like the scores"),
-        (_sce_summed, "you summed over the samples: this course's loss is a mean, so divide "
-                      "both the loss and its gradient (P − Y) by N"),
-        (lambda got, exp, args: _grad_is(got, exp, exp[1] * len(args[1])),
-         "the gradient of a MEAN loss is (P − Y) / N: each sample's share carries the 1/N"),
-        (lambda got, exp, args: _grad_is(got, exp, -exp[1]),
-         "the sign is flipped: ∂loss/∂scores = (P − Y) / N. Raising the true class's score "
-         "lowers the loss, so that entry of the gradient, (Pₙ,yₙ − 1)/N, is negative"),
-        (lambda got, exp, args: _grad_is(got, exp, -exp[1] * len(args[1])),
-         "two slips in dscores: the sign (it is P − Y, not Y − P) and the 1/N of the mean"),
-        (lambda got, exp, args: _grad_is(got, exp, _sce_probabilities(args)[0]
-                                         / len(args[1])),
-         "subtract the one-hot targets: dscores = (P − Y) / N, not P / N"),
-        (lambda got, exp, args: _grad_is(
-            got, exp, -_sce_probabilities(args)[1]
-            / (len(args[1]) * _sce_probabilities(args)[0])),
-         "that is the gradient with respect to the probabilities P, −Y / (N P). The "
-         "exercise asks for the gradient with respect to the scores; through the softmax "
-         "the chain rule gives (P − Y) / N"),
-        (lambda got, exp, args: _near(_parts(got)[0], exp[0] * len(args[1])),
-         CE_SUM),
+        (
+            lambda got, exp, args: np.shape(_parts(got)[1]) == exp[1].shape[::-1],
+            "dscores has one row per sample, shape (N, C), like the scores",
+        ),
+        (
+            _sce_summed,
+            "you summed over the samples: this course's loss is a mean, so divide "
+            "both the loss and its gradient (P − Y) by N",
+        ),
+        (
+            lambda got, exp, args: _grad_is(got, exp, exp[1] * len(args[1])),
+            "the gradient of a MEAN loss is (P − Y) / N: each sample's share carries the 1/N",
+        ),
+        (
+            lambda got, exp, args: _grad_is(got, exp, -exp[1]),
+            "the sign is flipped: ∂loss/∂scores = (P − Y) / N. Raising the true class's score "
+            "lowers the loss, so that entry of the gradient, (Pₙ,yₙ − 1)/N, is negative",
+        ),
+        (
+            lambda got, exp, args: _grad_is(got, exp, -exp[1] * len(args[1])),
+            "two slips in dscores: the sign (it is P − Y, not Y − P) and the 1/N of the mean",
+        ),
+        (
+            lambda got, exp, args: _grad_is(got, exp, _sce_probabilities(args)[0] / len(args[1])),
+            "subtract the one-hot targets: dscores = (P − Y) / N, not P / N",
+        ),
+        (
+            lambda got, exp, args: _grad_is(
+                got, exp, -_sce_probabilities(args)[1] / (len(args[1]) * _sce_probabilities(args)[0])
+            ),
+            "that is the gradient with respect to the probabilities P, −Y / (N P). The "
+            "exercise asks for the gradient with respect to the scores; through the softmax "
+            "the chain rule gives (P − Y) / N",
+        ),
+        (lambda got, exp, args: _near(_parts(got)[0], exp[0] * len(args[1])), CE_SUM),
     ],
 )
 
@@ -473,8 +500,15 @@ def _regression_parts(args):
     W, b, X, y, reg = args
     X = _arr(X)
     data_loss, dS = ref.softmax_cross_entropy(X @ W + b, y)
-    return {"data": data_loss, "dW": X.T @ dS, "db": dS.sum(axis=0),
-            "N": X.shape[0], "W": _arr(W), "b": _arr(b), "reg": reg}
+    return {
+        "data": data_loss,
+        "dW": X.T @ dS,
+        "db": dS.sum(axis=0),
+        "N": X.shape[0],
+        "W": _arr(W),
+        "b": _arr(b),
+        "reg": reg,
+    }
 
 
 def _triple(got):
@@ -502,21 +536,23 @@ def _dW(p):
 
 
 _bias_regularised = _regression_check(
-    lambda loss, dW, db, p: _near(loss, p["data"] + _penalty(p) + p["reg"] * np.sum(p["b"] ** 2))
-    or _same(db, p["db"] + 2 * p["reg"] * p["b"]))
-_factor_two = _regression_check(
-    lambda loss, dW, db, p: _same(dW, p["dW"] + p["reg"] * p["W"]))
+    lambda loss, dW, db, p: (
+        _near(loss, p["data"] + _penalty(p) + p["reg"] * np.sum(p["b"] ** 2))
+        or _same(db, p["db"] + 2 * p["reg"] * p["b"])
+    )
+)
+_factor_two = _regression_check(lambda loss, dW, db, p: _same(dW, p["dW"] + p["reg"] * p["W"]))
 _norm_not_squared = _regression_check(
-    lambda loss, dW, db, p: _near(loss, p["data"] + p["reg"] * np.sqrt(np.sum(p["W"] ** 2))))
-_mean_of_squares = _regression_check(
-    lambda loss, dW, db, p: _near(loss, p["data"] + p["reg"] * np.mean(p["W"] ** 2)))
+    lambda loss, dW, db, p: _near(loss, p["data"] + p["reg"] * np.sqrt(np.sum(p["W"] ** 2)))
+)
+_mean_of_squares = _regression_check(lambda loss, dW, db, p: _near(loss, p["data"] + p["reg"] * np.mean(p["W"] ** 2)))
 _gradient_without_mean = _regression_check(
-    lambda loss, dW, db, p: _same(dW, p["N"] * p["dW"] + 2 * p["reg"] * p["W"])
-    or _same(db, p["N"] * p["db"]))
+    lambda loss, dW, db, p: _same(dW, p["N"] * p["dW"] + 2 * p["reg"] * p["W"]) or _same(db, p["N"] * p["db"])
+)
 _gradient_sign = _regression_check(
-    lambda loss, dW, db, p: _same(dW, -p["dW"] + 2 * p["reg"] * p["W"]) or _same(db, -p["db"]))
-_loss_summed = _regression_check(
-    lambda loss, dW, db, p: _near(loss, p["N"] * p["data"] + _penalty(p)))
+    lambda loss, dW, db, p: _same(dW, -p["dW"] + 2 * p["reg"] * p["W"]) or _same(db, -p["db"])
+)
+_loss_summed = _regression_check(lambda loss, dW, db, p: _near(loss, p["N"] * p["data"] + _penalty(p)))
 _no_penalty_in_loss = _regression_check(lambda loss, dW, db, p: _near(loss, p["data"]))
 _no_penalty_in_gradient = _regression_check(lambda loss, dW, db, p: _same(dW, p["dW"]))
 _db_wrong_axis = _regression_check(lambda loss, dW, db, p: db.shape == (p["N"],))
@@ -529,27 +565,28 @@ _softmax_regression_loss = Exercise(
     outputs=("loss", "dW", "db"),
     cases=[
         Case("N=8, D=5, C=3, reg=0.1", _regression(8, 5, 3, 0.1)),
-        Case("N=6, D=3, C=7, reg=0.02, labels only in 0..3", _regression(6, 3, 7, 0.02,
-                                                                          classes=4)),
+        Case("N=6, D=3, C=7, reg=0.02, labels only in 0..3", _regression(6, 3, 7, 0.02, classes=4)),
         Case("N=12, D=2, C=4, reg=2.5", _regression(12, 2, 4, 2.5)),
-        Case("integer X (dtype int64), N=7, D=6, C=4, reg=0.3",
-             _regression(7, 6, 4, 0.3, integer_X=True)),
-        Case("large weights and biases (scores up to about ±2000), N=5, D=4, C=6, reg=0.001",
-             _regression(5, 4, 6, 0.001, scale=300.0)),
+        Case("integer X (dtype int64), N=7, D=6, C=4, reg=0.3", _regression(7, 6, 4, 0.3, integer_X=True)),
+        Case(
+            "large weights and biases (scores up to about ±2000), N=5, D=4, C=6, reg=0.001",
+            _regression(5, 4, 6, 0.001, scale=300.0),
+        ),
     ],
     diagnoses=[
-        (_db_wrong_axis, "db has one entry per class, shape (C,): sum dscores over the "
-                         "samples, axis=0"),
-        (_bias_regularised, "the L2 penalty is on the weights only: no λ Σ b² in the loss and "
-                            "no 2λb in db (db = Σₙ (Pₙ − Yₙ) / N)"),
-        (_factor_two, "the derivative of λ Σ W² is 2λW, not λW (this course's penalty has no "
-                      "factor ½)"),
+        (_db_wrong_axis, "db has one entry per class, shape (C,): sum dscores over the samples, axis=0"),
+        (
+            _bias_regularised,
+            "the L2 penalty is on the weights only: no λ Σ b² in the loss and no 2λb in db (db = Σₙ (Pₙ − Yₙ) / N)",
+        ),
+        (_factor_two, "the derivative of λ Σ W² is 2λW, not λW (this course's penalty has no factor ½)"),
         (_norm_not_squared, "the penalty is λ times the SQUARED norm, λ Σ W²: no square root"),
         (_mean_of_squares, "the penalty sums the squares, λ Σ W²; it does not average them"),
-        (_gradient_without_mean, "the data term is a mean, so its gradients carry 1/N: "
-                                 "dW = Xᵀ (P − Y) / N + 2λW and db = Σₙ (Pₙ − Yₙ) / N"),
-        (_gradient_sign, "the sign of the data gradient is flipped: it is Xᵀ (P − Y) / N, "
-                         "with P − Y, not Y − P"),
+        (
+            _gradient_without_mean,
+            "the data term is a mean, so its gradients carry 1/N: dW = Xᵀ (P − Y) / N + 2λW and db = Σₙ (Pₙ − Yₙ) / N",
+        ),
+        (_gradient_sign, "the sign of the data gradient is flipped: it is Xᵀ (P − Y) / N, with P − Y, not Y − P"),
         (_loss_summed, CE_SUM + " (the penalty λ Σ W² is added once, not per sample)"),
         (_no_penalty_in_loss, "add the penalty to the loss: loss = mean cross-entropy + λ Σ W²"),
         (_no_penalty_in_gradient, "the penalty has a gradient too: add 2λW to dW"),
@@ -557,5 +594,4 @@ _softmax_regression_loss = Exercise(
 )
 
 
-EXERCISES = [_softmax, _one_hot, _cross_entropy, _softmax_cross_entropy,
-             _softmax_regression_loss]
+EXERCISES = [_softmax, _one_hot, _cross_entropy, _softmax_cross_entropy, _softmax_regression_loss]

@@ -36,8 +36,10 @@ Z_LIMIT = 6.0
 
 def _layers(rng, sizes, bias_scale=0.5):
     """He-scaled random layers with non-zero biases (so a penalty on b shows)."""
-    return [(rng.normal(0.0, np.sqrt(2.0 / n_in), (n_in, n_out)), bias_scale * rng.standard_normal(n_out))
-            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    return [
+        (rng.normal(0.0, np.sqrt(2.0 / n_in), (n_in, n_out)), bias_scale * rng.standard_normal(n_out))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
 
 
 def _pairs(got):
@@ -61,21 +63,25 @@ def _close(a, b, rtol=1e-6, atol=1e-9):
 
 
 def _all_close(got_pairs, want_pairs, rtol=1e-6, atol=1e-9):
-    return (got_pairs is not None and len(got_pairs) == len(want_pairs)
-            and all(_close(g, w, rtol, atol) for gp, wp in zip(got_pairs, want_pairs) for g, w in zip(gp, wp)))
+    return (
+        got_pairs is not None
+        and len(got_pairs) == len(want_pairs)
+        and all(_close(g, w, rtol, atol) for gp, wp in zip(got_pairs, want_pairs) for g, w in zip(gp, wp))
+    )
 
 
 # ---------------------------------------------------------------- init_mlp
 
 
 def _seeds(rng):
-    seed = int(rng.integers(2 ** 31))
+    seed = int(rng.integers(2**31))
     return Rng(seed), Rng(seed), Rng(seed + 1)
 
 
 def _init_case(sizes):
     """init_mlp(sizes, rng) with a generator of one seed, again with a fresh one of that seed, and
     with one of another seed."""
+
     def make(rng):
         first, again, other = _seeds(rng)
         return (list(sizes), first), (list(sizes), again), (list(sizes), other)
@@ -104,17 +110,22 @@ def _check_init_draw(got, args, expected):
         mean_z = W.mean() / np.sqrt(variance / n)
         var_z = (W.var() / variance - 1.0) / np.sqrt(2.0 / n)
         if abs(mean_z) > Z_LIMIT or abs(var_z) > Z_LIMIT:
-            return (f"W{number} ({fan_in}×{fan_out}) has mean {W.mean():.4g} and variance {W.var():.4g}; "
-                    f"He initialisation gives mean 0 and variance 2/fan_in = {variance:.4g} "
-                    f"(a random draw is within ±{Z_LIMIT * np.sqrt(2.0 / n) * variance:.2g} of it)")
+            return (
+                f"W{number} ({fan_in}×{fan_out}) has mean {W.mean():.4g} and variance {W.var():.4g}; "
+                f"He initialisation gives mean 0 and variance 2/fan_in = {variance:.4g} "
+                f"(a random draw is within ±{Z_LIMIT * np.sqrt(2.0 / n) * variance:.2g} of it)"
+            )
     return None
 
 
 def _same_draw(a, b):
     first, second = _pairs(a), _pairs(b)
-    return (first is not None and second is not None and len(first) == len(second)
-            and all(x.shape == y.shape and np.array_equal(x, y) for p, q in zip(first, second)
-                    for x, y in zip(p, q)))
+    return (
+        first is not None
+        and second is not None
+        and len(first) == len(second)
+        and all(x.shape == y.shape and np.array_equal(x, y) for p, q in zip(first, second) for x, y in zip(p, q))
+    )
 
 
 SAME_SEED = "two fresh generators of the same seed gave different {what}"
@@ -124,6 +135,7 @@ OTHER_SEED = "generators of different seeds gave the same {what}"
 def _seeded_check(check_draw, same):
     """A check of three calls: the first drawn right (``check_draw``), the second the same draw
     (a fresh generator of the same seed), the third another one (another seed)."""
+
     def check(got, args, expected):
         if not isinstance(got, (tuple, list)) or len(got) != 3:
             return f"the calls returned {type(got).__name__}, which is not one result per call"
@@ -156,10 +168,14 @@ def _ignores_seed(same):
     return lambda got, expected, args: same(got[0], got[1]) and same(got[0], got[2])
 
 
-DRAW_FROM_RNG = ("draw every random number from the rng argument (rng.normal(...), rng.random(...)), not from "
-                 "np.random's global functions: two generators of the same seed must give the same {what}")
-SEED_INSIDE = ("the {what} must come from the rng argument: a generator you create inside the function (with a "
-               "fixed seed) gives the same {what} whatever generator the caller passes")
+DRAW_FROM_RNG = (
+    "draw every random number from the rng argument (rng.normal(...), rng.random(...)), not from "
+    "np.random's global functions: two generators of the same seed must give the same {what}"
+)
+SEED_INSIDE = (
+    "the {what} must come from the rng argument: a generator you create inside the function (with a "
+    "fixed seed) gives the same {what} whatever generator the caller passes"
+)
 
 
 def _variance_ratio_is(target):
@@ -191,35 +207,53 @@ def _uniform_wrong_range(got, expected, args):
         return False
     W, fan_in = layers[0][0], args[0][0]
     centred = W - W.mean()
-    kurtosis = np.mean(centred ** 4) / np.mean(centred ** 2) ** 2
+    kurtosis = np.mean(centred**4) / np.mean(centred**2) ** 2
     return abs(kurtosis - 1.8) < 0.3 and abs(W.var() / (2.0 / fan_in) - 1.0) > 0.1
 
 
 def _transposed_shapes(got, expected, args):
     layers, sizes = _pairs(got), args[0]
-    return layers is not None and len(layers) == len(sizes) - 1 and all(
-        W.shape == (fan_out, fan_in) for (W, _), fan_in, fan_out in zip(layers, sizes[:-1], sizes[1:]))
+    return (
+        layers is not None
+        and len(layers) == len(sizes) - 1
+        and all(W.shape == (fan_out, fan_in) for (W, _), fan_in, fan_out in zip(layers, sizes[:-1], sizes[1:]))
+    )
 
 
-INIT_DIAGNOSES = [(_first_call(predicate), hint) for predicate, hint in [
-    (_transposed_shapes, "W has shape (fan_out, fan_in); this course uses X @ W, so W is (fan_in, fan_out)"),
-    (_nonzero_biases, "He initialisation draws the weights only: start every bias at 0 (np.zeros(fan_out))"),
-    (_variance_ratio_is(lambda fan_in, fan_out: 2.0 / fan_out),
-     "the variance is 2/fan_out: He initialisation divides by fan_in, the number of inputs each unit sums "
-     "(W has shape (fan_in, fan_out), so fan_in = W.shape[0])"),
-    (_variance_ratio_is(lambda fan_in, fan_out: 1.0 / fan_in),
-     "the variance is 1/fan_in (LeCun's choice, fine for tanh); a ReLU zeroes half of its inputs, so He "
-     "doubles it: standard deviation sqrt(2 / fan_in)"),
-    (_variance_ratio_is(lambda fan_in, fan_out: 2.0 / (fan_in + fan_out)),
-     "the variance is 2/(fan_in + fan_out) (Glorot/Xavier); for ReLU layers use He's 2/fan_in"),
-    (_variance_ratio_is(lambda fan_in, fan_out: (2.0 / fan_in) ** 2),
-     "the scale argument of rng.normal is the standard deviation: use np.sqrt(2 / fan_in), not 2 / fan_in"),
-    (_variance_ratio_is(lambda fan_in, fan_out: 1.0),
-     "the weights have variance 1 (plain standard normals): scale them by sqrt(2 / fan_in)"),
-    (_uniform_wrong_range,
-     "a uniform U(-a, a) has variance a²/3; to get 2/fan_in, a = sqrt(6 / fan_in), or draw from "
-     "rng.normal(0, np.sqrt(2 / fan_in), size)"),
-]] + [
+INIT_DIAGNOSES = [
+    (_first_call(predicate), hint)
+    for predicate, hint in [
+        (_transposed_shapes, "W has shape (fan_out, fan_in); this course uses X @ W, so W is (fan_in, fan_out)"),
+        (_nonzero_biases, "He initialisation draws the weights only: start every bias at 0 (np.zeros(fan_out))"),
+        (
+            _variance_ratio_is(lambda fan_in, fan_out: 2.0 / fan_out),
+            "the variance is 2/fan_out: He initialisation divides by fan_in, the number of inputs each unit sums "
+            "(W has shape (fan_in, fan_out), so fan_in = W.shape[0])",
+        ),
+        (
+            _variance_ratio_is(lambda fan_in, fan_out: 1.0 / fan_in),
+            "the variance is 1/fan_in (LeCun's choice, fine for tanh); a ReLU zeroes half of its inputs, so He "
+            "doubles it: standard deviation sqrt(2 / fan_in)",
+        ),
+        (
+            _variance_ratio_is(lambda fan_in, fan_out: 2.0 / (fan_in + fan_out)),
+            "the variance is 2/(fan_in + fan_out) (Glorot/Xavier); for ReLU layers use He's 2/fan_in",
+        ),
+        (
+            _variance_ratio_is(lambda fan_in, fan_out: (2.0 / fan_in) ** 2),
+            "the scale argument of rng.normal is the standard deviation: use np.sqrt(2 / fan_in), not 2 / fan_in",
+        ),
+        (
+            _variance_ratio_is(lambda fan_in, fan_out: 1.0),
+            "the weights have variance 1 (plain standard normals): scale them by sqrt(2 / fan_in)",
+        ),
+        (
+            _uniform_wrong_range,
+            "a uniform U(-a, a) has variance a²/3; to get 2/fan_in, a = sqrt(6 / fan_in), or draw from "
+            "rng.normal(0, np.sqrt(2 / fan_in), size)",
+        ),
+    ]
+] + [
     (_not_reproducible(_same_draw), DRAW_FROM_RNG.format(what="weights")),
     (_ignores_seed(_same_draw), SEED_INSIDE.format(what="weights")),
 ]
@@ -309,7 +343,8 @@ def _biases_regularised(got, expected, args):
     bias_penalty = reg * sum(float(np.sum(b * b)) for _, b in params)
     in_loss = np.isclose(loss, expected[0] + bias_penalty, rtol=1e-6)
     in_grads = len(grads) == len(params) and all(
-        _close(db, db_want + 2 * reg * b) for (_, db), (_, db_want), (_, b) in zip(grads, expected[1], params))
+        _close(db, db_want + 2 * reg * b) for (_, db), (_, db_want), (_, b) in zip(grads, expected[1], params)
+    )
     return in_loss or in_grads
 
 
@@ -321,8 +356,10 @@ def _weight_grad_penalty_is(factor):
         result = _mlp_loss_and_grads(got)
         if result is None or len(result[1]) != len(params):
             return False
-        return all(_close(dW, dW_want - (2.0 - factor) * reg * W)
-                   for (dW, _), (dW_want, _), (W, _) in zip(result[1], expected[1], params))
+        return all(
+            _close(dW, dW_want - (2.0 - factor) * reg * W)
+            for (dW, _), (dW_want, _), (W, _) in zip(result[1], expected[1], params)
+        )
 
     return predicate
 
@@ -340,9 +377,11 @@ def _relu_on_scores(got, expected, args):
     return result is not None and np.isclose(result[0], want, rtol=1e-6)
 
 
-KINK_HINT = ("here some pre-activations are exactly 0, where this course takes ReLU'(0) = 0: no gradient passes "
-             "there, so the mask is z > 0, not z >= 0 (relu_backward does that; if other cases fail too, fix "
-             "those first)")
+KINK_HINT = (
+    "here some pre-activations are exactly 0, where this course takes ReLU'(0) = 0: no gradient passes "
+    "there, so the mask is z > 0, not z >= 0 (relu_backward does that; if other cases fail too, fix "
+    "those first)"
+)
 
 MLP_LOSS_DIAGNOSES = [
     (_biases_regularised, "L2 regularisation penalises the weights only: no λ·Σb² in the loss and no 2λb in db"),
@@ -359,6 +398,7 @@ MLP_LOSS_DIAGNOSES = [
 def _dropout_case(shape, p_drop, integer_inputs=False):
     """dropout_forward(X, p_drop, rng) with a generator of one seed, again with a fresh one of that
     seed, and with one of another seed."""
+
     def make(rng):
         X = rng.integers(-5, 6, shape) if integer_inputs else rng.standard_normal(shape)
         first, again, other = _seeds(rng)
@@ -395,8 +435,10 @@ def _check_dropout(got, args, expected):
     out, mask = got
     for name, value in (("out", out), ("mask", mask)):
         if not isinstance(value, np.ndarray) or value.shape != X.shape:
-            return f"{name} should be an array of shape {X.shape} (like X) but is {type(value).__name__} " \
-                   f"of shape {np.shape(value)}"
+            return (
+                f"{name} should be an array of shape {X.shape} (like X) but is {type(value).__name__} "
+                f"of shape {np.shape(value)}"
+            )
         if value.dtype.kind not in "biuf":
             return f"{name} should hold numbers but has dtype {value.dtype}"
     out, mask = np.asarray(out, dtype=float), np.asarray(mask, dtype=float)
@@ -404,15 +446,19 @@ def _check_dropout(got, args, expected):
     kept = np.isclose(mask, scale, rtol=1e-9, atol=0.0)
     if not np.all(kept | (mask == 0)):
         values = np.unique(mask)[:4]
-        return (f"mask should hold only 0 (dropped) and 1/(1 − p_drop) = {scale:.6g} (kept), "
-                f"but holds other values, e.g. {', '.join(f'{v:.6g}' for v in values)}")
+        return (
+            f"mask should hold only 0 (dropped) and 1/(1 − p_drop) = {scale:.6g} (kept), "
+            f"but holds other values, e.g. {', '.join(f'{v:.6g}' for v in values)}"
+        )
     if not np.allclose(out, X * mask, rtol=1e-9, atol=1e-12):
         return "out should be X * mask, entry by entry"
     rate, limit = kept.mean(), _keep_rate_limit(p_drop, X.size)
     if abs(rate - (1.0 - p_drop)) > limit:
-        return (f"keeps {rate:.1%} of the units; with p_drop = {p_drop} it should keep about "
-                f"{1 - p_drop:.0%} (between {1 - p_drop - limit:.1%} and {1 - p_drop + limit:.1%} "
-                f"for {X.size} units)")
+        return (
+            f"keeps {rate:.1%} of the units; with p_drop = {p_drop} it should keep about "
+            f"{1 - p_drop:.0%} (between {1 - p_drop - limit:.1%} and {1 - p_drop + limit:.1%} "
+            f"for {X.size} units)"
+        )
     flat_rows = kept.reshape(kept.shape[0], -1)
     if len(flat_rows) > 1 and np.all(flat_rows == flat_rows[0]):
         return "every sample gets the same mask: draw one random number per entry of X"
@@ -438,17 +484,29 @@ def _mask_values_are(value):
     return predicate
 
 
-DROPOUT_DIAGNOSES = [(_first_call(predicate), hint) for predicate, hint in [
-    (_keeps_with_p, "p_drop is the probability of DROPPING a unit: keep it where u ≥ p_drop "
-                    "(probability 1 − p_drop), not where u < p_drop"),
-    (_mask_values_are(lambda p: 1.0),
-     "inverted dropout rescales during training: divide the kept units by (1 − p_drop), so the mask is "
-     "0 or 1/(1 − p_drop) and nothing needs rescaling at test time"),
-    (_mask_values_are(lambda p: 1.0 - p),
-     "the kept units are divided by (1 − p_drop), not multiplied: E[out] must stay X"),
-    (_mask_values_are(lambda p: 1.0 / p),
-     "divide the kept units by the keep probability 1 − p_drop, not by p_drop"),
-]] + [
+DROPOUT_DIAGNOSES = [
+    (_first_call(predicate), hint)
+    for predicate, hint in [
+        (
+            _keeps_with_p,
+            "p_drop is the probability of DROPPING a unit: keep it where u ≥ p_drop "
+            "(probability 1 − p_drop), not where u < p_drop",
+        ),
+        (
+            _mask_values_are(lambda p: 1.0),
+            "inverted dropout rescales during training: divide the kept units by (1 − p_drop), so the mask is "
+            "0 or 1/(1 − p_drop) and nothing needs rescaling at test time",
+        ),
+        (
+            _mask_values_are(lambda p: 1.0 - p),
+            "the kept units are divided by (1 − p_drop), not multiplied: E[out] must stay X",
+        ),
+        (
+            _mask_values_are(lambda p: 1.0 / p),
+            "divide the kept units by the keep probability 1 − p_drop, not by p_drop",
+        ),
+    ]
+] + [
     (_not_reproducible(_same_mask), DRAW_FROM_RNG.format(what="mask")),
     (_ignores_seed(_same_mask), SEED_INSIDE.format(what="mask")),
 ]
@@ -474,10 +532,16 @@ def _backward_unscaled(got, expected, args):
 
 
 DROPOUT_BACKWARD_DIAGNOSES = [
-    (_backward_ignores_mask, "the gradient must go through the same mask as the forward pass: dX = dout * mask "
-                             "(dropped units get no gradient)"),
-    (_backward_unscaled, "kept units were scaled by 1/(1 − p_drop) on the way forward, so their gradient is "
-                         "scaled too: multiply by the mask itself, not by mask != 0"),
+    (
+        _backward_ignores_mask,
+        "the gradient must go through the same mask as the forward pass: dX = dout * mask "
+        "(dropped units get no gradient)",
+    ),
+    (
+        _backward_unscaled,
+        "kept units were scaled by 1/(1 − p_drop) on the way forward, so their gradient is "
+        "scaled too: multiply by the mask itself, not by mask != 0",
+    ),
 ]
 
 
@@ -525,11 +589,17 @@ def _other_labels(got, expected, args):
 
 
 PREDICT_DIAGNOSES = [
-    (_relu_on_predicted_scores, "no ReLU on the scores: with every score of a sample negative, max(0, scores) "
-                                "is all zeros and argmax returns 0"),
+    (
+        _relu_on_predicted_scores,
+        "no ReLU on the scores: with every score of a sample negative, max(0, scores) "
+        "is all zeros and argmax returns 0",
+    ),
     (_argmax_over_samples, "take the argmax over the classes, axis=1, one label per sample"),
-    (_other_labels, "predict is the plain forward pass in test mode: ReLU after every hidden layer, no dropout "
-                    "and no rescaling, no ReLU on the scores, then the argmax over the classes"),
+    (
+        _other_labels,
+        "predict is the plain forward pass in test mode: ReLU after every hidden layer, no dropout "
+        "and no rescaling, no ReLU on the scores, then the argmax over the classes",
+    ),
 ]
 
 
@@ -545,27 +615,43 @@ def _predict_composition(answers, params, X):
 
 LABELS_ARE_INDICES = (
     "your labels have the right values but are not integers; labels are used as indices (a confusion "
-    "matrix, Y[np.arange(N), y]), which needs an integer array: np.argmax already returns one")
+    "matrix, Y[np.arange(N), y]), which needs an integer array: np.argmax already returns one"
+)
 
 
 # ---------------------------------------------------------------- train_mlp
 
 
-TRAIN_PARTS = ("mlp_loss", "iterate_minibatches", "predict", "sgd_step", "momentum_step", "nesterov_step",
-               "rmsprop_step", "adam_step")
-STEPS = {"sgd": "sgd_step", "momentum": "momentum_step", "nesterov": "nesterov_step",
-         "rmsprop": "rmsprop_step", "adam": "adam_step"}
+TRAIN_PARTS = (
+    "mlp_loss",
+    "iterate_minibatches",
+    "predict",
+    "sgd_step",
+    "momentum_step",
+    "nesterov_step",
+    "rmsprop_step",
+    "adam_step",
+)
+STEPS = {
+    "sgd": "sgd_step",
+    "momentum": "momentum_step",
+    "nesterov": "nesterov_step",
+    "rmsprop": "rmsprop_step",
+    "adam": "adam_step",
+}
 
 
 def _train_case(n, batch_size, sizes, optimizer, lr, reg, epochs):
     """n different samples around one centre per class, a random network, a seeded generator."""
+
     def make(rng):
         params = _layers(rng, sizes, bias_scale=0.1)
         centres = 2.0 * rng.standard_normal((sizes[-1], sizes[0]))
         y = rng.permutation(np.arange(n) % sizes[-1])
         X = centres[y] + rng.standard_normal((n, sizes[0]))
-        settings = dict(epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer, reg=reg,
-                        rng=Rng(int(rng.integers(2 ** 31))))
+        settings = dict(
+            epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer, reg=reg, rng=Rng(int(rng.integers(2**31)))
+        )
         return params, X, y, settings
 
     return make
@@ -574,6 +660,7 @@ def _train_case(n, batch_size, sizes, optimizer, lr, reg, epochs):
 def _seeded_train_case(*spec):
     """The same training three times: with a generator of one seed, a fresh one of that seed, and
     one of another seed."""
+
     def make(rng):
         params, X, y, settings = _train_case(*spec)(rng)
         return tuple((params, X.copy(), y.copy(), dict(settings, rng=seed)) for seed in _seeds(rng))
@@ -598,15 +685,18 @@ def _minibatches(answers, X, y):
             X_b, y_b = np.asarray(bound[1], dtype=float), np.asarray(bound[2])
             batch = np.array([rows[row.tobytes()] for row in X_b], dtype=int)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-            raise Inconsistent("mlp_loss was called on rows that are not samples of X",
-                               hint=TRAIN_BATCHES_HINT) from None
+            raise Inconsistent(
+                "mlp_loss was called on rows that are not samples of X", hint=TRAIN_BATCHES_HINT
+            ) from None
         if X_b.ndim != 2 or not np.array_equal(y_b, y[batch]):
-            raise Inconsistent("mlp_loss was called with labels that do not belong to its samples",
-                               hint=TRAIN_BATCHES_HINT)
+            raise Inconsistent(
+                "mlp_loss was called with labels that do not belong to its samples", hint=TRAIN_BATCHES_HINT
+            )
         batches.append(batch)
     if not batches:
-        raise Inconsistent("train_mlp never called mlp_loss, so the grader cannot follow its minibatches",
-                           hint=TRAIN_CALLS_HINT)
+        raise Inconsistent(
+            "train_mlp never called mlp_loss, so the grader cannot follow its minibatches", hint=TRAIN_CALLS_HINT
+        )
     return batches
 
 
@@ -625,7 +715,7 @@ def _own_epochs(answers, batches, epochs):
     for epoch in drawn:
         if not all(np.shape(a) == np.shape(b) and np.array_equal(a, b) for a, b in zip(epoch, batches[k:])):
             return None
-        result.append(batches[k:k + len(epoch)])
+        result.append(batches[k : k + len(epoch)])
         k += len(epoch)
     return result
 
@@ -640,22 +730,30 @@ def _epochs_of(batches, n, batch_size, epochs):
             result.append(current)
             current, count = [], 0
     if current or len(result) != epochs:
-        raise Inconsistent(f"mlp_loss was called on {sum(len(b) for b in batches)} samples in all, "
-                           f"which are not {epochs} epochs of {n} samples each", hint=TRAIN_BATCHES_HINT)
+        raise Inconsistent(
+            f"mlp_loss was called on {sum(len(b) for b in batches)} samples in all, "
+            f"which are not {epochs} epochs of {n} samples each",
+            hint=TRAIN_BATCHES_HINT,
+        )
     sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     orders = []
     for number, epoch in enumerate(result, start=1):
         order = np.concatenate(epoch)
         if len(order) != n or not np.array_equal(np.sort(order), np.arange(n)):
-            raise Inconsistent(f"the minibatches of epoch {number} do not hold every sample exactly once",
-                               hint=TRAIN_BATCHES_HINT)
+            raise Inconsistent(
+                f"the minibatches of epoch {number} do not hold every sample exactly once", hint=TRAIN_BATCHES_HINT
+            )
         if [len(batch) for batch in epoch] != sizes:
-            raise Inconsistent(f"the minibatches of epoch {number} have sizes {[len(b) for b in epoch]}, "
-                               f"expected {sizes}", hint=TRAIN_BATCHES_HINT)
+            raise Inconsistent(
+                f"the minibatches of epoch {number} have sizes {[len(b) for b in epoch]}, expected {sizes}",
+                hint=TRAIN_BATCHES_HINT,
+            )
         orders.append(order)
     if all(np.array_equal(order, np.arange(n)) for order in orders):
-        raise Inconsistent(f"every epoch took the samples in the order 0, 1, …, {n - 1}: they were never "
-                           "shuffled", hint=TRAIN_SHUFFLE_HINT)
+        raise Inconsistent(
+            f"every epoch took the samples in the order 0, 1, …, {n - 1}: they were never shuffled",
+            hint=TRAIN_SHUFFLE_HINT,
+        )
     if len(orders) > 1 and all(np.array_equal(order, orders[0]) for order in orders[1:]):
         raise Inconsistent("every epoch took the samples in the same order", hint=TRAIN_SHUFFLE_HINT)
     return result
@@ -700,10 +798,15 @@ def _trained(got):
 
 def _same_run(a, b):
     first, second = _trained(a), _trained(b)
-    return (first is not None and second is not None
-            and _all_close(first[0], second[0], rtol=1e-12, atol=1e-14)
-            and all(_close(first[1].get(key, []), second[1].get(key, []), rtol=1e-12, atol=1e-14)
-                    for key in ("loss", "train_accuracy")))
+    return (
+        first is not None
+        and second is not None
+        and _all_close(first[0], second[0], rtol=1e-12, atol=1e-14)
+        and all(
+            _close(first[1].get(key, []), second[1].get(key, []), rtol=1e-12, atol=1e-14)
+            for key in ("loss", "train_accuracy")
+        )
+    )
 
 
 def _check_seeded_runs(got, args, expected):
@@ -745,21 +848,36 @@ def _runs_ignore_seed(got, expected, args):
     return isinstance(got, (tuple, list)) and len(got) == 3 and _same_run(got[0], got[2])
 
 
-TRAIN_CALLS_HINT = ("compute each minibatch's loss and gradients with mlp_loss(params, X[idx], y[idx], reg), "
-                    "as the docstring says: the grader follows the training through those calls")
-TRAIN_BATCHES_HINT = ("every epoch cuts ONE shuffled order of all N samples into minibatches of batch_size (the "
-                      "last one shorter), as iterate_minibatches(N, batch_size, rng) does, and calls mlp_loss on "
-                      "each minibatch once, X[idx] with y[idx]")
-TRAIN_SHUFFLE_HINT = ("shuffle anew in every epoch: draw the epoch's minibatches with iterate_minibatches(N, "
-                      "batch_size, rng) inside the loop over epochs")
+TRAIN_CALLS_HINT = (
+    "compute each minibatch's loss and gradients with mlp_loss(params, X[idx], y[idx], reg), "
+    "as the docstring says: the grader follows the training through those calls"
+)
+TRAIN_BATCHES_HINT = (
+    "every epoch cuts ONE shuffled order of all N samples into minibatches of batch_size (the "
+    "last one shorter), as iterate_minibatches(N, batch_size, rng) does, and calls mlp_loss on "
+    "each minibatch once, X[idx] with y[idx]"
+)
+TRAIN_SHUFFLE_HINT = (
+    "shuffle anew in every epoch: draw the epoch's minibatches with iterate_minibatches(N, "
+    "batch_size, rng) inside the loop over epochs"
+)
 TRAIN_DIAGNOSES = [
-    (_loss_history_only, "the parameters are right but history['loss'] is not: an epoch's loss is the mean "
-                         "over its samples, Σ loss_b · len(batch_b) / N (a plain mean of the batch losses "
-                         "gives a short last batch too much weight), with the penalty as mlp_loss returns it"),
-    (_runs_differ, "draw the shuffles from the rng argument (iterate_minibatches(N, batch_size, rng)), not "
-                   "from np.random's global functions: the same seed must give the same training"),
-    (_runs_ignore_seed, "the shuffles must come from the rng argument: a generator made inside train_mlp "
-                        "gives the same training whatever generator the caller passes"),
+    (
+        _loss_history_only,
+        "the parameters are right but history['loss'] is not: an epoch's loss is the mean "
+        "over its samples, Σ loss_b · len(batch_b) / N (a plain mean of the batch losses "
+        "gives a short last batch too much weight), with the penalty as mlp_loss returns it",
+    ),
+    (
+        _runs_differ,
+        "draw the shuffles from the rng argument (iterate_minibatches(N, batch_size, rng)), not "
+        "from np.random's global functions: the same seed must give the same training",
+    ),
+    (
+        _runs_ignore_seed,
+        "the shuffles must come from the rng argument: a generator made inside train_mlp "
+        "gives the same training whatever generator the caller passes",
+    ),
 ]
 
 
@@ -771,13 +889,18 @@ DROPOUT_CHECK = _seeded_check(lambda got, args, expected: _check_dropout(got, ar
 
 
 def _init(label, sizes):
-    return Case(f"{label}; twice with one seed, once with another", _init_case(sizes), check=INIT_CHECK,
-                driver=scenarios.calls)
+    return Case(
+        f"{label}; twice with one seed, once with another", _init_case(sizes), check=INIT_CHECK, driver=scenarios.calls
+    )
 
 
 def _dropout(label, *spec, **options):
-    return Case(f"{label}; twice with one seed, once with another", _dropout_case(*spec, **options),
-                check=DROPOUT_CHECK, driver=scenarios.calls)
+    return Case(
+        f"{label}; twice with one seed, once with another",
+        _dropout_case(*spec, **options),
+        check=DROPOUT_CHECK,
+        driver=scenarios.calls,
+    )
 
 
 def _training(label, *spec):
@@ -809,8 +932,11 @@ EXERCISES = [
             Case("three hidden layers 4-10-6-9-5, N=7, reg=0.02", _loss_case(7, [4, 10, 6, 9, 5], 0.02)),
             Case("no hidden layer (softmax regression) 7-4, N=12, reg=0.3", _loss_case(12, [7, 4], 0.3)),
             Case("integer-valued X, 3-8-6, N=10, reg=0.01", _loss_case(10, [3, 8, 6], 0.01, integer_inputs=True)),
-            Case("pre-activations exactly 0 (the kink), 5-7-6-4, N=9, reg=0.03",
-                 _loss_case(9, [5, 7, 6, 4], 0.03, kink=True), hint=KINK_HINT),
+            Case(
+                "pre-activations exactly 0 (the kink), 5-7-6-4, N=9, reg=0.03",
+                _loss_case(9, [5, 7, 6, 4], 0.03, kink=True),
+                hint=KINK_HINT,
+            ),
         ],
         diagnoses=MLP_LOSS_DIAGNOSES,
         parts=("affine_forward", "relu_forward", "affine_backward", "relu_backward", "softmax_cross_entropy"),
@@ -846,26 +972,72 @@ EXERCISES = [
         points=4,
         outputs=("params", "history"),
         cases=[
-            _training("sgd, 10 samples in minibatches of 4 (4 + 4 + 2), 5-7-3, lr=0.3, 3 epochs, reg=0.01",
-                      10, 4, [5, 7, 3], "sgd", 0.3, 0.01, 3),
-            _training("momentum, 11 samples in minibatches of 3, 6-9-4-5, lr=0.05, 4 epochs, reg=0.02",
-                      11, 3, [6, 9, 4, 5], "momentum", 0.05, 0.02, 4),
-            _training("nesterov, 9 samples in minibatches of 4, 4-8-6-3, lr=0.05, 3 epochs, reg=0.05",
-                      9, 4, [4, 8, 6, 3], "nesterov", 0.05, 0.05, 3),
-            _training("rmsprop, 13 samples in minibatches of 5, 7-5-4, lr=0.01, 3 epochs, reg=0.03",
-                      13, 5, [7, 5, 4], "rmsprop", 0.01, 0.03, 3),
-            _training("adam, 10 samples in minibatches of 3, 3-6-8-4, lr=0.02, 5 epochs (t counts on), reg=0.04",
-                      10, 3, [3, 6, 8, 4], "adam", 0.02, 0.04, 5),
-            Case("sgd, 12 samples in minibatches of 5, 4-9-3, lr=0.2, 3 epochs, reg=0.1; twice with one "
-                 "seed, once with another", _seeded_train_case(12, 5, [4, 9, 3], "sgd", 0.2, 0.1, 3),
-                 driver=scenarios.keyword_calls, check=_check_seeded_runs),
+            _training(
+                "sgd, 10 samples in minibatches of 4 (4 + 4 + 2), 5-7-3, lr=0.3, 3 epochs, reg=0.01",
+                10,
+                4,
+                [5, 7, 3],
+                "sgd",
+                0.3,
+                0.01,
+                3,
+            ),
+            _training(
+                "momentum, 11 samples in minibatches of 3, 6-9-4-5, lr=0.05, 4 epochs, reg=0.02",
+                11,
+                3,
+                [6, 9, 4, 5],
+                "momentum",
+                0.05,
+                0.02,
+                4,
+            ),
+            _training(
+                "nesterov, 9 samples in minibatches of 4, 4-8-6-3, lr=0.05, 3 epochs, reg=0.05",
+                9,
+                4,
+                [4, 8, 6, 3],
+                "nesterov",
+                0.05,
+                0.05,
+                3,
+            ),
+            _training(
+                "rmsprop, 13 samples in minibatches of 5, 7-5-4, lr=0.01, 3 epochs, reg=0.03",
+                13,
+                5,
+                [7, 5, 4],
+                "rmsprop",
+                0.01,
+                0.03,
+                3,
+            ),
+            _training(
+                "adam, 10 samples in minibatches of 3, 3-6-8-4, lr=0.02, 5 epochs (t counts on), reg=0.04",
+                10,
+                3,
+                [3, 6, 8, 4],
+                "adam",
+                0.02,
+                0.04,
+                5,
+            ),
+            Case(
+                "sgd, 12 samples in minibatches of 5, 4-9-3, lr=0.2, 3 epochs, reg=0.1; twice with one "
+                "seed, once with another",
+                _seeded_train_case(12, 5, [4, 9, 3], "sgd", 0.2, 0.1, 3),
+                driver=scenarios.keyword_calls,
+                check=_check_seeded_runs,
+            ),
         ],
         diagnoses=TRAIN_DIAGNOSES,
         parts=TRAIN_PARTS,
         composition=_train_composition,
-        unchanged_hint=("the values are right, but train_mlp changed the params it was given: copy every W and "
-                        "b first (np.array(W, dtype=float)) and update the copies; an in-place update such as "
-                        "W -= lr * dW changes the caller's network"),
+        unchanged_hint=(
+            "the values are right, but train_mlp changed the params it was given: copy every W and "
+            "b first (np.array(W, dtype=float)) and update the copies; an in-place update such as "
+            "W -= lr * dW changes the caller's network"
+        ),
     ),
     Exercise(
         name="predict",

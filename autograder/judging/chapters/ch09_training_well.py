@@ -29,9 +29,11 @@ from autograder.judging.pairs import each_call, mismatch, paired_case
 from coursekit import functions, scenarios
 from coursekit.probing import Fn, Rng
 
-UNCHANGED_HINT = ("the function changed an argument it was given (an in-place `-=`, `*=`, "
-                  "`[...] =` or `.sort()` on it): compute into new arrays (e.g. "
-                  "`X = X - mean`, or work on `X.copy()`); the caller's data must stay as it was")
+UNCHANGED_HINT = (
+    "the function changed an argument it was given (an in-place `-=`, `*=`, "
+    "`[...] =` or `.sort()` on it): compute into new arrays (e.g. "
+    "`X = X - mean`, or work on `X.copy()`); the caller's data must stay as it was"
+)
 
 
 def _close(a, b, rtol=1e-6, atol=1e-9):
@@ -89,7 +91,8 @@ def _with_constant(rng, n, d, columns):
 
 def _fit_args(n, d, integer=False, constant=()):
     def make(rng):
-        return (_with_constant(rng, n, d, constant) if constant else _features(rng, n, d, integer)),
+        return ((_with_constant(rng, n, d, constant) if constant else _features(rng, n, d, integer)),)
+
     return make
 
 
@@ -130,19 +133,32 @@ def _min_and_range(got, expected, args):
 
 
 FIT_DIAGNOSES = [
-    (_per_sample, "the statistics are per FEATURE: take the mean and standard deviation of every "
-                  "column, axis=0 (axis=1 gives one number per sample)"),
-    (_one_for_all, "one mean and one scale per feature (column), arrays of shape (D,): "
-                   "X.mean(axis=0), not X.mean() over all entries"),
-    (_constant_not_one, "a feature that is constant in the training set has σ = 0: its scale must be "
-                        "1 (not 0, a tiny ε or NaN), so that standardising never divides by 0"),
-    (_scale_is(lambda X: X.std(axis=0, ddof=1)),
-     "the scale is the standard deviation with 1/N, like np.std's default (ddof=0), not the "
-     "sample standard deviation with 1/(N − 1)"),
-    (_scale_is(lambda X: X.var(axis=0)),
-     "the scale is the standard deviation σ, the square root of the variance"),
-    (_min_and_range, "standardisation subtracts the mean and divides by the standard deviation; "
-                     "min-max scaling (the minimum and the range) is something else"),
+    (
+        _per_sample,
+        "the statistics are per FEATURE: take the mean and standard deviation of every "
+        "column, axis=0 (axis=1 gives one number per sample)",
+    ),
+    (
+        _one_for_all,
+        "one mean and one scale per feature (column), arrays of shape (D,): "
+        "X.mean(axis=0), not X.mean() over all entries",
+    ),
+    (
+        _constant_not_one,
+        "a feature that is constant in the training set has σ = 0: its scale must be "
+        "1 (not 0, a tiny ε or NaN), so that standardising never divides by 0",
+    ),
+    (
+        _scale_is(lambda X: X.std(axis=0, ddof=1)),
+        "the scale is the standard deviation with 1/N, like np.std's default (ddof=0), not the "
+        "sample standard deviation with 1/(N − 1)",
+    ),
+    (_scale_is(lambda X: X.var(axis=0)), "the scale is the standard deviation σ, the square root of the variance"),
+    (
+        _min_and_range,
+        "standardisation subtracts the mean and divides by the standard deviation; "
+        "min-max scaling (the minimum and the range) is something else",
+    ),
 ]
 
 
@@ -170,10 +186,12 @@ def _standardize_is(variant):
 
 
 STANDARDIZE_DIAGNOSES = [
-    (_standardize_is(lambda X, m, s: (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1)),
-     "use the mean and scale you are given (the training set's): recomputing them from X "
-     "standardises every set with its own statistics, which leaks information from the test set "
-     "and makes the same input mean different things in different sets"),
+    (
+        _standardize_is(lambda X, m, s: (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1)),
+        "use the mean and scale you are given (the training set's): recomputing them from X "
+        "standardises every set with its own statistics, which leaks information from the test set "
+        "and makes the same input mean different things in different sets",
+    ),
     (_standardize_is(lambda X, m, s: (X - m) * s), "divide by the scale, do not multiply"),
     (_standardize_is(lambda X, m, s: X / s - m), "subtract the mean first, then divide: (X − mean) / scale"),
     (_standardize_is(lambda X, m, s: X - m), "after subtracting the mean, divide by the scale"),
@@ -205,12 +223,12 @@ def _bn_calls(n, d, momentum, eps, n_test, integer=False, constant=None, default
     def make(rng):
         X, gamma, beta, running_mean, running_var = _bn_inputs(rng, n, d, integer, constant)
         X_test = rng.normal(0.0, 2.0, (n_test, d))
-        calls = ((X, gamma, beta, running_mean, running_var, True, momentum, eps),
-                 (X_test, gamma.copy(), beta.copy(), running_mean.copy(), running_var.copy(), False,
-                  momentum, eps))
+        calls = (
+            (X, gamma, beta, running_mean, running_var, True, momentum, eps),
+            (X_test, gamma.copy(), beta.copy(), running_mean.copy(), running_var.copy(), False, momentum, eps),
+        )
         if defaults:
-            calls += ((X.copy(), gamma.copy(), beta.copy(), running_mean.copy(), running_var.copy(),
-                       True),)
+            calls += ((X.copy(), gamma.copy(), beta.copy(), running_mean.copy(), running_var.copy(), True),)
         return calls
 
     return make
@@ -237,9 +255,18 @@ def _check_bn(got, args, expected):
     return None
 
 
-def _bn_variant(args, ddof=0, running_ddof=1, swap_momentum=False, test_batch_stats=False,
-                eps_outside=False, no_eps=False, no_affine=False, shift_then_scale=False,
-                train_uses_running=False):
+def _bn_variant(
+    args,
+    ddof=0,
+    running_ddof=1,
+    swap_momentum=False,
+    test_batch_stats=False,
+    eps_outside=False,
+    no_eps=False,
+    no_affine=False,
+    shift_then_scale=False,
+    train_uses_running=False,
+):
     """Our forward pass with one slip switched on: (out, running_mean, running_var)."""
     X, gamma, beta, rm, rv = (np.asarray(a, dtype=float) for a in args[:5])
     training = args[5]
@@ -286,19 +313,27 @@ def _bn_slip(**slip):
 
 def _bn_right_but_cache(got, expected, args):
     got = _parts(got, 4)
-    return (got is not None and args[5] and all(_close(got[i], expected[i]) for i in (0, 2, 3)))
+    return got is not None and args[5] and all(_close(got[i], expected[i]) for i in (0, 2, 3))
 
 
 def _bn_test_batch_stats(got, expected, args):
     got = _parts(got, 4)
-    return (got is not None and not args[5] and len(args[0]) > 1
-            and _close(got[0], _bn_variant(args, test_batch_stats=True)[0]))
+    return (
+        got is not None
+        and not args[5]
+        and len(args[0]) > 1
+        and _close(got[0], _bn_variant(args, test_batch_stats=True)[0])
+    )
 
 
 def _bn_test_updates(got, expected, args):
     got = _parts(got, 4)
-    return (got is not None and not args[5] and _close(got[0], expected[0])
-            and not (_close(got[2], expected[2]) and _close(got[3], expected[3])))
+    return (
+        got is not None
+        and not args[5]
+        and _close(got[0], expected[0])
+        and not (_close(got[2], expected[2]) and _close(got[3], expected[3]))
+    )
 
 
 def _pair(label, make_calls, names, check, copies=True, **options):
@@ -322,39 +357,63 @@ def _bn_axis_1(got, expected, args):
 
 
 BN_FORWARD_DIAGNOSES = [
-    (each_call(_bn_axis_1, _check_bn),
-     "batch normalisation normalises every FEATURE over the batch: the mean and variance of each "
-     "column, axis=0 (axis=1 normalises each sample, which is layer normalisation)"),
-    (each_call(_bn_test_batch_stats, _check_bn),
-     "in test mode (training=False) normalise with the RUNNING averages, not the statistics of the "
-     "batch: a prediction must not depend on which other samples are in the batch (a single "
-     "sample would have X̂ = 0)"),
-    (each_call(_bn_test_updates, _check_bn),
-     "test mode leaves the running averages as they are: return the ones you were given"),
-    (each_call(_bn_slip(swap_momentum=True), _check_bn),
-     "momentum is the weight of the NEW batch (PyTorch's convention): running ← (1 − momentum)·running "
-     "+ momentum·batch statistic"),
-    (each_call(_bn_slip(running_ddof=0), _check_bn),
-     "update the running variance with the unbiased variance of the batch, σ²_B·N/(N − 1) (what test "
-     "mode needs: an estimate of the variance of all data); the normalisation itself uses σ²_B "
-     "with 1/N"),
-    (each_call(_bn_slip(ddof=1), _check_bn),
-     "normalise with the batch's own variance σ²_B = (1/N) Σ (X − μ_B)² (ddof=0); only the running "
-     "variance takes the unbiased N/(N − 1) version"),
-    (each_call(_bn_slip(eps_outside=True), _check_bn),
-     "ε goes inside the square root: (X − μ) / sqrt(σ² + ε), not / (sqrt(σ²) + ε)"),
-    (each_call(_bn_slip(no_eps=True), _check_bn),
-     "add ε to the variance before the square root: (X − μ) / sqrt(σ² + ε)"),
-    (each_call(_bn_slip(no_affine=True), _check_bn),
-     "after normalising, scale and shift: out = γ ⊙ X̂ + β (the network learns γ and β)"),
-    (each_call(_bn_slip(shift_then_scale=True), _check_bn),
-     "scale first, then shift: out = γ ⊙ X̂ + β, not γ ⊙ (X̂ + β)"),
-    (each_call(_bn_slip(train_uses_running=True), _check_bn),
-     "in training mode normalise with the batch's own mean and variance; the running averages are "
-     "only updated (for test mode), not used"),
-    (each_call(_bn_right_but_cache, _check_bn),
-     "out and the running averages are right, but the cache is not: it must be exactly the tuple "
-     "(X_hat, gamma, inv_std) with inv_std = 1 / sqrt(σ²_B + ε), what batchnorm_backward expects"),
+    (
+        each_call(_bn_axis_1, _check_bn),
+        "batch normalisation normalises every FEATURE over the batch: the mean and variance of each "
+        "column, axis=0 (axis=1 normalises each sample, which is layer normalisation)",
+    ),
+    (
+        each_call(_bn_test_batch_stats, _check_bn),
+        "in test mode (training=False) normalise with the RUNNING averages, not the statistics of the "
+        "batch: a prediction must not depend on which other samples are in the batch (a single "
+        "sample would have X̂ = 0)",
+    ),
+    (
+        each_call(_bn_test_updates, _check_bn),
+        "test mode leaves the running averages as they are: return the ones you were given",
+    ),
+    (
+        each_call(_bn_slip(swap_momentum=True), _check_bn),
+        "momentum is the weight of the NEW batch (PyTorch's convention): running ← (1 − momentum)·running "
+        "+ momentum·batch statistic",
+    ),
+    (
+        each_call(_bn_slip(running_ddof=0), _check_bn),
+        "update the running variance with the unbiased variance of the batch, σ²_B·N/(N − 1) (what test "
+        "mode needs: an estimate of the variance of all data); the normalisation itself uses σ²_B "
+        "with 1/N",
+    ),
+    (
+        each_call(_bn_slip(ddof=1), _check_bn),
+        "normalise with the batch's own variance σ²_B = (1/N) Σ (X − μ_B)² (ddof=0); only the running "
+        "variance takes the unbiased N/(N − 1) version",
+    ),
+    (
+        each_call(_bn_slip(eps_outside=True), _check_bn),
+        "ε goes inside the square root: (X − μ) / sqrt(σ² + ε), not / (sqrt(σ²) + ε)",
+    ),
+    (
+        each_call(_bn_slip(no_eps=True), _check_bn),
+        "add ε to the variance before the square root: (X − μ) / sqrt(σ² + ε)",
+    ),
+    (
+        each_call(_bn_slip(no_affine=True), _check_bn),
+        "after normalising, scale and shift: out = γ ⊙ X̂ + β (the network learns γ and β)",
+    ),
+    (
+        each_call(_bn_slip(shift_then_scale=True), _check_bn),
+        "scale first, then shift: out = γ ⊙ X̂ + β, not γ ⊙ (X̂ + β)",
+    ),
+    (
+        each_call(_bn_slip(train_uses_running=True), _check_bn),
+        "in training mode normalise with the batch's own mean and variance; the running averages are "
+        "only updated (for test mode), not used",
+    ),
+    (
+        each_call(_bn_right_but_cache, _check_bn),
+        "out and the running averages are right, but the cache is not: it must be exactly the tuple "
+        "(X_hat, gamma, inv_std) with inv_std = 1 / sqrt(σ²_B + ε), what batchnorm_backward expects",
+    ),
 ]
 
 
@@ -377,8 +436,7 @@ def _bn_backward_args(n, d, eps, constant=None, gamma_scale=1.0):
     return make
 
 
-def _bn_backward_variant(args, mean_term=True, var_term=True, use_gamma=True, n_minus_1=False,
-                         inv_std_power=1):
+def _bn_backward_variant(args, mean_term=True, var_term=True, use_gamma=True, n_minus_1=False, inv_std_power=1):
     dout, (X_hat, gamma, inv_std) = args
     n = dout.shape[0] - (1 if n_minus_1 else 0)
     term = dout.copy()
@@ -386,7 +444,7 @@ def _bn_backward_variant(args, mean_term=True, var_term=True, use_gamma=True, n_
         term = term - dout.sum(axis=0) / n
     if var_term:
         term = term - X_hat * (dout * X_hat).sum(axis=0) / n
-    return (gamma if use_gamma else 1.0) * inv_std ** inv_std_power * term
+    return (gamma if use_gamma else 1.0) * inv_std**inv_std_power * term
 
 
 def _dX_is(**variant):
@@ -416,30 +474,33 @@ def _gamma_beta_means(got, expected, args):
 def _gamma_beta_per_sample(got, expected, args):
     got = _parts(got, 3)
     n = args[0].shape[0]
-    return got is not None and (np.shape(got[1]) in ((n,), args[0].shape) or
-                                np.shape(got[2]) in ((n,), args[0].shape))
+    return got is not None and (np.shape(got[1]) in ((n,), args[0].shape) or np.shape(got[2]) in ((n,), args[0].shape))
 
 
 BN_BACKWARD_DIAGNOSES = [
-    (_dX_is(mean_term=False, var_term=False),
-     "dX is not γ ⊙ inv_std ⊙ dout: the batch's mean and variance depend on every row of X, so "
-     "the gradient also flows through them. dX = γ ⊙ inv_std ⊙ (dout − m(dout) − X̂ ⊙ m(dout ⊙ X̂)) "
-     "with m = the mean over the rows"),
-    (_dX_is(var_term=False),
-     "dX misses the path through the variance: subtract X̂ ⊙ m(dout ⊙ X̂) too"),
-    (_dX_is(mean_term=False),
-     "dX misses the path through the mean: subtract m(dout), the column means of dout, too"),
+    (
+        _dX_is(mean_term=False, var_term=False),
+        "dX is not γ ⊙ inv_std ⊙ dout: the batch's mean and variance depend on every row of X, so "
+        "the gradient also flows through them. dX = γ ⊙ inv_std ⊙ (dout − m(dout) − X̂ ⊙ m(dout ⊙ X̂)) "
+        "with m = the mean over the rows",
+    ),
+    (_dX_is(var_term=False), "dX misses the path through the variance: subtract X̂ ⊙ m(dout ⊙ X̂) too"),
+    (_dX_is(mean_term=False), "dX misses the path through the mean: subtract m(dout), the column means of dout, too"),
     (_dX_is(use_gamma=False), "dX needs the factor γ: out = γ ⊙ X̂ + β, so ∂L/∂X̂ = γ ⊙ dout"),
     (_dX_is(inv_std_power=2), "dX has the factor inv_std = 1/sqrt(σ² + ε) once, not squared"),
     (_dX_is(inv_std_power=0), "dX needs the factor inv_std = 1/sqrt(σ² + ε) of the normalisation"),
-    (_dX_is(n_minus_1=True), "the means over the batch divide by N (the variance of the forward "
-                             "pass has 1/N), not by N − 1"),
+    (
+        _dX_is(n_minus_1=True),
+        "the means over the batch divide by N (the variance of the forward pass has 1/N), not by N − 1",
+    ),
     (_dgamma_dbeta_swapped, "dgamma and dbeta are swapped: ∂L/∂γ = Σₙ dout ⊙ X̂, ∂L/∂β = Σₙ dout"),
     (_dgamma_without_x_hat, "∂L/∂γ = Σₙ doutₙ ⊙ X̂ₙ: γ multiplies X̂, so its gradient carries X̂"),
-    (_gamma_beta_per_sample, "dgamma and dbeta have one entry per feature, shape (D,): sum over the "
-                             "batch, axis=0"),
-    (_gamma_beta_means, "dgamma and dbeta are SUMS over the batch (every sample's out used γ and β), "
-                        "not means: the 1/N of a mean loss is already in dout"),
+    (_gamma_beta_per_sample, "dgamma and dbeta have one entry per feature, shape (D,): sum over the batch, axis=0"),
+    (
+        _gamma_beta_means,
+        "dgamma and dbeta are SUMS over the batch (every sample's out used γ and β), "
+        "not means: the 1/N of a mean loss is already in dout",
+    ),
 ]
 
 
@@ -453,8 +514,10 @@ def _schedule_plan(warmups, decay_steps, defaults=False, cosine_extra=4, step_dr
     optional arguments."""
     plan = []
     for warmup in warmups:
-        for decay, last in (("cosine", warmup + decay_steps + cosine_extra),
-                            ("step", warmup + step_drops * decay_steps + 1)):
+        for decay, last in (
+            ("cosine", warmup + decay_steps + cosine_extra),
+            ("step", warmup + step_drops * decay_steps + 1),
+        ):
             for step in range(last):
                 plan.append((step, warmup, decay, False))
                 if defaults:
@@ -481,14 +544,27 @@ def _schedule_calls(warmups, decay_steps, defaults=False):
 
 
 def _schedule_names(warmups, decay_steps, defaults=False):
-    return [f"step={step}, warmup_steps={warmup}, decay={decay!r}"
-            + (" and the default min_lr and factor" if default else "")
-            for step, warmup, decay, default in _schedule_plan(warmups, decay_steps, defaults)]
+    return [
+        f"step={step}, warmup_steps={warmup}, decay={decay!r}"
+        + (" and the default min_lr and factor" if default else "")
+        for step, warmup, decay, default in _schedule_plan(warmups, decay_steps, defaults)
+    ]
 
 
-def _schedule_variant(args, warmup_from_zero=False, warmup_by_w=False, ignore_min=False,
-                      no_offset=False, periodic=False, no_floor=False, step_from_zero=False,
-                      cos_only=False, extra_drop=False, always_cosine=False, over_total=False):
+def _schedule_variant(
+    args,
+    warmup_from_zero=False,
+    warmup_by_w=False,
+    ignore_min=False,
+    no_offset=False,
+    periodic=False,
+    no_floor=False,
+    step_from_zero=False,
+    cos_only=False,
+    extra_drop=False,
+    always_cosine=False,
+    over_total=False,
+):
     step, base_lr, warmup, decay_steps = args[:4]
     decay = args[4] if len(args) > 4 else "cosine"
     min_lr = args[5] if len(args) > 5 else 0.0
@@ -507,7 +583,7 @@ def _schedule_variant(args, warmup_from_zero=False, warmup_by_w=False, ignore_mi
     if decay == "step":
         tau = step if step_from_zero else step - warmup
         drops = tau / decay_steps if no_floor else tau // decay_steps + (1 if extra_drop else 0)
-        return base_lr * factor ** drops
+        return base_lr * factor**drops
     length = decay_steps + warmup if over_total else decay_steps
     if tau >= length and not periodic:
         return min_lr
@@ -527,35 +603,54 @@ def _schedule_slip(**slip):
 
 
 SCHEDULE_DIAGNOSES = [
-    (each_call(_schedule_slip(warmup_from_zero=True)),
-     "the warm-up rises as η·(step + 1)/(warmup_steps + 1): step 0 already takes a small step; "
-     "η·step/warmup_steps would make the first update a step of size 0"),
-    (each_call(_schedule_slip(warmup_by_w=True)),
-     "the warm-up is η·(step + 1)/(warmup_steps + 1), reaching η at step warmup_steps, where the "
-     "decay starts; η·(step + 1)/warmup_steps reaches η one step early"),
-    (each_call(_schedule_slip(no_offset=True)),
-     "the decay starts when the warm-up ends: use τ = step − warmup_steps, the steps since the "
-     "warm-up, not the step itself"),
-    (each_call(_schedule_slip(ignore_min=True)),
-     "the cosine decays to min_lr, not to 0: min_lr + (η − min_lr)·(1 + cos(π τ/decay_steps))/2"),
-    (each_call(_schedule_slip(periodic=True)),
-     "after decay_steps steps of decay the rate stays at min_lr; the cosine formula would rise "
-     "again after τ = decay_steps"),
-    (each_call(_schedule_slip(cos_only=True)),
-     "(1 + cos(π τ/decay_steps))/2 goes from 1 to 0; cos alone goes from 1 to −1 (negative "
-     "learning rates)"),
-    (each_call(_schedule_slip(over_total=True)),
-     "the cosine runs over decay_steps steps after the warm-up, not over warmup_steps + decay_steps"),
-    (each_call(_schedule_slip(always_cosine=True)),
-     "decay='step' is a step decay: η·factor^⌊τ/decay_steps⌋, not the cosine"),
-    (each_call(_schedule_slip(no_floor=True)),
-     "step decay drops in steps: η·factor^⌊τ/decay_steps⌋ with the floor (τ // decay_steps), "
-     "constant between drops"),
-    (each_call(_schedule_slip(step_from_zero=True)),
-     "the step decay counts τ = step − warmup_steps, from the end of the warm-up"),
-    (each_call(_schedule_slip(extra_drop=True)),
-     "the first drop comes after decay_steps steps: η·factor^⌊τ/decay_steps⌋ is η for "
-     "τ < decay_steps"),
+    (
+        each_call(_schedule_slip(warmup_from_zero=True)),
+        "the warm-up rises as η·(step + 1)/(warmup_steps + 1): step 0 already takes a small step; "
+        "η·step/warmup_steps would make the first update a step of size 0",
+    ),
+    (
+        each_call(_schedule_slip(warmup_by_w=True)),
+        "the warm-up is η·(step + 1)/(warmup_steps + 1), reaching η at step warmup_steps, where the "
+        "decay starts; η·(step + 1)/warmup_steps reaches η one step early",
+    ),
+    (
+        each_call(_schedule_slip(no_offset=True)),
+        "the decay starts when the warm-up ends: use τ = step − warmup_steps, the steps since the "
+        "warm-up, not the step itself",
+    ),
+    (
+        each_call(_schedule_slip(ignore_min=True)),
+        "the cosine decays to min_lr, not to 0: min_lr + (η − min_lr)·(1 + cos(π τ/decay_steps))/2",
+    ),
+    (
+        each_call(_schedule_slip(periodic=True)),
+        "after decay_steps steps of decay the rate stays at min_lr; the cosine formula would rise "
+        "again after τ = decay_steps",
+    ),
+    (
+        each_call(_schedule_slip(cos_only=True)),
+        "(1 + cos(π τ/decay_steps))/2 goes from 1 to 0; cos alone goes from 1 to −1 (negative learning rates)",
+    ),
+    (
+        each_call(_schedule_slip(over_total=True)),
+        "the cosine runs over decay_steps steps after the warm-up, not over warmup_steps + decay_steps",
+    ),
+    (
+        each_call(_schedule_slip(always_cosine=True)),
+        "decay='step' is a step decay: η·factor^⌊τ/decay_steps⌋, not the cosine",
+    ),
+    (
+        each_call(_schedule_slip(no_floor=True)),
+        "step decay drops in steps: η·factor^⌊τ/decay_steps⌋ with the floor (τ // decay_steps), constant between drops",
+    ),
+    (
+        each_call(_schedule_slip(step_from_zero=True)),
+        "the step decay counts τ = step − warmup_steps, from the end of the warm-up",
+    ),
+    (
+        each_call(_schedule_slip(extra_drop=True)),
+        "the first drop comes after decay_steps steps: η·factor^⌊τ/decay_steps⌋ is η for τ < decay_steps",
+    ),
 ]
 
 
@@ -581,8 +676,7 @@ def _clip_calls(shapes, integer=None, zeros=False):
         above = _gradient_list(rng, shapes, 3.0, integer)
         below = _gradient_list(rng, shapes[::-1], 0.2)
         big, small = _norm(above), _norm(below)
-        calls = ((above, float(big * rng.uniform(0.2, 0.6))),
-                 (below, float(small * rng.uniform(1.5, 3.0))))
+        calls = ((above, float(big * rng.uniform(0.2, 0.6))), (below, float(small * rng.uniform(1.5, 3.0))))
         if zeros:
             calls = (([np.zeros(s) for s in shapes], float(rng.uniform(0.5, 2.0))),) + calls
         return calls
@@ -590,8 +684,9 @@ def _clip_calls(shapes, integer=None, zeros=False):
     return make
 
 
-def _clip_variant(args, per_array=False, always=False, sum_of_norms=False, squared=False,
-                  by_value=False, norm_after=False):
+def _clip_variant(
+    args, per_array=False, always=False, sum_of_norms=False, squared=False, by_value=False, norm_after=False
+):
     grads, max_norm = [np.asarray(g, dtype=float) for g in args[0]], args[1]
     norms = [float(np.sqrt(np.sum(g * g))) for g in grads]
     total = sum(norms) if sum_of_norms else sum(n * n for n in norms) if squared else _norm(grads)
@@ -611,48 +706,69 @@ def _clip_slip(**slip):
         if got is None or not isinstance(got[0], (list, tuple)):
             return False
         want = _clip_variant(args, **slip)
-        return (len(got[0]) == len(want[0]) and all(_close(g, w) for g, w in zip(got[0], want[0]))
-                and _close(got[1], want[1]))
+        return (
+            len(got[0]) == len(want[0])
+            and all(_close(g, w) for g, w in zip(got[0], want[0]))
+            and _close(got[1], want[1])
+        )
 
     return predicate
 
 
 def _clip_nan_on_zeros(got, expected, args):
     got = _parts(got, 2)
-    return (got is not None and _norm(args[0]) == 0 and isinstance(got[0], (list, tuple))
-            and any(np.any(np.isnan(np.asarray(g, dtype=float))) for g in got[0]))
+    return (
+        got is not None
+        and _norm(args[0]) == 0
+        and isinstance(got[0], (list, tuple))
+        and any(np.any(np.isnan(np.asarray(g, dtype=float))) for g in got[0])
+    )
 
 
 def _clip_right_but_norm(got, expected, args):
     got = _parts(got, 2)
-    return (got is not None and isinstance(got[0], (list, tuple)) and len(got[0]) == len(expected[0])
-            and all(_close(g, e) for g, e in zip(got[0], expected[0])) and not _close(got[1], expected[1]))
+    return (
+        got is not None
+        and isinstance(got[0], (list, tuple))
+        and len(got[0]) == len(expected[0])
+        and all(_close(g, e) for g, e in zip(got[0], expected[0]))
+        and not _close(got[1], expected[1])
+    )
 
 
 CLIP_DIAGNOSES = [
-    (each_call(_clip_nan_on_zeros),
-     "all-zero gradients have norm 0 and are below any max_norm: return them unchanged, without "
-     "dividing by the norm (0/0 is NaN)"),
-    (each_call(_clip_slip(per_array=True)),
-     "clip by the GLOBAL norm: one norm sqrt(Σ over all arrays of Σ g²) and one factor for every "
-     "array, so that the direction of the whole gradient is kept; clipping each array by its own "
-     "norm changes the direction"),
-    (each_call(_clip_slip(always=True)),
-     "only scale DOWN: when the norm is at most max_norm, return the gradients unchanged (max_norm "
-     "/ ‖g‖ > 1 would make small gradients larger)"),
-    (each_call(_clip_slip(sum_of_norms=True)),
-     "the global norm is sqrt(Σ of all squared entries) = sqrt(Σₖ ‖gₖ‖²), not the sum of the "
-     "arrays' norms Σₖ ‖gₖ‖"),
-    (each_call(_clip_slip(squared=True)),
-     "the global norm is the square ROOT of the sum of squares"),
-    (each_call(_clip_slip(by_value=True)),
-     "clipping by norm rescales every array by one factor; np.clip cuts each entry separately "
-     "(clipping by value), which changes the gradient's direction"),
-    (each_call(_clip_slip(norm_after=True)),
-     "return the norm BEFORE clipping (it tells how large the gradient was)"),
-    (each_call(_clip_right_but_norm),
-     "the clipped gradients are right but total_norm is not: return ‖g‖ = sqrt(Σ over all arrays "
-     "and entries of g²), before clipping, as a number"),
+    (
+        each_call(_clip_nan_on_zeros),
+        "all-zero gradients have norm 0 and are below any max_norm: return them unchanged, without "
+        "dividing by the norm (0/0 is NaN)",
+    ),
+    (
+        each_call(_clip_slip(per_array=True)),
+        "clip by the GLOBAL norm: one norm sqrt(Σ over all arrays of Σ g²) and one factor for every "
+        "array, so that the direction of the whole gradient is kept; clipping each array by its own "
+        "norm changes the direction",
+    ),
+    (
+        each_call(_clip_slip(always=True)),
+        "only scale DOWN: when the norm is at most max_norm, return the gradients unchanged (max_norm "
+        "/ ‖g‖ > 1 would make small gradients larger)",
+    ),
+    (
+        each_call(_clip_slip(sum_of_norms=True)),
+        "the global norm is sqrt(Σ of all squared entries) = sqrt(Σₖ ‖gₖ‖²), not the sum of the arrays' norms Σₖ ‖gₖ‖",
+    ),
+    (each_call(_clip_slip(squared=True)), "the global norm is the square ROOT of the sum of squares"),
+    (
+        each_call(_clip_slip(by_value=True)),
+        "clipping by norm rescales every array by one factor; np.clip cuts each entry separately "
+        "(clipping by value), which changes the gradient's direction",
+    ),
+    (each_call(_clip_slip(norm_after=True)), "return the norm BEFORE clipping (it tells how large the gradient was)"),
+    (
+        each_call(_clip_right_but_norm),
+        "the clipped gradients are right but total_norm is not: return ‖g‖ = sqrt(Σ over all arrays "
+        "and entries of g²), before clipping, as a number",
+    ),
 ]
 
 
@@ -669,7 +785,7 @@ def _scripted_run(rng, patience, tie=False, stop_at_max=False):
     best equals it exactly. Returns (values for k = 0 … K, best epoch, epochs run).
     """
     level = float(rng.uniform(1.5, 2.5))
-    values = [level + 0.5]                       # k = 0, the initial parameters (never a candidate)
+    values = [level + 0.5]  # k = 0, the initial parameters (never a candidate)
 
     def down():
         return values[-1] - float(rng.uniform(0.05, 0.2))
@@ -677,7 +793,7 @@ def _scripted_run(rng, patience, tie=False, stop_at_max=False):
     def best_so_far():
         return min(values[1:])
 
-    values.append(level)                         # epoch 1
+    values.append(level)  # epoch 1
     values.append(down())
     values += [best_so_far() + float(rng.uniform(0.05, 0.3)) for _ in range(patience - 1)]
     values.append(best_so_far() - float(rng.uniform(0.05, 0.2)))
@@ -695,7 +811,7 @@ def _scripted_run(rng, patience, tie=False, stop_at_max=False):
     # from the last decrease: p epochs later).
     later = best - float(rng.uniform(0.1, 0.3))
     values += [later] + [float(v) for v in np.sort(later + rng.uniform(0.05, 1.0, patience + 3))]
-    if stop_at_max:                              # cut while the patience has not run out
+    if stop_at_max:  # cut while the patience has not run out
         stop = best_epoch + patience - 1
     return values, best_epoch, stop
 
@@ -706,8 +822,13 @@ def _stopping_args(rng, dims, patience, tie=False, stop_at_max=False):
     step = np.concatenate([[1.0], rng.standard_normal(dims - 1)])
     train = np.sort(rng.uniform(0.1, 2.0, len(values)))[::-1]
     max_epochs = stop if stop_at_max else len(values) - 1
-    return (start, Fn(functions.scripted_epoch, step=step, train_losses=train),
-            Fn(functions.scripted_loss, values=values), max_epochs, patience)
+    return (
+        start,
+        Fn(functions.scripted_epoch, step=step, train_losses=train),
+        Fn(functions.scripted_loss, values=values),
+        max_epochs,
+        patience,
+    )
 
 
 def _stopping_case(dims, patience, tie=False):
@@ -715,8 +836,10 @@ def _stopping_case(dims, patience, tie=False):
 
 
 def _stopping_pair(dims, patience):
-    return lambda rng: (_stopping_args(rng, dims, patience, stop_at_max=True),
-                        _stopping_args(rng, dims + 1, patience + 1))
+    return lambda rng: (
+        _stopping_args(rng, dims, patience, stop_at_max=True),
+        _stopping_args(rng, dims + 1, patience + 1),
+    )
 
 
 def _stopping_parts(got):
@@ -733,8 +856,7 @@ def _epochs_of(params):
         return None
 
 
-def _stopping_variant(args, ties_improve=False, no_reset=False, since_decrease=False,
-                      extra=0, returns_last=False):
+def _stopping_variant(args, ties_improve=False, no_reset=False, since_decrease=False, extra=0, returns_last=False):
     """(epoch of the params returned, epochs run) of a slip, on the scripted run of ``args``."""
     max_epochs, patience = args[3], args[4]
     val = args[2]
@@ -771,15 +893,17 @@ def _stopping_slip(**slip):
 
 def _stopping_returns_last(got, expected, args):
     got = _stopping_parts(got)
-    return (got is not None and len(got[1].get("val_loss", [])) == len(expected[1]["val_loss"])
-            and _epochs_of(got[0]) == len(expected[1]["val_loss"])
-            and _epochs_of(expected[0]) != len(expected[1]["val_loss"]))
+    return (
+        got is not None
+        and len(got[1].get("val_loss", [])) == len(expected[1]["val_loss"])
+        and _epochs_of(got[0]) == len(expected[1]["val_loss"])
+        and _epochs_of(expected[0]) != len(expected[1]["val_loss"])
+    )
 
 
 def _stopping_best_epoch_from_zero(got, expected, args):
     got = _stopping_parts(got)
-    return (got is not None and _close(got[0], expected[0])
-            and got[1].get("best_epoch") == expected[1]["best_epoch"] - 1)
+    return got is not None and _close(got[0], expected[0]) and got[1].get("best_epoch") == expected[1]["best_epoch"] - 1
 
 
 def _stopping_counts_initial(got, expected, args):
@@ -802,39 +926,59 @@ def _check_stopping(got, args, expected):
     for key in ("train_loss", "val_loss", "best_epoch"):
         if key not in got[1]:
             return f"history has no key {key!r}"
-        problem = mismatch(np.asarray(got[1][key], dtype=float) if key != "best_epoch" else got[1][key],
-                           np.asarray(expected[1][key], dtype=float) if key != "best_epoch"
-                           else expected[1][key], f"history[{key!r}]")
+        problem = mismatch(
+            np.asarray(got[1][key], dtype=float) if key != "best_epoch" else got[1][key],
+            np.asarray(expected[1][key], dtype=float) if key != "best_epoch" else expected[1][key],
+            f"history[{key!r}]",
+        )
         if problem:
             return problem
     return None
 
 
 STOPPING_DIAGNOSES = [
-    (each_call(_stopping_train_for_val, _check_stopping),
-     "stop on the VALIDATION loss: val_loss(params) after every epoch; the training loss keeps "
-     "falling while the network over-fits"),
-    (each_call(_stopping_counts_initial, _check_stopping),
-     "history holds one entry per epoch RUN (epochs 1, 2, …): do not record the initial parameters"),
-    (each_call(_stopping_returns_last, _check_stopping),
-     "return the parameters of the BEST epoch (lowest validation loss), kept when it happened, not "
-     "those of the last epoch"),
-    (each_call(_stopping_slip(ties_improve=True), _check_stopping),
-     "an epoch improves only if its validation loss is strictly LOWER than the best so far; an "
-     "equal loss is not an improvement (keep the earlier parameters)"),
-    (each_call(_stopping_slip(no_reset=True), _check_stopping),
-     "reset the patience counter to 0 whenever the validation loss improves: patience counts the "
-     "epochs IN A ROW without improvement"),
-    (each_call(_stopping_slip(since_decrease=True), _check_stopping),
-     "patience counts the epochs since the BEST loss, not since the last decrease: a loss lower than "
-     "the previous epoch's but above the best is no improvement"),
-    (each_call(_stopping_slip(extra=1), _check_stopping),
-     "stop after exactly `patience` epochs in a row without improvement (one epoch too many)"),
-    (each_call(_stopping_slip(extra=-1), _check_stopping),
-     "stop after exactly `patience` epochs in a row without improvement (one epoch too few)"),
-    (each_call(_stopping_best_epoch_from_zero, _check_stopping),
-     "epochs are counted from 1: the first epoch of training is epoch 1, so best_epoch = "
-     "its index in the history + 1"),
+    (
+        each_call(_stopping_train_for_val, _check_stopping),
+        "stop on the VALIDATION loss: val_loss(params) after every epoch; the training loss keeps "
+        "falling while the network over-fits",
+    ),
+    (
+        each_call(_stopping_counts_initial, _check_stopping),
+        "history holds one entry per epoch RUN (epochs 1, 2, …): do not record the initial parameters",
+    ),
+    (
+        each_call(_stopping_returns_last, _check_stopping),
+        "return the parameters of the BEST epoch (lowest validation loss), kept when it happened, not "
+        "those of the last epoch",
+    ),
+    (
+        each_call(_stopping_slip(ties_improve=True), _check_stopping),
+        "an epoch improves only if its validation loss is strictly LOWER than the best so far; an "
+        "equal loss is not an improvement (keep the earlier parameters)",
+    ),
+    (
+        each_call(_stopping_slip(no_reset=True), _check_stopping),
+        "reset the patience counter to 0 whenever the validation loss improves: patience counts the "
+        "epochs IN A ROW without improvement",
+    ),
+    (
+        each_call(_stopping_slip(since_decrease=True), _check_stopping),
+        "patience counts the epochs since the BEST loss, not since the last decrease: a loss lower than "
+        "the previous epoch's but above the best is no improvement",
+    ),
+    (
+        each_call(_stopping_slip(extra=1), _check_stopping),
+        "stop after exactly `patience` epochs in a row without improvement (one epoch too many)",
+    ),
+    (
+        each_call(_stopping_slip(extra=-1), _check_stopping),
+        "stop after exactly `patience` epochs in a row without improvement (one epoch too few)",
+    ),
+    (
+        each_call(_stopping_best_epoch_from_zero, _check_stopping),
+        "epochs are counted from 1: the first epoch of training is epoch 1, so best_epoch = "
+        "its index in the history + 1",
+    ),
 ]
 
 
@@ -850,10 +994,15 @@ def _search_args(n_trials, lr_range, reg_range, decimals=None):
         width = (highs - lows) * rng.uniform(0.3, 0.6, 2)
         for _ in range(1000):
             seed = int(rng.integers(2**31))
-            args = (Fn(functions.settings_model),
-                    Fn(functions.peak_score, center=val_center, width=width, decimals=decimals),
-                    Fn(functions.peak_score, center=test_center, width=width, calls=1),
-                    n_trials, lr_range, reg_range, Rng(seed))
+            args = (
+                Fn(functions.settings_model),
+                Fn(functions.peak_score, center=val_center, width=width, decimals=decimals),
+                Fn(functions.peak_score, center=test_center, width=width, calls=1),
+                n_trials,
+                lr_range,
+                reg_range,
+                Rng(seed),
+            )
             if _search_shows_everything(args, tie=decimals is not None):
                 return args
         raise RuntimeError("no draw with the properties this case needs")
@@ -869,8 +1018,10 @@ def _search_shows_everything(args, tie):
     fit, val, test, n, lr_range, reg_range, rng = materialize(args)
     result = ref.random_search(fit, val, test, n, lr_range, reg_range, rng)
     scores, best = result["val_scores"], result["best"]
-    test_scores = [functions.peak_score(args[2].params["center"], args[2].params["width"])(
-        fit(lr, reg)) for lr, reg in zip(result["lrs"], result["regs"])]
+    test_scores = [
+        functions.peak_score(args[2].params["center"], args[2].params["width"])(fit(lr, reg))
+        for lr, reg in zip(result["lrs"], result["regs"])
+    ]
     distinct = best not in (int(np.argmin(scores)), n - 1, int(np.argmax(test_scores)))
     tied = np.flatnonzero(scores == scores[best])
     return distinct and ((len(tied) > 1) == tie) and (not tie or tied[-1] != n - 1)
@@ -897,11 +1048,17 @@ def _draws(args, kind):
     if kind == "uniform":
         return rng.uniform(lr_low, lr_high, n), rng.uniform(reg_low, reg_high, n)
     if kind == "interleaved":
-        pairs = np.array([(rng.uniform(np.log10(lr_low), np.log10(lr_high)),
-                           rng.uniform(np.log10(reg_low), np.log10(reg_high))) for _ in range(n)])
+        pairs = np.array(
+            [
+                (rng.uniform(np.log10(lr_low), np.log10(lr_high)), rng.uniform(np.log10(reg_low), np.log10(reg_high)))
+                for _ in range(n)
+            ]
+        )
         return 10.0 ** pairs[:, 0], 10.0 ** pairs[:, 1]
-    return (np.exp(rng.uniform(np.log10(lr_low), np.log10(lr_high), n)),
-            np.exp(rng.uniform(np.log10(reg_low), np.log10(reg_high), n)))
+    return (
+        np.exp(rng.uniform(np.log10(lr_low), np.log10(lr_high), n)),
+        np.exp(rng.uniform(np.log10(reg_low), np.log10(reg_high), n)),
+    )
 
 
 def _drawn(kind):
@@ -923,8 +1080,11 @@ def _other_generator(got, expected, args):
         lrs, regs = np.asarray(got["lrs"], dtype=float), np.asarray(got["regs"], dtype=float)
     except (KeyError, TypeError, ValueError):
         return False
-    inside = (lrs.shape == regs.shape == (n,) and np.all((lr_range[0] <= lrs) & (lrs <= lr_range[1]))
-              and np.all((reg_range[0] <= regs) & (regs <= reg_range[1])))
+    inside = (
+        lrs.shape == regs.shape == (n,)
+        and np.all((lr_range[0] <= lrs) & (lrs <= lr_range[1]))
+        and np.all((reg_range[0] <= regs) & (regs <= reg_range[1]))
+    )
     return bool(inside) and not _close(lrs, expected["lrs"], rtol=1e-9)
 
 
@@ -950,22 +1110,37 @@ def _best_from_one(got, expected, args):
 
 
 SEARCH_DIAGNOSES = [
-    (_drawn("uniform"), "draw the EXPONENTS uniformly (log-uniform settings): 10 ** rng.uniform("
-                        "log10(low), log10(high), size=n_trials); rng.uniform(low, high) puts almost "
-                        "every draw in the top decade"),
-    (_drawn("natural"), "the exponents are drawn between log10(low) and log10(high), so raise 10 to "
-                        "them (10 ** x), not e (np.exp)"),
-    (_drawn("interleaved"), "draw as the docstring says: all n_trials exponents of η in one call, "
-                            "then all those of λ (not η and λ alternately, trial by trial)"),
-    (_other_generator, "draw from the generator rng you are given (rng.uniform(...)), in the order "
-                       "the docstring gives: np.random.* or a new default_rng draws other numbers, "
-                       "and the search cannot be reproduced"),
-    (_last_of_ties, "on ties the FIRST best trial wins (np.argmax): keep a trial only if its score "
-                    "is strictly higher than the best so far"),
-    (_chose(np.argmin), "the validation score is higher-is-better (an accuracy): choose the trial "
-                        "with the HIGHEST score"),
-    (_chose(lambda s: len(s) - 1), "choose the trial with the highest validation score, not the "
-                                   "last one"),
+    (
+        _drawn("uniform"),
+        "draw the EXPONENTS uniformly (log-uniform settings): 10 ** rng.uniform("
+        "log10(low), log10(high), size=n_trials); rng.uniform(low, high) puts almost "
+        "every draw in the top decade",
+    ),
+    (
+        _drawn("natural"),
+        "the exponents are drawn between log10(low) and log10(high), so raise 10 to them (10 ** x), not e (np.exp)",
+    ),
+    (
+        _drawn("interleaved"),
+        "draw as the docstring says: all n_trials exponents of η in one call, "
+        "then all those of λ (not η and λ alternately, trial by trial)",
+    ),
+    (
+        _other_generator,
+        "draw from the generator rng you are given (rng.uniform(...)), in the order "
+        "the docstring gives: np.random.* or a new default_rng draws other numbers, "
+        "and the search cannot be reproduced",
+    ),
+    (
+        _last_of_ties,
+        "on ties the FIRST best trial wins (np.argmax): keep a trial only if its score "
+        "is strictly higher than the best so far",
+    ),
+    (
+        _chose(np.argmin),
+        "the validation score is higher-is-better (an accuracy): choose the trial with the HIGHEST score",
+    ),
+    (_chose(lambda s: len(s) - 1), "choose the trial with the highest validation score, not the last one"),
     (_best_from_one, "'best' is the index of the chosen trial in lrs, counted from 0"),
 ]
 
@@ -974,8 +1149,12 @@ SEARCH_DIAGNOSES = [
 
 
 def _schedule_case(label, warmups, decay_steps, defaults=False):
-    return paired_case(label, _schedule_calls(warmups, decay_steps, defaults),
-                       _schedule_names(warmups, decay_steps, defaults), atol=1e-12)
+    return paired_case(
+        label,
+        _schedule_calls(warmups, decay_steps, defaults),
+        _schedule_names(warmups, decay_steps, defaults),
+        atol=1e-12,
+    )
 
 
 def _check_clip(got, args, expected):
@@ -998,8 +1177,10 @@ EXERCISES = [
         cases=[
             _single("X of shape (12, 5), features of different centres and spreads", _fit_args(12, 5)),
             _single("integer X of shape (9, 4)", _fit_args(9, 4, integer=True)),
-            _single("X of shape (15, 6) with two features constant in the training set (σ = 0)",
-                    _fit_args(15, 6, constant=(1, 4))),
+            _single(
+                "X of shape (15, 6) with two features constant in the training set (σ = 0)",
+                _fit_args(15, 6, constant=(1, 4)),
+            ),
             _unchanged("X of shape (8, 3)", _fit_args(8, 3)),
         ],
         diagnoses=FIT_DIAGNOSES,
@@ -1023,27 +1204,50 @@ EXERCISES = [
         reference=ref.batchnorm_forward,
         points=4,
         cases=[
-            _pair("training mode on X (8, 5), momentum=0.3, eps=0.01, then test mode on 6 other "
-                  "samples", _bn_calls(8, 5, 0.3, 0.01, 6), ["training mode", "test mode"], _check_bn),
-            _pair("training mode on X (13, 3), momentum=0.05, eps=0.1, then test mode on a single "
-                  "sample", _bn_calls(13, 3, 0.05, 0.1, 1), ["training mode", "test mode (one sample)"],
-                  _check_bn),
-            _pair("integer X (9, 4), momentum=0.2, eps=0.05, then test mode on 5 samples",
-                  _bn_calls(9, 4, 0.2, 0.05, 5, integer=True), ["training mode", "test mode"],
-                  _check_bn),
-            _pair("X (7, 6) with a feature constant in the batch (σ²_B = 0), momentum=0.4, eps=0.02, "
-                  "then test mode on 4 samples", _bn_calls(7, 6, 0.4, 0.02, 4, constant=2),
-                  ["training mode", "test mode"], _check_bn),
-            _pair("X (11, 2), momentum=0.15, eps=0.03, test mode, and the default momentum and eps",
-                  _bn_calls(11, 2, 0.15, 0.03, 3, defaults=True),
-                  ["training mode", "test mode", "training mode with the defaults"], _check_bn),
-            _pair("X (10, 4), momentum=0.25, eps=0.04, then test mode; the inputs, running averages "
-                  "included, must be left unchanged", _bn_calls(10, 4, 0.25, 0.04, 5),
-                  ["training mode", "test mode"], _check_bn, copies=False),
+            _pair(
+                "training mode on X (8, 5), momentum=0.3, eps=0.01, then test mode on 6 other samples",
+                _bn_calls(8, 5, 0.3, 0.01, 6),
+                ["training mode", "test mode"],
+                _check_bn,
+            ),
+            _pair(
+                "training mode on X (13, 3), momentum=0.05, eps=0.1, then test mode on a single sample",
+                _bn_calls(13, 3, 0.05, 0.1, 1),
+                ["training mode", "test mode (one sample)"],
+                _check_bn,
+            ),
+            _pair(
+                "integer X (9, 4), momentum=0.2, eps=0.05, then test mode on 5 samples",
+                _bn_calls(9, 4, 0.2, 0.05, 5, integer=True),
+                ["training mode", "test mode"],
+                _check_bn,
+            ),
+            _pair(
+                "X (7, 6) with a feature constant in the batch (σ²_B = 0), momentum=0.4, eps=0.02, "
+                "then test mode on 4 samples",
+                _bn_calls(7, 6, 0.4, 0.02, 4, constant=2),
+                ["training mode", "test mode"],
+                _check_bn,
+            ),
+            _pair(
+                "X (11, 2), momentum=0.15, eps=0.03, test mode, and the default momentum and eps",
+                _bn_calls(11, 2, 0.15, 0.03, 3, defaults=True),
+                ["training mode", "test mode", "training mode with the defaults"],
+                _check_bn,
+            ),
+            _pair(
+                "X (10, 4), momentum=0.25, eps=0.04, then test mode; the inputs, running averages "
+                "included, must be left unchanged",
+                _bn_calls(10, 4, 0.25, 0.04, 5),
+                ["training mode", "test mode"],
+                _check_bn,
+                copies=False,
+            ),
         ],
         diagnoses=BN_FORWARD_DIAGNOSES,
-        unchanged_hint=(UNCHANGED_HINT + ". Here: return new running averages, never update running_mean "
-                        "or running_var in place"),
+        unchanged_hint=(
+            UNCHANGED_HINT + ". Here: return new running averages, never update running_mean or running_var in place"
+        ),
     ),
     Exercise(
         name="batchnorm_backward",
@@ -1052,10 +1256,14 @@ EXERCISES = [
         outputs=("dX", "dgamma", "dbeta"),
         cases=[
             _single("dout of shape (9, 4), eps=0.01", _bn_backward_args(9, 4, 0.01)),
-            _single("dout of shape (6, 7), a feature constant in the batch (X̂ = 0 there), eps=0.1",
-                    _bn_backward_args(6, 7, 0.1, constant=3)),
-            _single("dout of shape (15, 3), large γ of both signs, eps=1e-5",
-                    _bn_backward_args(15, 3, 1e-5, gamma_scale=4.0)),
+            _single(
+                "dout of shape (6, 7), a feature constant in the batch (X̂ = 0 there), eps=0.1",
+                _bn_backward_args(6, 7, 0.1, constant=3),
+            ),
+            _single(
+                "dout of shape (15, 3), large γ of both signs, eps=1e-5",
+                _bn_backward_args(15, 3, 1e-5, gamma_scale=4.0),
+            ),
             _unchanged("dout of shape (8, 5), eps=0.001", _bn_backward_args(8, 5, 0.001)),
         ],
         diagnoses=BN_BACKWARD_DIAGNOSES,
@@ -1066,13 +1274,20 @@ EXERCISES = [
         reference=ref.lr_schedule,
         points=3,
         cases=[
-            _schedule_case("warm-up of 4 steps, then cosine decay over 10 steps (and 4 steps after "
-                           "it), or step decay every 10 steps", [4], 10),
+            _schedule_case(
+                "warm-up of 4 steps, then cosine decay over 10 steps (and 4 steps after "
+                "it), or step decay every 10 steps",
+                [4],
+                10,
+            ),
             _schedule_case("warm-up of 7 steps, decay over 20 steps", [7], 20),
-            _schedule_case("no warm-up (warmup_steps=0), and a warm-up of 3 steps; decay over 6 steps",
-                           [0, 3], 6),
-            _schedule_case("warm-up of 5 steps, decay over 8 steps, also with the default decay, "
-                           "min_lr and factor", [5], 8, defaults=True),
+            _schedule_case("no warm-up (warmup_steps=0), and a warm-up of 3 steps; decay over 6 steps", [0, 3], 6),
+            _schedule_case(
+                "warm-up of 5 steps, decay over 8 steps, also with the default decay, min_lr and factor",
+                [5],
+                8,
+                defaults=True,
+            ),
         ],
         diagnoses=SCHEDULE_DIAGNOSES,
     ),
@@ -1081,35 +1296,66 @@ EXERCISES = [
         reference=ref.clip_by_global_norm,
         points=3,
         cases=[
-            _pair("3 arrays (4, 3), (3,), (2, 5): a norm above max_norm, then one below",
-                  _clip_calls([(4, 3), (3,), (2, 5)]), _clip_names(), _check_clip),
-            _pair("5 arrays, one of integers: a norm above max_norm, then one below",
-                  _clip_calls([(2, 6), (6,), (6, 4), (4,), (3, 2)], integer=2), _clip_names(),
-                  _check_clip),
-            _pair("all-zero gradients (norm 0), then a norm above max_norm, then one below",
-                  _clip_calls([(5, 2), (2,)], zeros=True), _clip_names(zeros=True), _check_clip),
-            _pair("3 arrays (3, 4), (4,), (4, 2), clipped and not; the gradients must be left "
-                  "unchanged", _clip_calls([(3, 4), (4,), (4, 2)]), _clip_names(), _check_clip,
-                  copies=False),
+            _pair(
+                "3 arrays (4, 3), (3,), (2, 5): a norm above max_norm, then one below",
+                _clip_calls([(4, 3), (3,), (2, 5)]),
+                _clip_names(),
+                _check_clip,
+            ),
+            _pair(
+                "5 arrays, one of integers: a norm above max_norm, then one below",
+                _clip_calls([(2, 6), (6,), (6, 4), (4,), (3, 2)], integer=2),
+                _clip_names(),
+                _check_clip,
+            ),
+            _pair(
+                "all-zero gradients (norm 0), then a norm above max_norm, then one below",
+                _clip_calls([(5, 2), (2,)], zeros=True),
+                _clip_names(zeros=True),
+                _check_clip,
+            ),
+            _pair(
+                "3 arrays (3, 4), (4,), (4, 2), clipped and not; the gradients must be left unchanged",
+                _clip_calls([(3, 4), (4,), (4, 2)]),
+                _clip_names(),
+                _check_clip,
+                copies=False,
+            ),
         ],
         diagnoses=CLIP_DIAGNOSES,
-        unchanged_hint=(UNCHANGED_HINT + ". Here: g * scale makes a new array; g *= scale changes the "
-                        "caller's gradient"),
+        unchanged_hint=(
+            UNCHANGED_HINT + ". Here: g * scale makes a new array; g *= scale changes the caller's gradient"
+        ),
     ),
     Exercise(
         name="train_with_early_stopping",
         reference=ref.train_with_early_stopping,
         points=3,
         cases=[
-            Case("a scripted run with patience 3 (bumps before the best epoch)", _stopping_case(4, 3),
-                 check=_check_stopping, driver=scenarios.on_copies),
-            Case("a scripted run with patience 2", _stopping_case(3, 2), check=_check_stopping,
-                 driver=scenarios.on_copies),
-            Case("a scripted run with patience 4 where an epoch ties with the best loss",
-                 _stopping_case(5, 4, tie=True), check=_check_stopping, driver=scenarios.on_copies),
-            _pair("a run cut by max_epochs before its patience runs out, then a run with patience 3",
-                  _stopping_pair(3, 2), ["the run cut by max_epochs", "the run with patience 3"],
-                  _check_stopping),
+            Case(
+                "a scripted run with patience 3 (bumps before the best epoch)",
+                _stopping_case(4, 3),
+                check=_check_stopping,
+                driver=scenarios.on_copies,
+            ),
+            Case(
+                "a scripted run with patience 2",
+                _stopping_case(3, 2),
+                check=_check_stopping,
+                driver=scenarios.on_copies,
+            ),
+            Case(
+                "a scripted run with patience 4 where an epoch ties with the best loss",
+                _stopping_case(5, 4, tie=True),
+                check=_check_stopping,
+                driver=scenarios.on_copies,
+            ),
+            _pair(
+                "a run cut by max_epochs before its patience runs out, then a run with patience 3",
+                _stopping_pair(3, 2),
+                ["the run cut by max_epochs", "the run with patience 3"],
+                _check_stopping,
+            ),
             _unchanged("a scripted run with patience 3", _stopping_case(4, 3), check=_check_stopping),
         ],
         diagnoses=STOPPING_DIAGNOSES,
@@ -1120,14 +1366,26 @@ EXERCISES = [
         reference=ref.random_search,
         points=3,
         cases=[
-            Case("8 trials, η in [1e-4, 1], λ in [1e-6, 0.1]", _search_args(8, (1e-4, 1.0), (1e-6, 0.1)),
-                 check=_check_search),
-            Case("13 trials, η in [0.001, 0.3], λ in [1e-5, 0.01]",
-                 _search_args(13, (1e-3, 0.3), (1e-5, 1e-2)), check=_check_search),
-            Case("6 trials, η in [0.01, 10], λ in [0.001, 1]", _search_args(6, (1e-2, 10.0), (1e-3, 1.0)),
-                 check=_check_search),
-            Case("10 trials whose validation scores are rounded to 1 decimal, so that the best ties",
-                 _search_args(10, (1e-4, 1.0), (1e-6, 0.1), decimals=1), check=_check_search),
+            Case(
+                "8 trials, η in [1e-4, 1], λ in [1e-6, 0.1]",
+                _search_args(8, (1e-4, 1.0), (1e-6, 0.1)),
+                check=_check_search,
+            ),
+            Case(
+                "13 trials, η in [0.001, 0.3], λ in [1e-5, 0.01]",
+                _search_args(13, (1e-3, 0.3), (1e-5, 1e-2)),
+                check=_check_search,
+            ),
+            Case(
+                "6 trials, η in [0.01, 10], λ in [0.001, 1]",
+                _search_args(6, (1e-2, 10.0), (1e-3, 1.0)),
+                check=_check_search,
+            ),
+            Case(
+                "10 trials whose validation scores are rounded to 1 decimal, so that the best ties",
+                _search_args(10, (1e-4, 1.0), (1e-6, 0.1), decimals=1),
+                check=_check_search,
+            ),
         ],
         diagnoses=SEARCH_DIAGNOSES,
     ),

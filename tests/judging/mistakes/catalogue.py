@@ -30,6 +30,7 @@ from grading_helpers import EXERCISES, diagnosis_hints, grade_source, max_points
 #: The salts every catalogue check grades with: no salt (the inputs of an unsalted grading) and two others.
 SALTS = ("", "catalogue-salt-1", "catalogue-salt-2")
 
+
 def unchanged_case(name):
     """The label of the case of ``name`` that checks that no input was changed in place
     (see ``autograder.judging.harness.Exercise``)."""
@@ -77,5 +78,8 @@ def assert_full_marks(name, source, others=None):
 def uncatalogued(chapter, catalogue):
     """Diagnosis hints of ``chapter`` that no entry of ``catalogue`` expects (an entry's hint is a prefix)."""
     expected = {(entry[0], entry[2]) for entry in catalogue}
-    return [(name, hint) for name, hint in diagnosis_hints(chapter)
-            if not any(name == n and hint.startswith(h) for n, h in expected)]
+    return [
+        (name, hint)
+        for name, hint in diagnosis_hints(chapter)
+        if not any(name == n and hint.startswith(h) for n, h in expected)
+    ]

@@ -21,19 +21,28 @@ def function(header, body):
 
 
 def forward_with(hidden, output="sig(np.hstack([H, ones]) @ U)", ret="H, y"):
-    return function("def xor_forward(X, W, U):", f"""
+    return function(
+        "def xor_forward(X, W, U):",
+        f"""
 X = np.asarray(X, dtype=float)
 ones = np.ones((len(X), 1))
 {hidden}
 y = {output}
 return {ret}
-""")
+""",
+    )
 
 
-def gradients_with(delta="(y - t) * y * (1 - y)", hidden="np.outer(d, U[:2]) * H * (1 - H)",
-                   dU="np.hstack([H, ones]).T @ d", dW="dh.T @ np.hstack([X, ones])",
-                   scale=""):
-    return function("def xor_gradients(X, t, W, U):", f"""
+def gradients_with(
+    delta="(y - t) * y * (1 - y)",
+    hidden="np.outer(d, U[:2]) * H * (1 - H)",
+    dU="np.hstack([H, ones]).T @ d",
+    dW="dh.T @ np.hstack([X, ones])",
+    scale="",
+):
+    return function(
+        "def xor_gradients(X, t, W, U):",
+        f"""
 X = np.asarray(X, dtype=float)
 ones = np.ones((len(X), 1))
 Z = np.hstack([X, ones]) @ W.T
@@ -43,7 +52,8 @@ y = sig(s)
 d = {delta}
 dh = {hidden}
 return {dW}{scale}, {dU}{scale}
-""")
+""",
+    )
 
 
 def numerical_with(body):
@@ -77,58 +87,88 @@ DOUBLE_GRADIENTS = gradients_with(delta="2 * (y - t) * y * (1 - y)")
 
 MISTAKES = [
     # ---- xor_forward
-    ("xor_forward", forward_with("H = np.maximum(np.hstack([X, ones]) @ W.T, 0)"),
-     "your hidden units use ReLU"),
-    ("xor_forward", forward_with("H = sig(X @ W[:, :2].T)", output="sig(H @ U[:2])"),
-     "the biases are missing"),
-    ("xor_forward", forward_with("H = sig(np.hstack([X, ones]) @ W.T)", output="sig(H @ U[:2])"),
-     "the biases are missing"),
-    ("xor_forward", forward_with("H = sig(np.hstack([ones, X]) @ W.T)",
-                                 output="sig(np.hstack([ones, H]) @ U)"),
-     "the bias is the LAST entry of each row"),
-    ("xor_forward", forward_with("H = sig(X @ W[:, :2] + W[:, 2])"),
-     "each ROW of W is one hidden unit"),
-    ("xor_forward", forward_with("H = sig(np.hstack([X, ones]) @ W.T)",
-                                 output="np.hstack([H, ones]) @ U"),
-     "the output unit is a sigmoid too"),
-    ("xor_forward", forward_with("Z = np.hstack([X, ones]) @ W.T\nH = sig(Z)", ret="Z, y"),
-     "return the hidden ACTIVATIONS"),
-    ("xor_forward", forward_with("H = sig(np.hstack([X, ones]) @ W.T)",
-                                 output="sig(np.hstack([H, ones]) @ U.reshape(3, 1))"),
-     "y should have shape (N,)"),
+    ("xor_forward", forward_with("H = np.maximum(np.hstack([X, ones]) @ W.T, 0)"), "your hidden units use ReLU"),
+    ("xor_forward", forward_with("H = sig(X @ W[:, :2].T)", output="sig(H @ U[:2])"), "the biases are missing"),
+    (
+        "xor_forward",
+        forward_with("H = sig(np.hstack([X, ones]) @ W.T)", output="sig(H @ U[:2])"),
+        "the biases are missing",
+    ),
+    (
+        "xor_forward",
+        forward_with("H = sig(np.hstack([ones, X]) @ W.T)", output="sig(np.hstack([ones, H]) @ U)"),
+        "the bias is the LAST entry of each row",
+    ),
+    ("xor_forward", forward_with("H = sig(X @ W[:, :2] + W[:, 2])"), "each ROW of W is one hidden unit"),
+    (
+        "xor_forward",
+        forward_with("H = sig(np.hstack([X, ones]) @ W.T)", output="np.hstack([H, ones]) @ U"),
+        "the output unit is a sigmoid too",
+    ),
+    (
+        "xor_forward",
+        forward_with("Z = np.hstack([X, ones]) @ W.T\nH = sig(Z)", ret="Z, y"),
+        "return the hidden ACTIVATIONS",
+    ),
+    (
+        "xor_forward",
+        forward_with("H = sig(np.hstack([X, ones]) @ W.T)", output="sig(np.hstack([H, ones]) @ U.reshape(3, 1))"),
+        "y should have shape (N,)",
+    ),
     # ---- half_squared_error
-    ("half_squared_error", src("""
+    (
+        "half_squared_error",
+        src("""
         def half_squared_error(y, t):
             return 0.5 * (np.asarray(t) - np.asarray(y)) ** 2
-        """), "return one number, the SUM"),
-    ("half_squared_error", src("""
+        """),
+        "return one number, the SUM",
+    ),
+    (
+        "half_squared_error",
+        src("""
         def half_squared_error(y, t):
             return float(np.mean((np.asarray(t) - np.asarray(y)) ** 2))
-        """), "that is the mean squared error"),
+        """),
+        "that is the mean squared error",
+    ),
     ("half_squared_error", MEAN_LOSS, "E is a SUM over the samples, not a mean"),
     ("half_squared_error", LOSS_WITHOUT_HALF, "keep the factor ½"),
     # ---- xor_gradients
-    ("xor_gradients", gradients_with(delta="(t - y) * y * (1 - y)"),
-     "the gradients have the wrong sign"),
+    ("xor_gradients", gradients_with(delta="(t - y) * y * (1 - y)"), "the gradients have the wrong sign"),
     ("xor_gradients", MEAN_GRADIENTS, "E is a SUM over the samples, so its gradients"),
     ("xor_gradients", DOUBLE_GRADIENTS, "the gradients are twice too large"),
-    ("xor_gradients", gradients_with(delta="(y - t) * s * (1 - s)",
-                                     hidden="np.outer(d, U[:2]) * Z * (1 - Z)"),
-     "apply the pattern to the ACTIVATIONS"),
-    ("xor_gradients", gradients_with(hidden="np.outer(d, U[:2]) * Z * (1 - Z)"),
-     "apply the pattern to the ACTIVATIONS"),
-    ("xor_gradients", gradients_with(hidden="np.outer(d, U[:2])"),
-     "the hidden deltas need the hidden units' slope too"),
+    (
+        "xor_gradients",
+        gradients_with(delta="(y - t) * s * (1 - s)", hidden="np.outer(d, U[:2]) * Z * (1 - Z)"),
+        "apply the pattern to the ACTIVATIONS",
+    ),
+    (
+        "xor_gradients",
+        gradients_with(hidden="np.outer(d, U[:2]) * Z * (1 - Z)"),
+        "apply the pattern to the ACTIVATIONS",
+    ),
+    (
+        "xor_gradients",
+        gradients_with(hidden="np.outer(d, U[:2])"),
+        "the hidden deltas need the hidden units' slope too",
+    ),
     ("xor_gradients", gradients_with(delta="y - t"), "the output delta needs the output unit's slope"),
-    ("xor_gradients", gradients_with(dU="np.hstack([ones, H]).T @ d",
-                                     dW="dh.T @ np.hstack([ones, X])"),
-     "the bias is LAST in W's rows and in U"),
+    (
+        "xor_gradients",
+        gradients_with(dU="np.hstack([ones, H]).T @ d", dW="dh.T @ np.hstack([ones, X])"),
+        "the bias is LAST in W's rows and in U",
+    ),
     ("xor_gradients", gradients_with(dU="H.T @ d", dW="dh.T @ X"), "the biases have gradients too"),
-    ("xor_gradients", gradients_with(dU="np.append(H.T @ d, 0.0)",
-                                     dW="np.hstack([dh.T @ X, np.zeros((2, 1))])"),
-     "the biases have gradients too"),
+    (
+        "xor_gradients",
+        gradients_with(dU="np.append(H.T @ d, 0.0)", dW="np.hstack([dh.T @ X, np.zeros((2, 1))])"),
+        "the biases have gradients too",
+    ),
     # ---- numerical_gradient
-    ("numerical_gradient", numerical_with("""
+    (
+        "numerical_gradient",
+        numerical_with("""
         x = np.array(x, dtype=float)
         grad = np.zeros_like(x)
         fx = f(x)
@@ -137,8 +177,12 @@ MISTAKES = [
             grad[i] = (f(x) - fx) / h
             x[i] -= h
         return grad
-        """), "that is a one-sided difference"),
-    ("numerical_gradient", numerical_with("""
+        """),
+        "that is a one-sided difference",
+    ),
+    (
+        "numerical_gradient",
+        numerical_with("""
         x = np.array(x, dtype=float)
         grad = np.zeros_like(x)
         fx = f(x)
@@ -148,8 +192,12 @@ MISTAKES = [
             grad[i] = (fx - f(x)) / h
             x[i] = old
         return grad
-        """), "that is a one-sided difference"),
-    ("numerical_gradient", numerical_with("""
+        """),
+        "that is a one-sided difference",
+    ),
+    (
+        "numerical_gradient",
+        numerical_with("""
         x = np.array(x, dtype=float)
         grad = np.zeros_like(x)
         for i in np.ndindex(x.shape):
@@ -161,8 +209,12 @@ MISTAKES = [
             x[i] = old
             grad[i] = (fp - fm) / h
         return grad
-        """), "divide f(x + h) − f(x − h) by 2h"),
-    ("numerical_gradient", numerical_with("""
+        """),
+        "divide f(x + h) − f(x − h) by 2h",
+    ),
+    (
+        "numerical_gradient",
+        numerical_with("""
         x = np.array(x, dtype=float)
         grad = np.zeros_like(x)
         for i in range(len(x)):
@@ -174,11 +226,18 @@ MISTAKES = [
             x[i] = old
             grad[i] = (fp - fm) / (2 * h)
         return grad
-        """), "perturb ONE ENTRY at a time"),
+        """),
+        "perturb ONE ENTRY at a time",
+    ),
     # ---- train_xor
-    ("train_xor", train_with(TRAIN_LOOP.replace("W - lr * dW, U - lr * dU", "W + lr * dW, U + lr * dU")),
-     "the weights climb the loss"),
-    ("train_xor", train_with("""
+    (
+        "train_xor",
+        train_with(TRAIN_LOOP.replace("W - lr * dW, U - lr * dU", "W + lr * dW, U + lr * dU")),
+        "the weights climb the loss",
+    ),
+    (
+        "train_xor",
+        train_with("""
         W, U = np.array(W, dtype=float), np.array(U, dtype=float)
         losses = []
         for _ in range(epochs):
@@ -186,8 +245,12 @@ MISTAKES = [
             W, U = W - lr * dW, U - lr * dU
             losses.append(half_squared_error(xor_forward(X, W, U)[1], t))
         return W, U, losses
-        """), "record the loss BEFORE each update"),
-    ("train_xor", train_with("""
+        """),
+        "record the loss BEFORE each update",
+    ),
+    (
+        "train_xor",
+        train_with("""
         X = np.asarray(X, dtype=float)
         W, U = np.array(W, dtype=float), np.array(U, dtype=float)
         Xb = np.hstack([X, np.ones((len(X), 1))])
@@ -200,8 +263,12 @@ MISTAKES = [
             dh = np.outer(d, U[:2]) * H * (1 - H)
             W = W - lr * dh.T @ Xb
         return W, U, losses
-        """), "take both gradients at the SAME (old) weights"),
-    ("train_xor", train_with("""
+        """),
+        "take both gradients at the SAME (old) weights",
+    ),
+    (
+        "train_xor",
+        train_with("""
         W, U = np.array(W, dtype=float), np.array(U, dtype=float)
         losses = []
         for _ in range(epochs):
@@ -210,14 +277,18 @@ MISTAKES = [
             W, U = W - lr * dW, U - lr * dU
         losses.append(half_squared_error(xor_forward(X, W, U)[1], t))
         return W, U, losses
-        """), "losses has one entry per update"),
+        """),
+        "losses has one entry per update",
+    ),
 ]
 
 INTEGER_X = "x with integer dtype, shape (4, 3), h=1e-3"
 
 EDGE_SLIPS = [
     # x perturbed in place: an integer x cannot hold x + h (wrong values there), and x is left changed
-    ("numerical_gradient", numerical_with("""
+    (
+        "numerical_gradient",
+        numerical_with("""
         grad = np.zeros(x.shape)
         for i in np.ndindex(x.shape):
             x[i] += h
@@ -226,8 +297,13 @@ EDGE_SLIPS = [
             fm = f(x)
             grad[i] = (fp - fm) / (2 * h)
         return grad
-        """), "the gradient is right, but x was changed", [INTEGER_X, unchanged_case("numerical_gradient")]),
-    ("numerical_gradient", numerical_with("""
+        """),
+        "the gradient is right, but x was changed",
+        [INTEGER_X, unchanged_case("numerical_gradient")],
+    ),
+    (
+        "numerical_gradient",
+        numerical_with("""
         grad = np.zeros(x.shape)
         for i in np.ndindex(x.shape):
             x[i] += h
@@ -237,9 +313,14 @@ EDGE_SLIPS = [
             x[i] += h
             grad[i] = (fp - fm) / (2 * h)
         return grad
-        """), "the gradient is right, but x was changed", [INTEGER_X, unchanged_case("numerical_gradient")]),
+        """),
+        "the gradient is right, but x was changed",
+        [INTEGER_X, unchanged_case("numerical_gradient")],
+    ),
     # the right run, written into the caller's arrays
-    ("train_xor", train_with("""
+    (
+        "train_xor",
+        train_with("""
         W, U = np.asarray(W, dtype=float), np.asarray(U, dtype=float)
         losses = []
         for _ in range(epochs):
@@ -248,7 +329,10 @@ EDGE_SLIPS = [
             W -= lr * dW
             U -= lr * dU
         return W, U, losses
-        """), "W or U was changed in place", [unchanged_case("train_xor")]),
+        """),
+        "W or U was changed in place",
+        [unchanged_case("train_xor")],
+    ),
 ]
 
 # train_xor written correctly on top of a wrong helper, and xor_gradients on a wrong xor_forward:
@@ -278,7 +362,9 @@ GRADIENTS_ON_FORWARD = src("""
     """)
 
 CORRECT = [
-    ("xor_forward", src("""
+    (
+        "xor_forward",
+        src("""
         def xor_forward(X, W, U):
             X = np.asarray(X, dtype=float)
             H = np.empty((len(X), 2))
@@ -288,19 +374,28 @@ CORRECT = [
                     H[n, j] = sig(W[j, 0] * X[n, 0] + W[j, 1] * X[n, 1] + W[j, 2])
                 y[n] = sig(U[0] * H[n, 0] + U[1] * H[n, 1] + U[2])
             return H, y
-        """)),
-    ("xor_forward", src("""
+        """),
+    ),
+    (
+        "xor_forward",
+        src("""
         def xor_forward(X, W, U):
             W1, b1 = np.asarray(W, dtype=float)[:, :2].T, W[:, 2]
             H = sig(np.einsum("nd,dm->nm", X, W1) + b1)
             return H, sig(H @ U[:2] + U[2])
-        """)),
-    ("half_squared_error", src("""
+        """),
+    ),
+    (
+        "half_squared_error",
+        src("""
         def half_squared_error(y, t):
             r = np.ravel(y) - np.ravel(t)
             return np.dot(r, r) / 2
-        """)),
-    ("xor_gradients", src("""
+        """),
+    ),
+    (
+        "xor_gradients",
+        src("""
         def xor_gradients(X, t, W, U):
             dW, dU = np.zeros((2, 3)), np.zeros(3)
             for x, target in zip(np.asarray(X, dtype=float), t):
@@ -312,8 +407,11 @@ CORRECT = [
                 dU += delta * hb
                 dW += np.outer(delta * U[:2] * h * (1 - h), xb)
             return dW, dU
-        """)),
-    ("xor_gradients", src("""
+        """),
+    ),
+    (
+        "xor_gradients",
+        src("""
         def xor_gradients(X, t, W, U):
             H, y = xor_forward(X, W, U)
             Xb = np.c_[X, np.ones(len(X))]
@@ -321,8 +419,11 @@ CORRECT = [
             d = (y - t) * y * (1 - y)
             dh = np.einsum("n,j,nj->nj", d, U[:2], H * (1 - H))
             return np.einsum("nj,nk->jk", dh, Xb), np.einsum("n,nk->k", d, Hb)
-        """)),
-    ("numerical_gradient", numerical_with("""
+        """),
+    ),
+    (
+        "numerical_gradient",
+        numerical_with("""
         x = np.array(x, dtype=float)
         flat = x.reshape(-1)
         grad = np.empty(flat.size)
@@ -331,8 +432,11 @@ CORRECT = [
             e[i] = h
             grad[i] = (f((flat + e).reshape(x.shape)) - f((flat - e).reshape(x.shape))) / (2 * h)
         return grad.reshape(x.shape)
-        """)),
-    ("numerical_gradient", numerical_with("""
+        """),
+    ),
+    (
+        "numerical_gradient",
+        numerical_with("""
         x = np.asarray(x, dtype=float)
         grad = np.zeros(x.shape)
         it = np.nditer(x, flags=["multi_index"])
@@ -343,8 +447,11 @@ CORRECT = [
             xm[i] -= h
             grad[i] = 0.5 * (f(xp) - f(xm)) / h
         return grad
-        """)),
-    ("train_xor", train_with("""
+        """),
+    ),
+    (
+        "train_xor",
+        train_with("""
         W, U = np.array(W, dtype=float), np.array(U, dtype=float)
         losses = []
         for _ in range(epochs):
@@ -354,8 +461,11 @@ CORRECT = [
             W -= lr * dW
             U -= lr * dU
         return W, U, np.array(losses)
-        """)),
-    ("train_xor", train_with("""
+        """),
+    ),
+    (
+        "train_xor",
+        train_with("""
         W, U = W.copy(), U.copy()           # in place on copies
         losses = []
         for _ in range(epochs):
@@ -364,19 +474,26 @@ CORRECT = [
             W -= lr * dW
             U -= lr * dU
         return W, U, losses
-        """)),
-    ("half_squared_error", src("""
+        """),
+    ),
+    (
+        "half_squared_error",
+        src("""
         def half_squared_error(y, t):
             total = 0
             for a, b in zip(y, t):           # integers stay integers until the halving
                 total += (a - b) ** 2
             return total / 2
-        """)),
-    ("half_squared_error", src("""
+        """),
+    ),
+    (
+        "half_squared_error",
+        src("""
         def half_squared_error(y, t):
             r = np.subtract(t, y)
             return 0.5 * np.einsum("n,n->", r, r)
-        """)),
+        """),
+    ),
     ("xor_gradients", GRADIENTS_ON_FORWARD),
 ]
 
@@ -386,8 +503,9 @@ def test_mistake_scores_zero_with_its_hint(name, source, hint):
     assert_scores_zero_with_hint(name, source, hint, only_this_hint=True)  # its hint, and never another
 
 
-@pytest.mark.parametrize("name, source, hint, labels", EDGE_SLIPS,
-                         ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS)])
+@pytest.mark.parametrize(
+    "name, source, hint, labels", EDGE_SLIPS, ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS)]
+)
 def test_edge_slip_loses_only_its_cases(name, source, hint, labels):
     assert_fails_only(name, source, hint, labels)
 

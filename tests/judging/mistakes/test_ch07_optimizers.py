@@ -15,43 +15,43 @@ CHAPTER = "ch07_optimizers"
 
 # ---------------------------------------------------------------- iterate_minibatches
 
-DROPS_LAST = '''
+DROPS_LAST = """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = rng.permutation(num_samples)
     return [order[i * batch_size:(i + 1) * batch_size] for i in range(num_samples // batch_size)]
-'''
-ARRAY_SPLIT = '''
+"""
+ARRAY_SPLIT = """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = rng.permutation(num_samples)
     return np.array_split(order, int(np.ceil(num_samples / batch_size)))
-'''
-SHUFFLE_PER_BATCH = '''
+"""
+SHUFFLE_PER_BATCH = """
 def iterate_minibatches(num_samples, batch_size, rng):
     batches = []
     for start in range(0, num_samples, batch_size):
         size = min(batch_size, num_samples - start)
         batches.append(rng.permutation(num_samples)[:size])
     return batches
-'''
-WITH_REPLACEMENT = '''
+"""
+WITH_REPLACEMENT = """
 def iterate_minibatches(num_samples, batch_size, rng):
     batches = []
     for start in range(0, num_samples, batch_size):
         size = min(batch_size, num_samples - start)
         batches.append(rng.integers(0, num_samples, size))
     return batches
-'''
-NOT_SHUFFLED = '''
+"""
+NOT_SHUFFLED = """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = np.arange(num_samples)
     return [order[s:s + batch_size] for s in range(0, num_samples, batch_size)]
-'''
-FIXED_SEED = '''
+"""
+FIXED_SEED = """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = np.random.default_rng(0).permutation(num_samples)
     return [order[s:s + batch_size] for s in range(0, num_samples, batch_size)]
-'''
-CACHED_PERMUTATION = '''
+"""
+CACHED_PERMUTATION = """
 _orders = {}
 
 def iterate_minibatches(num_samples, batch_size, rng):
@@ -59,12 +59,12 @@ def iterate_minibatches(num_samples, batch_size, rng):
         _orders[num_samples] = rng.permutation(num_samples)
     order = _orders[num_samples]
     return [order[s:s + batch_size] for s in range(0, num_samples, batch_size)]
-'''
-GLOBAL_RNG = '''
+"""
+GLOBAL_RNG = """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = np.random.permutation(num_samples)
     return [order[s:s + batch_size] for s in range(0, num_samples, batch_size)]
-'''
+"""
 
 # ---------------------------------------------------------------- sgd_step
 
@@ -75,120 +75,122 @@ SGD_STEP_ONLY = "def sgd_step(w, grad, lr):\n    step = lr * grad\n    return st
 
 # ---------------------------------------------------------------- momentum_step
 
-MOMENTUM_OTHER_SIGN = '''
+MOMENTUM_OTHER_SIGN = """
 def momentum_step(w, grad, velocity, lr, gamma=0.9):
     v = gamma * velocity - lr * grad
     return w + v, v
-'''
-MOMENTUM_LR_OUTSIDE = '''
+"""
+MOMENTUM_LR_OUTSIDE = """
 def momentum_step(w, grad, velocity, lr, gamma=0.9):
     v = gamma * velocity + grad
     return w - lr * v, v
-'''
-MOMENTUM_AVERAGE = '''
+"""
+MOMENTUM_AVERAGE = """
 def momentum_step(w, grad, velocity, lr, gamma=0.9):
     v = gamma * velocity + (1 - gamma) * grad
     return w - lr * v, v
-'''
-MOMENTUM_OLD_VELOCITY = '''
+"""
+MOMENTUM_OLD_VELOCITY = """
 def momentum_step(w, grad, velocity, lr, gamma=0.9):
     w_new = w - velocity
     velocity_new = gamma * velocity + lr * grad
     return w_new, velocity_new
-'''
-MOMENTUM_NO_STATE = '''
+"""
+MOMENTUM_NO_STATE = """
 def momentum_step(w, grad, velocity, lr, gamma=0.9):
     velocity = gamma * velocity + lr * grad
     return w - velocity
-'''
-MOMENTUM_IN_PLACE = '''
+"""
+MOMENTUM_IN_PLACE = """
 def momentum_step(w, grad, velocity, lr, gamma=0.9):
     velocity *= gamma
     velocity += lr * grad
     return w - velocity, velocity
-'''
+"""
 
 # ---------------------------------------------------------------- nesterov_step
 
-NESTEROV_PLAIN = '''
+NESTEROV_PLAIN = """
 def nesterov_step(w, grad, velocity, lr, gamma=0.9):
     v = gamma * velocity + lr * grad
     return w - v, v
-'''
-NESTEROV_OLD_LOOKAHEAD = '''
+"""
+NESTEROV_OLD_LOOKAHEAD = """
 def nesterov_step(w, grad, velocity, lr, gamma=0.9):
     step = gamma * velocity + lr * grad      # look-ahead with the old velocity
     return w - step, gamma * velocity + lr * grad
-'''
-NESTEROV_OTHER_SIGN = '''
+"""
+NESTEROV_OTHER_SIGN = """
 def nesterov_step(w, grad, velocity, lr, gamma=0.9):
     v = gamma * velocity - lr * grad
     return w + gamma * v - lr * grad, v
-'''
-NESTEROV_NO_OLD_TERM = '''
+"""
+NESTEROV_NO_OLD_TERM = """
 def nesterov_step(w, grad, velocity, lr, gamma=0.9):
     v = gamma * velocity + lr * grad
     return w - (1 + gamma) * v, v
-'''
-NESTEROV_NO_STATE = '''
+"""
+NESTEROV_NO_STATE = """
 def nesterov_step(w, grad, velocity, lr, gamma=0.9):
     v = gamma * velocity + lr * grad
     return (w - (gamma * v + lr * grad),)
-'''
-NESTEROV_IN_PLACE = '''
+"""
+NESTEROV_IN_PLACE = """
 def nesterov_step(w, grad, velocity, lr, gamma=0.9):
     v = gamma * velocity + lr * grad
     w -= gamma * v + lr * grad
     return w, v
-'''
+"""
 
 # ---------------------------------------------------------------- rmsprop_step
 
-RMSPROP_EPS_INSIDE = '''
+RMSPROP_EPS_INSIDE = """
 def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
     cache = decay * cache + (1 - decay) * grad ** 2
     return w - lr * grad / np.sqrt(cache + eps), cache
-'''
-RMSPROP_DECAY_SWAPPED = '''
+"""
+RMSPROP_DECAY_SWAPPED = """
 def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
     cache = (1 - decay) * cache + decay * grad ** 2
     return w - lr * grad / (np.sqrt(cache) + eps), cache
-'''
-RMSPROP_SUM = '''
+"""
+RMSPROP_SUM = """
 def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
     cache = decay * cache + grad * grad
     return w - lr * grad / (np.sqrt(cache) + eps), cache
-'''
-RMSPROP_OLD_CACHE = '''
+"""
+RMSPROP_OLD_CACHE = """
 def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
     w_new = w - lr * grad / (np.sqrt(cache) + eps)
     return w_new, decay * cache + (1 - decay) * grad ** 2
-'''
-RMSPROP_NO_ROOT = '''
+"""
+RMSPROP_NO_ROOT = """
 def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
     cache = decay * cache + (1 - decay) * grad ** 2
     return w - lr * grad / (cache + eps), cache
-'''
-RMSPROP_NO_STATE = '''
+"""
+RMSPROP_NO_STATE = """
 def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
     cache = decay * cache + (1 - decay) * grad ** 2
     return w - lr * grad / (np.sqrt(cache) + eps)
-'''
-RMSPROP_IN_PLACE = '''
+"""
+RMSPROP_IN_PLACE = """
 def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
     cache *= decay
     cache += (1 - decay) * grad ** 2
     return w - lr * grad / (np.sqrt(cache) + eps), cache
-'''
+"""
 
 # ---------------------------------------------------------------- adam_step
 
 
-def adam(m_line="m = beta1 * m + (1 - beta1) * grad",
-         v_line="v = beta2 * v + (1 - beta2) * grad ** 2",
-         hat_lines="m_hat = m / (1 - beta1 ** t)\n    v_hat = v / (1 - beta2 ** t)",
-         step_line="w_new = w - lr * m_hat / (np.sqrt(v_hat) + eps)",
-         return_line="return w_new, m, v"):
+def adam(
+    m_line="m = beta1 * m + (1 - beta1) * grad",
+    v_line="v = beta2 * v + (1 - beta2) * grad ** 2",
+    hat_lines="m_hat = m / (1 - beta1 ** t)\n    v_hat = v / (1 - beta2 ** t)",
+    step_line="w_new = w - lr * m_hat / (np.sqrt(v_hat) + eps)",
+    return_line="return w_new, m, v",
+):
     return (
         "def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
         f"    {m_line}\n    {v_line}\n    {hat_lines}\n    {step_line}\n    {return_line}\n"
@@ -200,10 +202,12 @@ ADAM_M_ONLY = adam(hat_lines="m_hat = m / (1 - beta1 ** t)\n    v_hat = v")
 ADAM_V_ONLY = adam(hat_lines="m_hat = m\n    v_hat = v / (1 - beta2 ** t)")
 ADAM_T_FROM_ZERO = adam(hat_lines="m_hat = m / (1 - beta1 ** (t + 1))\n    v_hat = v / (1 - beta2 ** (t + 1))")
 ADAM_T_MINUS_ONE = adam(hat_lines="m_hat = m / (1 - beta1 ** (t - 1))\n    v_hat = v / (1 - beta2 ** (t - 1))")
-ADAM_BETAS_SWAPPED = adam(m_line="m = beta2 * m + (1 - beta2) * grad",
-                          v_line="v = beta1 * v + (1 - beta1) * grad ** 2",
-                          hat_lines="m_hat = m / (1 - beta2 ** t)\n    v_hat = v / (1 - beta1 ** t)")
-ADAM_OLD_MOMENTS = '''
+ADAM_BETAS_SWAPPED = adam(
+    m_line="m = beta2 * m + (1 - beta2) * grad",
+    v_line="v = beta1 * v + (1 - beta1) * grad ** 2",
+    hat_lines="m_hat = m / (1 - beta2 ** t)\n    v_hat = v / (1 - beta1 ** t)",
+)
+ADAM_OLD_MOMENTS = """
 def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_hat = m / (1 - beta1 ** t)
     v_hat = v / (1 - beta2 ** t)
@@ -211,27 +215,27 @@ def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad ** 2
     return w_new, m, v
-'''
+"""
 ADAM_EPS_INSIDE = adam(step_line="w_new = w - lr * m_hat / np.sqrt(v_hat + eps)")
 ADAM_M_DECAY_SWAPPED = adam(m_line="m = (1 - beta1) * m + beta1 * grad")
 ADAM_NO_STATE = adam(return_line="return w_new")
 ADAM_RETURNS_HALF = adam(return_line="return w_new, m")
-ADAM_IN_PLACE = '''
+ADAM_IN_PLACE = """
 def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m *= beta1
     m += (1 - beta1) * grad
     v *= beta2
     v += (1 - beta2) * grad ** 2
     return w - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
-'''
+"""
 
 # The right indices as floats (np.arange(N, dtype=float) shuffled): right values, and a note that
 # X[batch] needs integers.
-FLOAT_BATCHES = '''
+FLOAT_BATCHES = """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = rng.permutation(np.arange(num_samples, dtype=float))
     return [order[i:i + batch_size] for i in range(0, num_samples, batch_size)]
-'''
+"""
 
 MISTAKES = [
     ("iterate_minibatches", DROPS_LAST, "keep the last, shorter batch"),
@@ -291,8 +295,11 @@ def test_mistake_scores_zero_with_its_hint(name, source, hint):
     assert_scores_zero_with_hint(name, source, hint, only_this_hint=True)
 
 
-@pytest.mark.parametrize("name, source, hint, labels", [e for e in EDGE_SLIPS if e[2]],
-                         ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS) if m[2]])
+@pytest.mark.parametrize(
+    "name, source, hint, labels",
+    [e for e in EDGE_SLIPS if e[2]],
+    ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS) if m[2]],
+)
 def test_edge_slip_loses_only_its_cases(name, source, hint, labels):
     assert_fails_only(name, source, hint, labels)
 
@@ -313,18 +320,26 @@ def test_every_hint_is_reached_by_a_catalogued_mistake():
 # ---------------------------------------------------------------- correct code in other styles
 
 CORRECT = [
-    ("iterate_minibatches", '''
+    (
+        "iterate_minibatches",
+        """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = np.arange(num_samples)
     rng.shuffle(order)
     return [order[s:s + batch_size] for s in range(0, num_samples, batch_size)]
-'''),
-    ("iterate_minibatches", '''
+""",
+    ),
+    (
+        "iterate_minibatches",
+        """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = np.argsort(rng.random(num_samples))
     return np.split(order, np.arange(batch_size, num_samples, batch_size))
-'''),
-    ("iterate_minibatches", '''
+""",
+    ),
+    (
+        "iterate_minibatches",
+        """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = rng.choice(num_samples, size=num_samples, replace=False)
     batches, start = [], 0
@@ -332,23 +347,32 @@ def iterate_minibatches(num_samples, batch_size, rng):
         batches.append(order[start:start + batch_size])
         start += batch_size
     return batches
-'''),
-    ("iterate_minibatches", '''
+""",
+    ),
+    (
+        "iterate_minibatches",
+        """
 def iterate_minibatches(num_samples, batch_size, rng):
     order = rng.permuted(np.arange(num_samples))
     for start in range(0, num_samples, batch_size):
         yield order[start:start + batch_size]
-'''),
+""",
+    ),
     ("sgd_step", "def sgd_step(w, grad, lr):\n    w = np.array(w, dtype=float)\n    w -= lr * grad\n    return w\n"),
     ("sgd_step", "def sgd_step(w, grad, lr):\n    return np.subtract(w, np.multiply(lr, grad))\n"),
-    ("momentum_step", '''
+    (
+        "momentum_step",
+        """
 def momentum_step(w, grad, velocity, lr, gamma=0.9):
     v = np.empty(np.shape(w))
     for i in np.ndindex(v.shape):
         v[i] = gamma * velocity[i] + lr * grad[i]
     return w - v, v
-'''),
-    ("adam_step", '''
+""",
+    ),
+    (
+        "adam_step",
+        """
 def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m, v, w = m.copy(), v.copy(), w.copy()       # in place, on copies
     m *= beta1
@@ -357,20 +381,29 @@ def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     v += (1 - beta2) * grad ** 2
     w -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
     return w, m, v
-'''),
-    ("momentum_step", '''
+""",
+    ),
+    (
+        "momentum_step",
+        """
 def momentum_step(w, grad, velocity, lr, gamma=0.9):
     velocity = velocity.copy()
     velocity *= gamma
     velocity += lr * grad
     return np.subtract(w, velocity), velocity
-'''),
-    ("nesterov_step", '''
+""",
+    ),
+    (
+        "nesterov_step",
+        """
 def nesterov_step(w, grad, velocity, lr, gamma=0.9):
     v_new = gamma * velocity + lr * grad
     return w - (1 + gamma) * v_new + gamma * velocity, v_new
-'''),
-    ("rmsprop_step", '''
+""",
+    ),
+    (
+        "rmsprop_step",
+        """
 def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
     new_cache = np.empty_like(cache, dtype=float)
     new_w = np.empty_like(w, dtype=float)
@@ -378,14 +411,18 @@ def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
         new_cache[i] = decay * cache[i] + (1 - decay) * grad[i] * grad[i]
         new_w[i] = w[i] - lr * grad[i] / (new_cache[i] ** 0.5 + eps)
     return new_w, new_cache
-'''),
-    ("adam_step", '''
+""",
+    ),
+    (
+        "adam_step",
+        """
 def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * np.square(grad)
     denominator = np.sqrt(v / (1 - beta2 ** t)) + eps
     return w - lr / (1 - beta1 ** t) * m / denominator, m, v
-'''),
+""",
+    ),
 ]
 
 

@@ -30,7 +30,7 @@ def body(text):
     return inspect.cleandoc(text) + "\n"
 
 
-MLP_LOSS_TEMPLATE = '''
+MLP_LOSS_TEMPLATE = """
 def mlp_loss(params, X, y, reg=0.0):
     h, caches = X, []
     for W, b in params[:-1]:
@@ -48,16 +48,24 @@ def mlp_loss(params, X, y, reg=0.0):
         dh, dW, db = affine_backward(relu_backward(dh, relu_cache), affine_cache)
         grads.append((dW + {DW_PENALTY}, db + {DB_PENALTY}))
     return float(loss), grads[::-1]
-'''
+"""
 
 
-def mlp_loss_source(scores="pass", loss_penalty="reg * sum(np.sum(W ** 2) for W, _ in params)",
-                    dw_penalty="2 * reg * W", db_penalty="0.0"):
-    return body(MLP_LOSS_TEMPLATE.replace("{SCORES}", scores).replace("{LOSS_PENALTY}", loss_penalty)
-                .replace("{DW_PENALTY}", dw_penalty).replace("{DB_PENALTY}", db_penalty))
+def mlp_loss_source(
+    scores="pass",
+    loss_penalty="reg * sum(np.sum(W ** 2) for W, _ in params)",
+    dw_penalty="2 * reg * W",
+    db_penalty="0.0",
+):
+    return body(
+        MLP_LOSS_TEMPLATE.replace("{SCORES}", scores)
+        .replace("{LOSS_PENALTY}", loss_penalty)
+        .replace("{DW_PENALTY}", dw_penalty)
+        .replace("{DB_PENALTY}", db_penalty)
+    )
 
 
-TRAIN_TEMPLATE = '''
+TRAIN_TEMPLATE = """
 def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
     X = np.asarray(X, dtype=float)
     flat = {COPY}
@@ -86,34 +94,42 @@ def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
         history["loss"].append({EPOCH_LOSS})
         history["train_accuracy"].append(float(np.mean(predict(trained, X) == y)))
     return list(zip(flat[0::2], flat[1::2])), history
-'''
+"""
 
 
-def train_source(copy="[np.array(p, dtype=float) for layer in params for p in layer]",
-                 sgd="flat[i] = sgd_step(flat[i], g, lr)",
-                 epoch_loss="float(np.dot(losses, sizes) / len(X))"):
+def train_source(
+    copy="[np.array(p, dtype=float) for layer in params for p in layer]",
+    sgd="flat[i] = sgd_step(flat[i], g, lr)",
+    epoch_loss="float(np.dot(losses, sizes) / len(X))",
+):
     return body(TRAIN_TEMPLATE.replace("{COPY}", copy).replace("{SGD}", sgd).replace("{EPOCH_LOSS}", epoch_loss))
 
 
 # In-place updates of the caller's arrays: no copies, and `-=` / `[...] =` on them.
-TRAIN_IN_PLACE = train_source(
-    copy="[p for layer in params for p in layer]",
-    sgd="flat[i] -= lr * g",
-).replace(
-    "flat[i], s1[i] = momentum_step(flat[i], g, s1[i], lr)",
-    "new, s1[i] = momentum_step(flat[i], g, s1[i], lr); flat[i][...] = new",
-).replace(
-    "flat[i], s1[i] = nesterov_step(flat[i], g, s1[i], lr)",
-    "new, s1[i] = nesterov_step(flat[i], g, s1[i], lr); flat[i][...] = new",
-).replace(
-    "flat[i], s1[i] = rmsprop_step(flat[i], g, s1[i], lr)",
-    "new, s1[i] = rmsprop_step(flat[i], g, s1[i], lr); flat[i][...] = new",
-).replace(
-    "flat[i], s1[i], s2[i] = adam_step(flat[i], g, s1[i], s2[i], t, lr)",
-    "new, s1[i], s2[i] = adam_step(flat[i], g, s1[i], s2[i], t, lr); flat[i][...] = new",
+TRAIN_IN_PLACE = (
+    train_source(
+        copy="[p for layer in params for p in layer]",
+        sgd="flat[i] -= lr * g",
+    )
+    .replace(
+        "flat[i], s1[i] = momentum_step(flat[i], g, s1[i], lr)",
+        "new, s1[i] = momentum_step(flat[i], g, s1[i], lr); flat[i][...] = new",
+    )
+    .replace(
+        "flat[i], s1[i] = nesterov_step(flat[i], g, s1[i], lr)",
+        "new, s1[i] = nesterov_step(flat[i], g, s1[i], lr); flat[i][...] = new",
+    )
+    .replace(
+        "flat[i], s1[i] = rmsprop_step(flat[i], g, s1[i], lr)",
+        "new, s1[i] = rmsprop_step(flat[i], g, s1[i], lr); flat[i][...] = new",
+    )
+    .replace(
+        "flat[i], s1[i], s2[i] = adam_step(flat[i], g, s1[i], s2[i], t, lr)",
+        "new, s1[i], s2[i] = adam_step(flat[i], g, s1[i], s2[i], t, lr); flat[i][...] = new",
+    )
 )
 
-PREDICT_TEMPLATE = '''
+PREDICT_TEMPLATE = """
 def predict(params, X):
     h = np.asarray(X, dtype=float)
     for W, b in params[:-1]:
@@ -123,7 +139,7 @@ def predict(params, X):
     scores = h @ W + b
     {SCORES}
     return np.argmax(scores, axis=1)
-'''
+"""
 
 
 def predict_source(hidden="pass", scores="pass"):
@@ -131,95 +147,168 @@ def predict_source(hidden="pass", scores="pass"):
 
 
 def init_source(draw="rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))", bias="np.zeros(fan_out)"):
-    return body(f'''
+    return body(f"""
         def init_mlp(layer_sizes, rng):
             params = []
             for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
                 params.append(({draw}, {bias}))
             return params
-    ''')
+    """)
 
 
 def dropout_source(mask):
-    return body(f'''
+    return body(f"""
         def dropout_forward(X, p_drop, rng):
             X = np.asarray(X, dtype=float)
             mask = {mask}
             return X * mask, mask
-    ''')
+    """)
 
 
 MISTAKES = [
     # init_mlp
-    ("init_mlp", init_source(draw="rng.normal(0.0, np.sqrt(2.0 / fan_out), (fan_in, fan_out))"),
-     "the variance is 2/fan_out"),
-    ("init_mlp", init_source(draw="rng.normal(0.0, np.sqrt(1.0 / fan_in), (fan_in, fan_out))"),
-     "the variance is 1/fan_in"),
-    ("init_mlp", init_source(draw="rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), (fan_in, fan_out))"),
-     "the variance is 2/(fan_in + fan_out)"),
-    ("init_mlp", init_source(draw="rng.normal(0.0, 2.0 / fan_in, (fan_in, fan_out))"),
-     "the scale argument of rng.normal is the standard deviation"),
-    ("init_mlp", init_source(draw="rng.standard_normal((fan_in, fan_out))"),
-     "the weights have variance 1"),
-    ("init_mlp", init_source(draw="rng.uniform(-1, 1, (fan_in, fan_out)) * np.sqrt(2.0 / fan_in)"),
-     "a uniform U(-a, a) has variance a²/3"),
-    ("init_mlp", init_source(bias="rng.normal(0.0, np.sqrt(2.0 / fan_in), fan_out)"),
-     "He initialisation draws the weights only"),
-    ("init_mlp", init_source(bias="np.full(fan_out, 0.01)"),
-     "He initialisation draws the weights only"),
-    ("init_mlp", init_source(draw="rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_out, fan_in))"),
-     "W has shape (fan_out, fan_in)"),
+    (
+        "init_mlp",
+        init_source(draw="rng.normal(0.0, np.sqrt(2.0 / fan_out), (fan_in, fan_out))"),
+        "the variance is 2/fan_out",
+    ),
+    (
+        "init_mlp",
+        init_source(draw="rng.normal(0.0, np.sqrt(1.0 / fan_in), (fan_in, fan_out))"),
+        "the variance is 1/fan_in",
+    ),
+    (
+        "init_mlp",
+        init_source(draw="rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), (fan_in, fan_out))"),
+        "the variance is 2/(fan_in + fan_out)",
+    ),
+    (
+        "init_mlp",
+        init_source(draw="rng.normal(0.0, 2.0 / fan_in, (fan_in, fan_out))"),
+        "the scale argument of rng.normal is the standard deviation",
+    ),
+    ("init_mlp", init_source(draw="rng.standard_normal((fan_in, fan_out))"), "the weights have variance 1"),
+    (
+        "init_mlp",
+        init_source(draw="rng.uniform(-1, 1, (fan_in, fan_out)) * np.sqrt(2.0 / fan_in)"),
+        "a uniform U(-a, a) has variance a²/3",
+    ),
+    (
+        "init_mlp",
+        init_source(bias="rng.normal(0.0, np.sqrt(2.0 / fan_in), fan_out)"),
+        "He initialisation draws the weights only",
+    ),
+    ("init_mlp", init_source(bias="np.full(fan_out, 0.01)"), "He initialisation draws the weights only"),
+    (
+        "init_mlp",
+        init_source(draw="rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_out, fan_in))"),
+        "W has shape (fan_out, fan_in)",
+    ),
     # mlp_loss
-    ("mlp_loss", mlp_loss_source(loss_penalty="reg * sum(np.sum(W ** 2) + np.sum(b ** 2) for W, b in params)",
-                                 db_penalty="2 * reg * b"),
-     "L2 regularisation penalises the weights only"),
+    (
+        "mlp_loss",
+        mlp_loss_source(
+            loss_penalty="reg * sum(np.sum(W ** 2) + np.sum(b ** 2) for W, b in params)", db_penalty="2 * reg * b"
+        ),
+        "L2 regularisation penalises the weights only",
+    ),
     ("mlp_loss", mlp_loss_source(db_penalty="2 * reg * b"), "L2 regularisation penalises the weights only"),
     ("mlp_loss", mlp_loss_source(dw_penalty="0.0"), "the gradient of the penalty λ·ΣW² is missing"),
     ("mlp_loss", mlp_loss_source(dw_penalty="reg * W"), "the derivative of λ·W² is 2λW, not λW"),
     ("mlp_loss", mlp_loss_source(loss_penalty="0.0"), "the loss should include the penalty"),
     ("mlp_loss", mlp_loss_source(scores="scores = np.maximum(scores, 0.0)"), "no ReLU after the last layer"),
     # dropout_forward
-    ("dropout_forward", dropout_source("(rng.random(X.shape) < p_drop) / (1 - p_drop)"),
-     "p_drop is the probability of DROPPING a unit"),
-    ("dropout_forward", dropout_source("(rng.random(X.shape) >= p_drop).astype(float)"),
-     "inverted dropout rescales during training"),
-    ("dropout_forward", dropout_source("(rng.random(X.shape) >= p_drop) * (1 - p_drop)"),
-     "the kept units are divided by (1 − p_drop), not multiplied"),
-    ("dropout_forward", dropout_source("(rng.random(X.shape) >= p_drop) / p_drop"),
-     "divide the kept units by the keep probability 1 − p_drop"),
+    (
+        "dropout_forward",
+        dropout_source("(rng.random(X.shape) < p_drop) / (1 - p_drop)"),
+        "p_drop is the probability of DROPPING a unit",
+    ),
+    (
+        "dropout_forward",
+        dropout_source("(rng.random(X.shape) >= p_drop).astype(float)"),
+        "inverted dropout rescales during training",
+    ),
+    (
+        "dropout_forward",
+        dropout_source("(rng.random(X.shape) >= p_drop) * (1 - p_drop)"),
+        "the kept units are divided by (1 − p_drop), not multiplied",
+    ),
+    (
+        "dropout_forward",
+        dropout_source("(rng.random(X.shape) >= p_drop) / p_drop"),
+        "divide the kept units by the keep probability 1 − p_drop",
+    ),
     # dropout_backward
-    ("dropout_backward", "def dropout_backward(dout, mask):\n    return np.array(dout, dtype=float)\n",
-     "the gradient must go through the same mask as the forward pass"),
-    ("dropout_backward", "def dropout_backward(dout, mask):\n    return dout * (mask != 0)\n",
-     "kept units were scaled by 1/(1 − p_drop) on the way forward"),
-    ("init_mlp", init_source(draw="np.random.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))"),
-     "draw every random number from the rng argument"),
-    ("init_mlp", init_source(draw="np.random.default_rng(0).normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))"),
-     "the weights must come from the rng argument"),
+    (
+        "dropout_backward",
+        "def dropout_backward(dout, mask):\n    return np.array(dout, dtype=float)\n",
+        "the gradient must go through the same mask as the forward pass",
+    ),
+    (
+        "dropout_backward",
+        "def dropout_backward(dout, mask):\n    return dout * (mask != 0)\n",
+        "kept units were scaled by 1/(1 − p_drop) on the way forward",
+    ),
+    (
+        "init_mlp",
+        init_source(draw="np.random.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))"),
+        "draw every random number from the rng argument",
+    ),
+    (
+        "init_mlp",
+        init_source(draw="np.random.default_rng(0).normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))"),
+        "the weights must come from the rng argument",
+    ),
     # dropout_forward
-    ("dropout_forward", dropout_source("(np.random.random(X.shape) >= p_drop) / (1 - p_drop)"),
-     "draw every random number from the rng argument"),
-    ("dropout_forward", dropout_source("(np.random.default_rng(7).random(X.shape) >= p_drop) / (1 - p_drop)"),
-     "the mask must come from the rng argument"),
+    (
+        "dropout_forward",
+        dropout_source("(np.random.random(X.shape) >= p_drop) / (1 - p_drop)"),
+        "draw every random number from the rng argument",
+    ),
+    (
+        "dropout_forward",
+        dropout_source("(np.random.default_rng(7).random(X.shape) >= p_drop) / (1 - p_drop)"),
+        "the mask must come from the rng argument",
+    ),
     # train_mlp
-    ("train_mlp", train_source(epoch_loss="float(np.mean(losses))"),
-     "the parameters are right but history['loss'] is not"),
-    ("train_mlp", train_source().replace("for idx in iterate_minibatches(len(X), batch_size, rng):",
-                                         "for idx in np.array_split(np.arange(len(X)), range(batch_size, len(X), "
-                                         "batch_size)):"),
-     "shuffle anew in every epoch"),
-    ("train_mlp", train_source().replace("    for _ in range(epochs):\n",
-                                         "    batches = iterate_minibatches(len(X), batch_size, rng)\n"
-                                         "    for _ in range(epochs):\n")
-     .replace("for idx in iterate_minibatches(len(X), batch_size, rng):", "for idx in batches:"),
-     "shuffle anew in every epoch"),
-    ("train_mlp", train_source().replace("for idx in iterate_minibatches(len(X), batch_size, rng):",
-                                         "for idx in iterate_minibatches(len(X), batch_size, rng)[:-1]:"),
-     "every epoch cuts ONE shuffled order of all N samples"),
+    (
+        "train_mlp",
+        train_source(epoch_loss="float(np.mean(losses))"),
+        "the parameters are right but history['loss'] is not",
+    ),
+    (
+        "train_mlp",
+        train_source().replace(
+            "for idx in iterate_minibatches(len(X), batch_size, rng):",
+            "for idx in np.array_split(np.arange(len(X)), range(batch_size, len(X), batch_size)):",
+        ),
+        "shuffle anew in every epoch",
+    ),
+    (
+        "train_mlp",
+        train_source()
+        .replace(
+            "    for _ in range(epochs):\n",
+            "    batches = iterate_minibatches(len(X), batch_size, rng)\n    for _ in range(epochs):\n",
+        )
+        .replace("for idx in iterate_minibatches(len(X), batch_size, rng):", "for idx in batches:"),
+        "shuffle anew in every epoch",
+    ),
+    (
+        "train_mlp",
+        train_source().replace(
+            "for idx in iterate_minibatches(len(X), batch_size, rng):",
+            "for idx in iterate_minibatches(len(X), batch_size, rng)[:-1]:",
+        ),
+        "every epoch cuts ONE shuffled order of all N samples",
+    ),
     # predict
     ("predict", predict_source(scores="scores = np.maximum(scores, 0.0)"), "no ReLU on the scores"),
-    ("predict", predict_source(hidden="h = h * (np.random.default_rng(0).random(h.shape) >= 0.5) / 0.5"),
-     "predict is the plain forward pass in test mode"),
+    (
+        "predict",
+        predict_source(hidden="h = h * (np.random.default_rng(0).random(h.shape) >= 0.5) / 0.5"),
+        "predict is the plain forward pass in test mode",
+    ),
     ("predict", predict_source(hidden="h = h * 0.5"), "predict is the plain forward pass in test mode"),
     ("predict", predict_source().replace("axis=1", "axis=0"), "take the argmax over the classes, axis=1"),
 ]
@@ -230,7 +319,7 @@ def test_mistake_scores_zero_with_its_hint(name, source, hint):
     assert_scores_zero_with_hint(name, source, hint)
 
 
-MLP_LOSS_INLINE = body('''
+MLP_LOSS_INLINE = body("""
     def mlp_loss(params, X, y, reg=0.0):
         hs, zs = [np.asarray(X, dtype=float)], []
         for W, b in params[:-1]:
@@ -245,69 +334,110 @@ MLP_LOSS_INLINE = body('''
                 d = (d @ params[l][0].T) * {MASK}
         loss += reg * sum(np.sum(W ** 2) for W, _ in params)
         return float(loss), grads[::-1]
-''')
-SEEDED_RUNS = "sgd, 12 samples in minibatches of 5, 4-9-3, lr=0.2, 3 epochs, reg=0.1; twice with one seed, once with another"
+""")
+SEEDED_RUNS = (
+    "sgd, 12 samples in minibatches of 5, 4-9-3, lr=0.2, 3 epochs, reg=0.1; twice with one seed, once with another"
+)
 
 EDGE_SLIPS = [
     # ReLU'(0) = 1 written inline: only the case with pre-activations exactly 0 shows it
-    ("mlp_loss", MLP_LOSS_INLINE.replace("{MASK}", "(zs[l - 1] >= 0)"), "the mask is z > 0, not z >= 0",
-     ["pre-activations exactly 0 (the kink), 5-7-6-4, N=9, reg=0.03"]),
+    (
+        "mlp_loss",
+        MLP_LOSS_INLINE.replace("{MASK}", "(zs[l - 1] >= 0)"),
+        "the mask is z > 0, not z >= 0",
+        ["pre-activations exactly 0 (the kink), 5-7-6-4, N=9, reg=0.03"],
+    ),
     # a valid shuffle from NumPy's global generator: only the case with two generators of one seed shows it
-    ("train_mlp", train_source().replace("for idx in iterate_minibatches(len(X), batch_size, rng):",
-                                         "for idx in iterate_minibatches(len(X), batch_size, np.random.default_rng()):"),
-     "draw the shuffles from the rng argument", [SEEDED_RUNS]),
-    ("train_mlp", train_source().replace("    for _ in range(epochs):\n",
-                                         "    rng = np.random.default_rng(1)\n    for _ in range(epochs):\n"),
-     "the shuffles must come from the rng argument", [SEEDED_RUNS]),
+    (
+        "train_mlp",
+        train_source().replace(
+            "for idx in iterate_minibatches(len(X), batch_size, rng):",
+            "for idx in iterate_minibatches(len(X), batch_size, np.random.default_rng()):",
+        ),
+        "draw the shuffles from the rng argument",
+        [SEEDED_RUNS],
+    ),
+    (
+        "train_mlp",
+        train_source().replace(
+            "    for _ in range(epochs):\n", "    rng = np.random.default_rng(1)\n    for _ in range(epochs):\n"
+        ),
+        "the shuffles must come from the rng argument",
+        [SEEDED_RUNS],
+    ),
     # the right training, written into the caller's arrays
     ("train_mlp", TRAIN_IN_PLACE, "train_mlp changed the params it was given", [unchanged_case("train_mlp")]),
-    ("dropout_backward", "def dropout_backward(dout, mask):\n    dout *= mask\n    return dout\n",
-     "inputs are never modified", [unchanged_case("dropout_backward")]),
+    (
+        "dropout_backward",
+        "def dropout_backward(dout, mask):\n    dout *= mask\n    return dout\n",
+        "inputs are never modified",
+        [unchanged_case("dropout_backward")],
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, source, hint, labels", EDGE_SLIPS,
-                         ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS)])
+@pytest.mark.parametrize(
+    "name, source, hint, labels", EDGE_SLIPS, ids=[f"{m[0]}-{i}" for i, m in enumerate(EDGE_SLIPS)]
+)
 def test_edge_slip_loses_only_its_cases(name, source, hint, labels):
     assert_fails_only(name, source, hint, labels)
 
 
 # Correct implementations written differently, drawing random numbers in another order.
 CORRECT = [
-    ("init_mlp", body('''
+    (
+        "init_mlp",
+        body("""
         def init_mlp(layer_sizes, rng):
             pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
             weights = [rng.standard_normal((n_in, n_out)) * np.sqrt(2 / n_in) for n_in, n_out in pairs[::-1]]
             return [(W, np.zeros(W.shape[1])) for W in weights[::-1]]
-    ''')),
-    ("init_mlp", body('''
+    """),
+    ),
+    (
+        "init_mlp",
+        body("""
         def init_mlp(layer_sizes, rng):
             params = []
             for n_in, n_out in zip(layer_sizes, layer_sizes[1:]):
                 a = np.sqrt(6.0 / n_in)      # He's uniform variant: variance a²/3 = 2/n_in
                 params.append((rng.uniform(-a, a, size=(n_in, n_out)), np.zeros(n_out)))
             return params
-    ''')),
-    ("dropout_forward", body('''
+    """),
+    ),
+    (
+        "dropout_forward",
+        body("""
         def dropout_forward(X, p_drop, rng):
             keep = rng.binomial(1, 1.0 - p_drop, size=np.shape(X))
             mask = keep / (1.0 - p_drop)
             return np.asarray(X, dtype=float) * mask, mask
-    ''')),
-    ("dropout_forward", body('''
+    """),
+    ),
+    (
+        "dropout_forward",
+        body("""
         def dropout_forward(X, p_drop, rng):
             mask = np.where(rng.uniform(size=np.shape(X)) < 1.0 - p_drop, 1.0 / (1.0 - p_drop), 0.0)
             out = np.array(X, dtype=float)
             out *= mask
             return out, mask
-    ''')),
+    """),
+    ),
     # a valid shuffle of its own (argsort of uniforms) instead of iterate_minibatches
-    ("train_mlp", train_source().replace("for idx in iterate_minibatches(len(X), batch_size, rng):",
-                                         "order = np.argsort(rng.random(len(X)))\n"
-                                         "        for idx in [order[i:i + batch_size] "
-                                         "for i in range(0, len(X), batch_size)]:")),
+    (
+        "train_mlp",
+        train_source().replace(
+            "for idx in iterate_minibatches(len(X), batch_size, rng):",
+            "order = np.argsort(rng.random(len(X)))\n"
+            "        for idx in [order[i:i + batch_size] "
+            "for i in range(0, len(X), batch_size)]:",
+        ),
+    ),
     ("train_mlp", train_source(sgd="flat[i] = flat[i] - lr * g")),
-    ("init_mlp", body('''
+    (
+        "init_mlp",
+        body("""
         def init_mlp(layer_sizes, rng):
             params = []
             for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
@@ -316,17 +446,27 @@ CORRECT = [
                     W[i] = rng.standard_normal(n_out) * (2.0 / n_in) ** 0.5
                 params.append((W, np.zeros(n_out)))
             return params
-    ''')),
-    ("dropout_forward", body('''
+    """),
+    ),
+    (
+        "dropout_forward",
+        body("""
         def dropout_forward(X, p_drop, rng):
             mask = (rng.random(np.shape(X)) >= p_drop) / (1.0 - p_drop)
             return X * mask, mask
-    ''')),
+    """),
+    ),
     ("dropout_backward", "def dropout_backward(dout, mask):\n    return np.multiply(dout, mask)\n"),
     ("mlp_loss", MLP_LOSS_INLINE.replace("{MASK}", "(zs[l - 1] > 0)")),
-    ("predict", predict_source().replace("return np.argmax(scores, axis=1)",
-                                         "return np.array([int(np.argmax(row)) for row in scores])")),
-    ("train_mlp", body('''
+    (
+        "predict",
+        predict_source().replace(
+            "return np.argmax(scores, axis=1)", "return np.array([int(np.argmax(row)) for row in scores])"
+        ),
+    ),
+    (
+        "train_mlp",
+        body("""
         def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
             layers = [[np.array(W, dtype=float), np.array(b, dtype=float)] for W, b in params]
             state = {}
@@ -359,8 +499,11 @@ CORRECT = [
                 trained = [tuple(layer) for layer in layers]
                 history["train_accuracy"].append(float(np.mean(predict(trained, X) == y)))
             return [tuple(layer) for layer in layers], history
-    ''')),
-    ("predict", body('''
+    """),
+    ),
+    (
+        "predict",
+        body("""
         def predict(params, X):
             h = np.asarray(X, dtype=float)
             for i, (W, b) in enumerate(params):
@@ -368,7 +511,8 @@ CORRECT = [
                 if i < len(params) - 1:
                     h = np.where(h > 0, h, 0.0)
             return h.argmax(axis=1)
-    ''')),
+    """),
+    ),
 ]
 
 
@@ -384,8 +528,9 @@ def test_the_reference_gets_full_marks():
 
 
 def test_float_labels_get_full_marks_and_a_note():
-    for score, report in grade_source("predict", predict_source().replace("axis=1)", "axis=1).astype(float)"),
-                                      salts=SALTS):
+    for score, report in grade_source(
+        "predict", predict_source().replace("axis=1)", "axis=1).astype(float)"), salts=SALTS
+    ):
         assert score == max_points("predict"), report
         assert "Note (no points lost): your labels have the right values but are not integers" in report
 
@@ -398,21 +543,35 @@ def test_float_labels_get_full_marks_and_a_note():
 
 WRONG_EARLIER = [
     ("affine_forward", "def affine_forward(X, W, b):\n    return X @ W, (X, W)\n"),
-    ("affine_backward", "def affine_backward(dout, cache):\n    X, W = cache\n"
-                        "    return dout @ W.T, X.T @ dout, dout.mean(axis=0)\n"),
+    (
+        "affine_backward",
+        "def affine_backward(dout, cache):\n    X, W = cache\n    return dout @ W.T, X.T @ dout, dout.mean(axis=0)\n",
+    ),
     ("relu_forward", "def relu_forward(Z):\n    out = np.maximum(Z, 0.0)\n    return out, out\n"),
     ("relu_backward", "def relu_backward(dout, cache):\n    return dout * (cache >= 0)\n"),
-    ("softmax_cross_entropy", "def softmax_cross_entropy(scores, y):\n    P = softmax(scores)\n"
-                              "    return cross_entropy(scores, y), P - one_hot(y, P.shape[1])\n"),
+    (
+        "softmax_cross_entropy",
+        "def softmax_cross_entropy(scores, y):\n    P = softmax(scores)\n"
+        "    return cross_entropy(scores, y), P - one_hot(y, P.shape[1])\n",
+    ),
     ("sgd_step", "def sgd_step(w, grad, lr):\n    return w - grad\n"),
-    ("momentum_step", "def momentum_step(w, grad, velocity, lr, gamma=0.9):\n"
-                      "    v = gamma * velocity + (1 - gamma) * grad\n    return w - lr * v, v\n"),
-    ("adam_step", "def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
-                  "    m = beta1 * m + (1 - beta1) * grad\n    v = beta2 * v + (1 - beta2) * grad ** 2\n"
-                  "    return w - lr * m / (np.sqrt(v) + eps), m, v\n"),
-    ("iterate_minibatches", "def iterate_minibatches(num_samples, batch_size, rng):\n"
-                            "    order = rng.permutation(num_samples)\n"
-                            "    return np.array_split(order, -(-num_samples // batch_size))\n"),
+    (
+        "momentum_step",
+        "def momentum_step(w, grad, velocity, lr, gamma=0.9):\n"
+        "    v = gamma * velocity + (1 - gamma) * grad\n    return w - lr * v, v\n",
+    ),
+    (
+        "adam_step",
+        "def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+        "    m = beta1 * m + (1 - beta1) * grad\n    v = beta2 * v + (1 - beta2) * grad ** 2\n"
+        "    return w - lr * m / (np.sqrt(v) + eps), m, v\n",
+    ),
+    (
+        "iterate_minibatches",
+        "def iterate_minibatches(num_samples, batch_size, rng):\n"
+        "    order = rng.permutation(num_samples)\n"
+        "    return np.array_split(order, -(-num_samples // batch_size))\n",
+    ),
 ]
 
 WRONG_OWN = [
@@ -423,10 +582,17 @@ WRONG_OWN = [
 
 
 #: The exercises of this chapter that call each earlier function (directly).
-CALLERS = {"affine_forward": ("mlp_loss", "predict"), "relu_forward": ("mlp_loss", "predict"),
-           "affine_backward": ("mlp_loss",), "relu_backward": ("mlp_loss",), "softmax_cross_entropy": ("mlp_loss",),
-           "sgd_step": ("train_mlp",), "momentum_step": ("train_mlp",), "adam_step": ("train_mlp",),
-           "iterate_minibatches": ("train_mlp",)}
+CALLERS = {
+    "affine_forward": ("mlp_loss", "predict"),
+    "relu_forward": ("mlp_loss", "predict"),
+    "affine_backward": ("mlp_loss",),
+    "relu_backward": ("mlp_loss",),
+    "softmax_cross_entropy": ("mlp_loss",),
+    "sgd_step": ("train_mlp",),
+    "momentum_step": ("train_mlp",),
+    "adam_step": ("train_mlp",),
+    "iterate_minibatches": ("train_mlp",),
+}
 
 
 @pytest.mark.parametrize("part, source", WRONG_EARLIER, ids=[f"{p[0]}-{i}" for i, p in enumerate(WRONG_EARLIER)])
