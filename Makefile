@@ -71,11 +71,12 @@ publish: $(VENV)/.installed
 test: test-packages $(VENV)/.installed
 	$(BIN)/python -m pytest tests chapters/ch*/ch*.ipynb
 
-# Chapters, grading and the book against their budgets; one epoch of train_mlp against the
+# Chapters, grading and the book against their budgets; one submission's grading step by step; one epoch of train_mlp against the
 # machine's matrix-product peak; a class of 100 graded serially, with 2 jobs and on Dask; a class
 # of 25 from a Canvas zip to the import file (feedback twice), and export for 100.
 benchmark: $(VENV)/.installed
 	$(BIN)/python tools/benchmark.py
+	$(BIN)/python tools/benchmark_grading.py
 	$(BIN)/python tools/benchmark_training.py --runs 3
 	$(BIN)/python tools/benchmark_scale.py --students 100
 	$(BIN)/python tools/benchmark_lms.py --students 25 --large 100

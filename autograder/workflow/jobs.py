@@ -325,12 +325,23 @@ def submission_seconds():
         return SUBMISSION_SECONDS
 
 
-def _child(job, connection, scratch):
+def _sandbox_checked():
+    """Whether this process has seen a sandbox start (then the grading processes it starts need not)."""
+    from autograder.engine import execute, sandbox
+
+    return not sandbox.unsandboxed_requested() and execute.sandbox_works()
+
+
+def _child(job, connection, scratch, sandbox_checked=False):
     """A grading process: grade ``job`` with its temporary files under ``scratch``; send the outcome."""
     import pickle
 
     os.environ["TMPDIR"] = scratch
     tempfile.tempdir = scratch
+    if sandbox_checked:
+        from autograder.engine import execute
+
+        execute.trust_sandbox_check()
     try:
         outcome = grade_job(job)
     except BaseException as error:  # noqa: BLE001 - a bug of the grader's must still report
@@ -389,11 +400,12 @@ def grade_job_limited(job, seconds=None):
     start = time.perf_counter()
     scratch = tempfile.mkdtemp(prefix=f"nnfs-job-{job.student[:40]}-")
     context = _context()
+    checked = _sandbox_checked()
     try:
         if context is None:
-            data, why = _run_interpreter(job, scratch, seconds)
+            data, why = _run_interpreter(job, scratch, seconds, checked)
         else:
-            data, why = _run_forked(context, job, scratch, seconds)
+            data, why = _run_forked(context, job, scratch, seconds, checked)
     finally:
         _unmount_below(scratch)
         shutil.rmtree(scratch, ignore_errors=True)
@@ -412,9 +424,9 @@ def grade_job_limited(job, seconds=None):
     )
 
 
-def _run_forked(context, job, scratch, seconds):
+def _run_forked(context, job, scratch, seconds, checked):
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(job, sender, scratch), daemon=True)
+    process = context.Process(target=_child, args=(job, sender, scratch, checked), daemon=True)
     process.start()
     sender.close()
     data, why = None, None
@@ -438,14 +450,18 @@ def _run_forked(context, job, scratch, seconds):
     return data, why
 
 
-def _run_interpreter(job, scratch, seconds):
+def _run_interpreter(job, scratch, seconds, checked):
     import pickle
     import sys
 
     command = [sys.executable, "-c", "import autograder.workflow.jobs as j; j._interpreter_child()"]
     try:
         done = subprocess.run(
-            command, input=pickle.dumps((job, scratch)), capture_output=True, timeout=seconds, start_new_session=True
+            command,
+            input=pickle.dumps((job, scratch, checked)),
+            capture_output=True,
+            timeout=seconds,
+            start_new_session=True,
         )
     except subprocess.TimeoutExpired:
         return None, f"grading took longer than {seconds:g} s (the limit for one submission)"
@@ -461,7 +477,7 @@ def _interpreter_child():
     import pickle
     import sys
 
-    job, scratch = pickle.loads(sys.stdin.buffer.read())
+    job, scratch, checked = pickle.loads(sys.stdin.buffer.read())
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever else writes to stdout must not mix with the outcome
 
@@ -473,4 +489,4 @@ def _interpreter_child():
         def close(self):
             pass
 
-    _child(job, Sender(), scratch)
+    _child(job, Sender(), scratch, checked)
