@@ -518,9 +518,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @property
     def kernel_spec(self):
-        # In the sandbox, coursekit's launcher (pyplot loaded on first use); outside, the usual one.
-        launcher = "coursekit.grading_kernel" if self.sandbox_session else "ipykernel_launcher"
-        argv = [sys.executable, "-m", launcher, "-f", "{connection_file}"]
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
         env = {} if self.sandbox_session else dict(self.sandbox_env or {})
         return KernelSpec(
             argv=argv,

@@ -314,8 +314,24 @@ def forget_worker_courses():
 SUBMISSION_SECONDS = 600.0
 #: Largest outcome a grading process may send back (the autograded notebook and its grades).
 MAX_OUTCOME_BYTES = 256 * 2**20
-#: Modules every grading process needs, imported once in the fork server that starts them.
-PRELOAD = ["autograder.workflow.jobs", "autograder.engine.execute", "autograder.judging.chapters", "nbgrader.apps"]
+#: Modules every grading process needs, imported once in the fork server that starts them (each
+#: process would otherwise import them again: 0.3 s a submission). nbgrader_config.py names the
+#: plugins; SQLAlchemy loads its SQLite dialect on first use; matplotlib finds its font cache for the
+#: sandbox (autograder.engine.sandbox).
+PRELOAD = [
+    "autograder.workflow.jobs",
+    "autograder.engine.execute",
+    "autograder.judging.chapters",
+    "autograder.nbgrader_plugins.preprocessors",
+    "autograder.nbgrader_plugins.repair",
+    "autograder.nbgrader_plugins.zip_collect",
+    "autograder.workflow.release_steps",
+    "nbgrader.apps",
+    "sqlalchemy.dialects.sqlite",
+    "matplotlib",
+    "unittest",
+    "difflib",
+]
 
 
 def submission_seconds():
