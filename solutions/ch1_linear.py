@@ -92,9 +92,8 @@ def accuracy(y_pred, y_true):
     """
     y_pred, y_true = np.asarray(y_pred), np.asarray(y_true)
     if y_pred.ndim != 1 or y_pred.shape != y_true.shape or y_pred.size == 0:
-        raise ValueError(
-            f"y_pred and y_true must be non-empty 1-D of equal shape, got {y_pred.shape} and {y_true.shape}"
-        )
+        raise ValueError(f"y_pred and y_true must be non-empty 1-D of equal shape, "
+                         f"got {y_pred.shape} and {y_true.shape}")
     return float(np.mean(y_pred == y_true))
 
 

@@ -90,8 +90,10 @@ def xor_network():
     params : list of (W, b)
         [(W1 (2, 2), b1 (2,)), (W2 (2, 1), b2 (1,))] for mlp_forward(X, params, relu).
     """
-    W1 = np.array([[1.0, 1.0], [1.0, 1.0]])
+    W1 = np.array([[1.0, 1.0],
+                   [1.0, 1.0]])
     b1 = np.array([0.0, -1.0])
-    W2 = np.array([[1.0], [-2.0]])
+    W2 = np.array([[1.0],
+                   [-2.0]])
     b2 = np.array([0.0])
     return [(W1, b1), (W2, b2)]

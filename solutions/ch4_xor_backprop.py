@@ -38,7 +38,8 @@ def xor_forward(X, W, U):
     """
     X, W, U = (np.asarray(a, dtype=float) for a in (X, W, U))
     if X.ndim != 2 or X.shape[1] != 2 or W.shape != (2, 3) or U.shape != (3,):
-        raise ValueError(f"need X (N, 2), W (2, 3), U (3,); got {X.shape}, {W.shape}, {U.shape}")
+        raise ValueError(f"need X (N, 2), W (2, 3), U (3,); "
+                         f"got {X.shape}, {W.shape}, {U.shape}")
     ones = np.ones((X.shape[0], 1))
     # σ(z) written as (1 + tanh(z/2)) / 2: the same function, and it never overflows
     H = 0.5 * (1.0 + np.tanh(0.5 * (np.hstack([X, ones]) @ W.T)))
@@ -65,7 +66,8 @@ def half_squared_error(y, t):
     """
     y, t = np.asarray(y, dtype=float), np.asarray(t, dtype=float)
     if y.shape != t.shape:
-        raise ValueError(f"y and t must have the same shape, got {y.shape} and {t.shape}")
+        raise ValueError(f"y and t must have the same shape, "
+                         f"got {y.shape} and {t.shape}")
     return float(0.5 * np.sum((t - y) ** 2))
 
 
@@ -99,8 +101,8 @@ def xor_gradients(X, t, W, U):
     if np.shape(t) != y.shape:
         raise ValueError(f"t must have shape {y.shape}, got {np.shape(t)}")
     ones = np.ones((H.shape[0], 1))
-    delta_out = (y - t) * y * (1.0 - y)  # (N,)
-    delta_hidden = np.outer(delta_out, U[:2]) * H * (1.0 - H)  # (N, 2)
+    delta_out = (y - t) * y * (1.0 - y)                              # (N,)
+    delta_hidden = np.outer(delta_out, U[:2]) * H * (1.0 - H)        # (N, 2)
     dU = np.hstack([H, ones]).T @ delta_out
     dW = delta_hidden.T @ np.hstack([np.asarray(X, dtype=float), ones])
     return dW, dU

@@ -34,7 +34,8 @@ def affine_forward(X, W, b):
     """
     X, W, b = (np.asarray(a, dtype=float) for a in (X, W, b))
     if X.ndim != 2 or W.ndim != 2 or X.shape[1] != W.shape[0] or b.shape != W.shape[1:]:
-        raise ValueError(f"need X (N, D), W (D, M), b (M,); got {X.shape}, {W.shape}, {b.shape}")
+        raise ValueError(f"need X (N, D), W (D, M), b (M,); "
+                         f"got {X.shape}, {W.shape}, {b.shape}")
     return X @ W + b, (X, W)
 
 
@@ -59,7 +60,8 @@ def affine_backward(dout, cache):
     """
     X, W = cache
     if np.shape(dout) != (X.shape[0], W.shape[1]):
-        raise ValueError(f"dout must have shape {(X.shape[0], W.shape[1])}, got {np.shape(dout)}")
+        raise ValueError(f"dout must have shape {(X.shape[0], W.shape[1])}, "
+                         f"got {np.shape(dout)}")
     return dout @ W.T, X.T @ dout, np.sum(dout, axis=0)
 
 
@@ -130,10 +132,11 @@ def squared_error_loss(pred, target):
     """
     pred, target = np.asarray(pred, dtype=float), np.asarray(target, dtype=float)
     if pred.ndim == 0 or pred.shape != target.shape:
-        raise ValueError(f"pred and target must have the same shape (N, K), got {pred.shape} and {target.shape}")
+        raise ValueError(f"pred and target must have the same shape (N, K), "
+                         f"got {pred.shape} and {target.shape}")
     N = pred.shape[0]
     diff = pred - target
-    return float(np.sum(diff**2) / N), 2.0 * diff / N
+    return float(np.sum(diff ** 2) / N), 2.0 * diff / N
 
 
 def two_layer_loss(params, X, T):
@@ -161,7 +164,8 @@ def two_layer_loss(params, X, T):
         Same structure and shapes as params, first layer first.
     """
     if len(params) != 2:
-        raise ValueError(f"params must be [(W1, b1), (W2, b2)], got {len(params)} layers")
+        raise ValueError(f"params must be [(W1, b1), (W2, b2)], "
+                         f"got {len(params)} layers")
     (W1, b1), (W2, b2) = params
     Z, cache1 = affine_forward(X, W1, b1)
     H, relu_cache = relu_forward(Z)

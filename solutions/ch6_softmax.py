@@ -53,9 +53,11 @@ def one_hot(y, num_classes):
     """
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must be a 1-D array of integer labels, got {y.shape}, {y.dtype}")
+        raise ValueError(f"y must be a 1-D array of integer labels, "
+                         f"got {y.shape}, {y.dtype}")
     if np.any(y < 0) or np.any(y >= num_classes):
-        raise ValueError(f"y must hold labels in [0, {num_classes}), got {y.min()}…{y.max()}")
+        raise ValueError(f"y must hold labels in [0, {num_classes}), "
+                         f"got {y.min()}…{y.max()}")
     Y = np.zeros((y.size, num_classes))
     Y[np.arange(y.size), y] = 1.0
     return Y
@@ -82,7 +84,8 @@ def cross_entropy(scores, y):
     """
     scores = np.asarray(scores, dtype=float)
     if scores.ndim != 2 or np.shape(y) != scores.shape[:1]:
-        raise ValueError(f"need scores (N, C) and y (N,), got {scores.shape}, {np.shape(y)}")
+        raise ValueError(f"need scores (N, C) and y (N,), "
+                         f"got {scores.shape}, {np.shape(y)}")
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_P = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     return float(-np.sum(one_hot(y, scores.shape[1]) * log_P) / scores.shape[0])
@@ -140,9 +143,11 @@ def softmax_regression_loss(W, b, X, y, reg):
     if reg < 0:
         raise ValueError(f"reg must be >= 0, got {reg}")
     X, W, b = (np.asarray(a, dtype=float) for a in (X, W, b))
-    shapes_ok = X.ndim == 2 and W.ndim == 2 and X.shape[1] == W.shape[0] and b.shape == (W.shape[1],)
+    shapes_ok = (X.ndim == 2 and W.ndim == 2 and X.shape[1] == W.shape[0]
+                 and b.shape == (W.shape[1],))
     if not shapes_ok:
-        raise ValueError(f"need X (N, D), W (D, C), b (C,); got {X.shape}, {W.shape}, {b.shape}")
+        raise ValueError(f"need X (N, D), W (D, C), b (C,); "
+                         f"got {X.shape}, {W.shape}, {b.shape}")
     loss, dscores = softmax_cross_entropy(X @ W + b, y)
-    loss += reg * np.sum(W**2)
+    loss += reg * np.sum(W ** 2)
     return float(loss), X.T @ dscores + 2 * reg * W, np.sum(dscores, axis=0)

@@ -41,9 +41,11 @@ def iterate_minibatches(num_samples, batch_size, rng):
         Together the batches hold every index exactly once.
     """
     if num_samples < 1 or batch_size < 1:
-        raise ValueError(f"num_samples, batch_size must be >= 1, got {num_samples}, {batch_size}")
+        raise ValueError(f"num_samples, batch_size must be >= 1, "
+                         f"got {num_samples}, {batch_size}")
     order = rng.permutation(num_samples)
-    return [order[start : start + batch_size] for start in range(0, num_samples, batch_size)]
+    return [order[start:start + batch_size]
+            for start in range(0, num_samples, batch_size)]
 
 
 def sgd_step(w, grad, lr):
@@ -91,7 +93,8 @@ def momentum_step(w, grad, velocity, lr, gamma=0.9):
         The velocity includes η and points uphill, like g.
     """
     if lr <= 0 or not 0 <= gamma < 1:
-        raise ValueError(f"need lr > 0 and gamma in [0, 1), got lr={lr}, gamma={gamma}")
+        raise ValueError(f"need lr > 0 and gamma in [0, 1), "
+                         f"got lr={lr}, gamma={gamma}")
     v = gamma * velocity + lr * grad
     return w - v, v
 
@@ -119,7 +122,8 @@ def nesterov_step(w, grad, velocity, lr, gamma=0.9):
         one momentum update further ahead than plain momentum (w − v).
     """
     if lr <= 0 or not 0 <= gamma < 1:
-        raise ValueError(f"need lr > 0 and gamma in [0, 1), got lr={lr}, gamma={gamma}")
+        raise ValueError(f"need lr > 0 and gamma in [0, 1), "
+                         f"got lr={lr}, gamma={gamma}")
     v = gamma * velocity + lr * grad
     return w - (gamma * v + lr * grad), v
 
@@ -148,8 +152,9 @@ def rmsprop_step(w, grad, cache, lr, decay=0.99, eps=1e-8):
         with the NEW c; ε is added after the square root, not inside it)
     """
     if lr <= 0 or not 0 <= decay < 1:
-        raise ValueError(f"need lr > 0 and decay in [0, 1), got lr={lr}, decay={decay}")
-    c = decay * cache + (1 - decay) * grad**2
+        raise ValueError(f"need lr > 0 and decay in [0, 1), "
+                         f"got lr={lr}, decay={decay}")
+    c = decay * cache + (1 - decay) * grad ** 2
     return w - lr * grad / (np.sqrt(c) + eps), c
 
 
@@ -186,8 +191,9 @@ def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     if t < 1:
         raise ValueError(f"t must be >= 1 (the number of this step), got {t}")
     if lr <= 0 or not (0 <= beta1 < 1 and 0 <= beta2 < 1):
-        raise ValueError(f"need lr > 0 and beta1, beta2 in [0, 1), got {lr}, {beta1}, {beta2}")
+        raise ValueError(f"need lr > 0 and beta1, beta2 in [0, 1), "
+                         f"got {lr}, {beta1}, {beta2}")
     m = beta1 * m + (1 - beta1) * grad
-    v = beta2 * v + (1 - beta2) * grad**2
-    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
     return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v

@@ -158,7 +158,8 @@ def dropout_backward(dout, mask):
         same factor 1 / (1 − p_drop) as in the forward pass.
     """
     if np.shape(dout) != np.shape(mask):
-        raise ValueError(f"dout must have the shape of mask {np.shape(mask)}, got {np.shape(dout)}")
+        raise ValueError(f"dout must have the shape of mask {np.shape(mask)}, "
+                         f"got {np.shape(dout)}")
     return dout * mask
 
 
@@ -207,7 +208,8 @@ def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
         (X, y) after each epoch.
     """
     if optimizer not in ("sgd", "momentum", "nesterov", "rmsprop", "adam"):
-        raise ValueError(f"unknown optimizer {optimizer!r} (sgd, momentum, nesterov, rmsprop, adam)")
+        raise ValueError(f"unknown optimizer {optimizer!r} "
+                         "(sgd, momentum, nesterov, rmsprop, adam)")
     X, y = np.ascontiguousarray(X, dtype=np.float64), np.asarray(y)
     # One flat list [W1, b1, W2, b2, …] of copies, and two state arrays per
     # parameter (velocity / cache / Adam's m, and Adam's v).
@@ -233,14 +235,14 @@ def train_mlp(params, X, y, *, epochs, batch_size, lr, optimizer, reg, rng):
                 elif optimizer == "rmsprop":
                     flat[i], state1[i] = rmsprop_step(flat[i], g, state1[i], lr)
                 else:
-                    flat[i], state1[i], state2[i] = adam_step(flat[i], g, state1[i], state2[i], t, lr)
+                    flat[i], state1[i], state2[i] = adam_step(
+                        flat[i], g, state1[i], state2[i], t, lr)
             trained = list(zip(flat[0::2], flat[1::2]))
         history["loss"].append(epoch_loss / X.shape[0])
         # Accuracy on (X, y), predicted in pieces of 256 rows: the arrays stay small
         # (in the processor's cache) however large X is.
-        correct = sum(
-            int(np.sum(predict(trained, X[i : i + 256]) == y[i : i + 256])) for i in range(0, X.shape[0], 256)
-        )
+        correct = sum(int(np.sum(predict(trained, X[i:i + 256]) == y[i:i + 256]))
+                      for i in range(0, X.shape[0], 256))
         history["train_accuracy"].append(correct / X.shape[0])
     return trained, history
 

@@ -58,11 +58,13 @@ def standardize(X, mean, scale):
     """
     X, mean, scale = (np.asarray(a, dtype=float) for a in (X, mean, scale))
     if X.ndim != 2 or mean.shape != X.shape[1:] or scale.shape != X.shape[1:]:
-        raise ValueError(f"need X (N, D), mean (D,), scale (D,); got {X.shape}, {mean.shape}, {scale.shape}")
+        raise ValueError(f"need X (N, D), mean (D,), scale (D,); "
+                         f"got {X.shape}, {mean.shape}, {scale.shape}")
     return (X - mean) / scale
 
 
-def batchnorm_forward(X, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
+def batchnorm_forward(X, gamma, beta, running_mean, running_var, training,
+                      momentum=0.1, eps=1e-5):
     """Batch normalisation of a layer's pre-activations, in training or test mode.
 
     Training mode (training=True) normalises with the statistics of the batch:
@@ -104,23 +106,19 @@ def batchnorm_forward(X, gamma, beta, running_mean, running_var, training, momen
         unchanged (test mode).
     """
     X, gamma, beta, running_mean, running_var = (
-        np.asarray(a, dtype=float) for a in (X, gamma, beta, running_mean, running_var)
-    )
-    if X.ndim != 2 or any(a.shape != X.shape[1:] for a in (gamma, beta, running_mean, running_var)):
-        raise ValueError(
-            f"need X (N, D) and gamma, beta, running_mean, "
-            f"running_var (D,); got {X.shape}, {gamma.shape}, "
-            f"{beta.shape}, {running_mean.shape}, {running_var.shape}"
-        )
+        np.asarray(a, dtype=float) for a in (X, gamma, beta, running_mean, running_var))
+    if X.ndim != 2 or any(a.shape != X.shape[1:] for a in
+                          (gamma, beta, running_mean, running_var)):
+        raise ValueError(f"need X (N, D) and gamma, beta, running_mean, "
+                         f"running_var (D,); got {X.shape}, {gamma.shape}, "
+                         f"{beta.shape}, {running_mean.shape}, {running_var.shape}")
     if not training:
         out = gamma * (X - running_mean) / np.sqrt(running_var + eps) + beta
         return out, None, running_mean.copy(), running_var.copy()
     n = X.shape[0]
     if n < 2:
-        raise ValueError(
-            "training mode needs a batch of N >= 2 samples (with one "
-            "sample every X̂ is 0 and the unbiased variance is undefined)"
-        )
+        raise ValueError("training mode needs a batch of N >= 2 samples (with one "
+                         "sample every X̂ is 0 and the unbiased variance is undefined)")
     mean = X.mean(axis=0)
     var = X.var(axis=0)
     inv_std = 1.0 / np.sqrt(var + eps)
@@ -158,11 +156,13 @@ def batchnorm_backward(dout, cache):
         raise ValueError(f"dout must have shape {X_hat.shape}, got {dout.shape}")
     dbeta = dout.sum(axis=0)
     dgamma = (dout * X_hat).sum(axis=0)
-    dX = gamma * inv_std * (dout - dout.mean(axis=0) - X_hat * (dout * X_hat).mean(axis=0))
+    dX = gamma * inv_std * (dout - dout.mean(axis=0)
+                            - X_hat * (dout * X_hat).mean(axis=0))
     return dX, dgamma, dbeta
 
 
-def lr_schedule(step, base_lr, warmup_steps, decay_steps, decay="cosine", min_lr=0.0, factor=0.1):
+def lr_schedule(step, base_lr, warmup_steps, decay_steps, decay="cosine", min_lr=0.0,
+                factor=0.1):
     """The learning rate of update number `step`: linear warm-up, then decay.
 
     Steps count the updates from 0. With η = base_lr:
@@ -201,9 +201,8 @@ def lr_schedule(step, base_lr, warmup_steps, decay_steps, decay="cosine", min_lr
     if decay not in ("cosine", "step"):
         raise ValueError(f"decay must be 'cosine' or 'step', got {decay!r}")
     if step < 0 or warmup_steps < 0 or decay_steps < 1:
-        raise ValueError(
-            f"need step >= 0, warmup_steps >= 0, decay_steps >= 1; got {step}, {warmup_steps}, {decay_steps}"
-        )
+        raise ValueError(f"need step >= 0, warmup_steps >= 0, decay_steps >= 1; "
+                         f"got {step}, {warmup_steps}, {decay_steps}")
     if step < warmup_steps:
         return base_lr * (step + 1) / (warmup_steps + 1)
     tau = step - warmup_steps
@@ -276,7 +275,8 @@ def train_with_early_stopping(params, train_epoch, val_loss, max_epochs, patienc
         "best_epoch": int, the epoch (counted from 1) of best_params.
     """
     if max_epochs < 1 or patience < 1:
-        raise ValueError(f"need max_epochs >= 1 and patience >= 1, got {max_epochs}, {patience}")
+        raise ValueError(f"need max_epochs >= 1 and patience >= 1, "
+                         f"got {max_epochs}, {patience}")
     history = {"train_loss": [], "val_loss": [], "best_epoch": 0}
     best_params, best_loss, waited = params, np.inf, 0
     for epoch in range(1, max_epochs + 1):
@@ -331,7 +331,8 @@ def random_search(fit, val_score, test_score, n_trials, lr_range, reg_range, rng
     """
     (lr_low, lr_high), (reg_low, reg_high) = lr_range, reg_range
     if n_trials < 1 or not 0 < lr_low < lr_high or not 0 < reg_low < reg_high:
-        raise ValueError(f"need n_trials >= 1 and ranges 0 < low < high, got {n_trials}, {lr_range}, {reg_range}")
+        raise ValueError(f"need n_trials >= 1 and ranges 0 < low < high, "
+                         f"got {n_trials}, {lr_range}, {reg_range}")
     lrs = 10.0 ** rng.uniform(np.log10(lr_low), np.log10(lr_high), size=n_trials)
     regs = 10.0 ** rng.uniform(np.log10(reg_low), np.log10(reg_high), size=n_trials)
     models, scores = [], []
@@ -339,11 +340,5 @@ def random_search(fit, val_score, test_score, n_trials, lr_range, reg_range, rng
         models.append(fit(float(lr), float(reg)))
         scores.append(float(val_score(models[-1])))
     best = int(np.argmax(scores))
-    return {
-        "lrs": lrs,
-        "regs": regs,
-        "val_scores": np.array(scores),
-        "best": best,
-        "model": models[best],
-        "test_score": float(test_score(models[best])),
-    }
+    return {"lrs": lrs, "regs": regs, "val_scores": np.array(scores), "best": best,
+            "model": models[best], "test_score": float(test_score(models[best]))}

@@ -26,7 +26,7 @@ def best_line_accuracy(X, y, angles):
         values = np.unique(proj)
         # Thresholds below all points, between neighbours and above all points.
         cuts = np.concatenate([[values[0] - 1.0], (values[:-1] + values[1:]) / 2, [values[-1] + 1.0]])
-        above = proj[None, :] > cuts[:, None]  # (number of cuts, N)
+        above = proj[None, :] > cuts[:, None]          # (number of cuts, N)
         right = np.mean(above == (y[None, :] == 1), axis=1)
         best.append(max(right.max(), (1.0 - right).max()))
     return np.array(best)

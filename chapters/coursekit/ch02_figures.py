@@ -42,16 +42,11 @@ def draw_network(layer_sizes, ax=None, show_bias=True, node_labels=None, title=N
         for i, (x0, y0) in enumerate(positions[layer]):
             is_bias = i >= sizes[layer]
             for x1, y1 in targets:
-                ax.plot(
-                    [x0, x1],
-                    [y0, y1],
-                    color="0.55" if is_bias else "0.35",
-                    linestyle="--" if is_bias else "-",
-                    linewidth=0.6 if is_bias else 0.8,
-                    zorder=1,
-                )
+                ax.plot([x0, x1], [y0, y1], color="0.55" if is_bias else "0.35",
+                        linestyle="--" if is_bias else "-", linewidth=0.6 if is_bias else 0.8, zorder=1)
     for layer, points in enumerate(positions):
-        color = _LAYER_COLORS[0] if layer == 0 else (_LAYER_COLORS[-1] if layer == len(sizes) - 1 else _LAYER_COLORS[1])
+        color = _LAYER_COLORS[0] if layer == 0 else (
+            _LAYER_COLORS[-1] if layer == len(sizes) - 1 else _LAYER_COLORS[1])
         for i, (x, y) in enumerate(points):
             if i >= sizes[layer]:
                 ax.scatter([x], [y], s=380, marker="s", color="white", edgecolor="0.3", zorder=2)
@@ -60,14 +55,8 @@ def draw_network(layer_sizes, ax=None, show_bias=True, node_labels=None, title=N
                 ax.scatter([x], [y], s=420, color=color, edgecolor="0.2", zorder=2)
                 if node_labels is not None:
                     ax.text(x, y, node_labels[layer][i], ha="center", va="center", fontsize=8, zorder=3)
-        ax.text(
-            layer,
-            (tallest - 1) / 2 + 0.9,
-            f"{_layer_names(len(sizes))[layer]}\n({sizes[layer]})",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-        )
+        ax.text(layer, (tallest - 1) / 2 + 0.9, f"{_layer_names(len(sizes))[layer]}\n({sizes[layer]})",
+                ha="center", va="bottom", fontsize=9)
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     ax.set_ylim(-(tallest - 1) / 2 - 0.7, (tallest - 1) / 2 + 2.0)
     ax.set_axis_off()

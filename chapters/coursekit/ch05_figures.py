@@ -17,11 +17,8 @@ _FORWARD, _BACKWARD, _CACHE = CLASS_COLORS[0], CLASS_COLORS[5], "0.45"
 
 
 def _arrow(ax, start, end, color, text=None, offset=(0.0, 0.0), **kw):
-    ax.add_patch(
-        FancyArrowPatch(
-            start, end, arrowstyle="-|>", mutation_scale=12, color=color, linewidth=1.4, shrinkA=0, shrinkB=0, **kw
-        )
-    )
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color=color,
+                                 linewidth=1.4, shrinkA=0, shrinkB=0, **kw))
     if text:
         x = (start[0] + end[0]) / 2 + offset[0]
         y = (start[1] + end[1]) / 2 + offset[1]
@@ -41,20 +38,14 @@ def draw_module_graph(ax=None):
     ]
     half_w, half_h, y_fwd, y_bwd = 0.78, 0.62, 0.34, -0.34
     for x, name, above, cache, below in modules:
-        ax.add_patch(
-            FancyBboxPatch(
-                (x - half_w, -half_h),
-                2 * half_w,
-                2 * half_h,
-                boxstyle="round,pad=0.02,rounding_size=0.12",
-                facecolor="0.96",
-                edgecolor="0.3",
-                linewidth=1.0,
-            )
-        )
-        ax.text(x, 0.16 if cache else 0.0, name, ha="center", va="center", fontsize=9.5, family="monospace")
+        ax.add_patch(FancyBboxPatch((x - half_w, -half_h), 2 * half_w, 2 * half_h,
+                                    boxstyle="round,pad=0.02,rounding_size=0.12",
+                                    facecolor="0.96", edgecolor="0.3", linewidth=1.0))
+        ax.text(x, 0.16 if cache else 0.0, name, ha="center", va="center", fontsize=9.5,
+                family="monospace")
         if cache:
-            ax.text(x, -0.2, cache, ha="center", va="center", fontsize=7.5, color=_CACHE, style="italic")
+            ax.text(x, -0.2, cache, ha="center", va="center", fontsize=7.5, color=_CACHE,
+                    style="italic")
         if above:
             _arrow(ax, (x, half_h + 0.5), (x, half_h), "0.3")
             ax.text(x, half_h + 0.6, above, ha="center", va="bottom", fontsize=9)
@@ -69,8 +60,10 @@ def draw_module_graph(ax=None):
         right = edges[i + 1] - (half_w if i < 4 else 0.0)
         _arrow(ax, (left, y_fwd), (right, y_fwd), _FORWARD, forward[i], offset=(0.0, 0.2))
         _arrow(ax, (right, y_bwd), (left, y_bwd), _BACKWARD, backward[i], offset=(0.0, -0.2))
-    ax.text(0.0, 1.55, "forward: out, cache = layer_forward(inputs, params)", color=_FORWARD, fontsize=9, ha="left")
-    ax.text(0.0, -1.75, "backward: grads = layer_backward(dout, cache)", color=_BACKWARD, fontsize=9, ha="left")
+    ax.text(0.0, 1.55, "forward: out, cache = layer_forward(inputs, params)", color=_FORWARD,
+            fontsize=9, ha="left")
+    ax.text(0.0, -1.75, "backward: grads = layer_backward(dout, cache)", color=_BACKWARD,
+            fontsize=9, ha="left")
     ax.set_xlim(-0.2, 11.5)
     ax.set_ylim(-2.0, 1.85)
     ax.set_aspect("equal")
@@ -79,27 +72,11 @@ def draw_module_graph(ax=None):
 
 
 def _matrix(ax, x, y_top, rows, cols, label, color, unit, shape=None):
-    ax.add_patch(
-        Rectangle(
-            (x, y_top - rows * unit),
-            cols * unit,
-            rows * unit,
-            facecolor=color,
-            edgecolor="0.25",
-            linewidth=1.0,
-            alpha=0.85,
-        )
-    )
+    ax.add_patch(Rectangle((x, y_top - rows * unit), cols * unit, rows * unit, facecolor=color,
+                           edgecolor="0.25", linewidth=1.0, alpha=0.85))
     ax.text(x + cols * unit / 2, y_top + 0.15, label, ha="center", va="bottom", fontsize=9)
-    ax.text(
-        x + cols * unit / 2,
-        y_top - rows * unit - 0.15,
-        shape or f"({rows}, {cols})",
-        ha="center",
-        va="top",
-        fontsize=8.5,
-        color="0.3",
-    )
+    ax.text(x + cols * unit / 2, y_top - rows * unit - 0.15, shape or f"({rows}, {cols})", ha="center",
+            va="top", fontsize=8.5, color="0.3")
     return x + cols * unit
 
 
@@ -110,26 +87,19 @@ def draw_gradient_shapes(N, D, M, axes=None):
         _, axes = plt.subplots(1, 3, figsize=(9.4, 2.6), layout="constrained")
     unit = 0.32
     panels = [
-        ("$dW = X^\\top\\,\\mathrm{dout}$", [("$X^\\top$", D, N, "#F0E442"), ("dout", N, M, "#E69F00")], ("dW", D, M)),
-        ("$dX = \\mathrm{dout}\\,W^\\top$", [("dout", N, M, "#E69F00"), ("$W^\\top$", M, D, "#56B4E9")], ("dX", N, D)),
-        (
-            "$db = \\mathbf{1}^\\top\\,\\mathrm{dout}$ (sum of the rows)",
-            [("$\\mathbf{1}^\\top$", 1, N, "0.85"), ("dout", N, M, "#E69F00")],
-            ("db", 1, M),
-        ),
+        ("$dW = X^\\top\\,\\mathrm{dout}$", [("$X^\\top$", D, N, "#F0E442"),
+                                               ("dout", N, M, "#E69F00")], ("dW", D, M)),
+        ("$dX = \\mathrm{dout}\\,W^\\top$", [("dout", N, M, "#E69F00"),
+                                               ("$W^\\top$", M, D, "#56B4E9")], ("dX", N, D)),
+        ("$db = \\mathbf{1}^\\top\\,\\mathrm{dout}$ (sum of the rows)",
+         [("$\\mathbf{1}^\\top$", 1, N, "0.85"), ("dout", N, M, "#E69F00")], ("db", 1, M)),
     ]
     for ax, (title, factors, (name, rows, cols)) in zip(axes, panels):
         x, top = 0.0, 0.0
         for i, (label, r, c, color) in enumerate(factors):
             x = _matrix(ax, x, top, r, c, label, color, unit) + 0.35
-            ax.text(
-                x - 0.175,
-                top - r * unit / 2 if i == 0 else top - 0.5,
-                "·" if i == 0 else "=",
-                ha="center",
-                va="center",
-                fontsize=14,
-            )
+            ax.text(x - 0.175, top - r * unit / 2 if i == 0 else top - 0.5, "·" if i == 0 else "=",
+                    ha="center", va="center", fontsize=14)
         shape = f"({cols},)" if name == "db" else None  # b and db are 1-D
         _matrix(ax, x + 0.1, top, rows, cols, name, "#009E73", unit, shape)
         ax.set_title(title, fontsize=9.5)
@@ -154,9 +124,11 @@ def plot_slopes(groups, ax=None):
     values = np.concatenate([np.concatenate(pair) for pair in groups.values()])
     lo, hi = values.min(), values.max()
     pad = 0.06 * (hi - lo)
-    ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="0.7", lw=1, zorder=0, label="predicted = measured")
+    ax.plot([lo - pad, hi + pad], [lo - pad, hi + pad], color="0.7", lw=1, zorder=0,
+            label="predicted = measured")
     for i, (label, (measured, predicted)) in enumerate(groups.items()):
-        ax.scatter(measured, predicted, s=22, marker=markers[i % 4], color=CLASS_COLORS[i], label=label, zorder=2)
+        ax.scatter(measured, predicted, s=22, marker=markers[i % 4], color=CLASS_COLORS[i],
+                   label=label, zorder=2)
     ax.set_xlabel("slope along V, measured by central differences")
     ax.set_ylabel("slope along V that the gradient predicts")
     ax.set_aspect("equal")
@@ -169,13 +141,9 @@ def draw_relu_gate(Z, dout, dZ, axes=None):
     numbers, the entries the gate blocks greyed out in dout and dZ."""
     if axes is None:
         _, axes = plt.subplots(1, 4, figsize=(9.6, 2.5), layout="constrained")
-    mask = np.asarray(Z) > 0
-    panels = [
-        ("cache Z", Z, None),
-        ("mask [Z > 0]", mask.astype(float), None),
-        ("dout (from above)", dout, mask),
-        ("dZ = dout ⊙ [Z > 0]", dZ, mask),
-    ]
+    mask = (np.asarray(Z) > 0)
+    panels = [("cache Z", Z, None), ("mask [Z > 0]", mask.astype(float), None),
+              ("dout (from above)", dout, mask), ("dZ = dout ⊙ [Z > 0]", dZ, mask)]
     rows, cols = np.shape(Z)
     for ax, (title, values, keep) in zip(axes, panels):
         for (r, c), value in np.ndenumerate(values):
@@ -183,11 +151,11 @@ def draw_relu_gate(Z, dout, dZ, axes=None):
             shade = "0.88" if blocked else ("#E8F1F8" if title.startswith("cache") else "white")
             if title.startswith("mask"):
                 shade = CLASS_COLORS[2] if value else "0.88"
-            ax.add_patch(Rectangle((c, rows - 1 - r), 1, 1, facecolor=shade, edgecolor="0.55", linewidth=0.8))
+            ax.add_patch(Rectangle((c, rows - 1 - r), 1, 1, facecolor=shade, edgecolor="0.55",
+                                   linewidth=0.8))
             text = f"{value + 0.0:g}"  # no "-0"
-            ax.text(
-                c + 0.5, rows - 0.5 - r, text, ha="center", va="center", fontsize=9, color="0.55" if blocked else "0.1"
-            )
+            ax.text(c + 0.5, rows - 0.5 - r, text, ha="center", va="center", fontsize=9,
+                    color="0.55" if blocked else "0.1")
         ax.set_title(title, fontsize=9.5, family="monospace" if "=" in title else None)
         ax.set_xlim(-0.05, cols + 0.05)
         ax.set_ylim(-0.05, rows + 0.05)

@@ -29,7 +29,7 @@ def rosenbrock_values(points, a=1.0, b=100.0):
     """(a − x)² + b (y − x²)² for every point (x, y) along the last axis of ``points``."""
     points = np.asarray(points, dtype=float)
     x, y = points[..., 0], points[..., 1]
-    return (a - x) ** 2 + b * (y - x**2) ** 2
+    return (a - x) ** 2 + b * (y - x ** 2) ** 2
 
 
 def draw_landscape(ax, values, box, levels, minimum=None, resolution=110):
@@ -59,8 +59,7 @@ def draw_paths(ax, paths, every=1, lw=1.3):
     for i, (name, path) in enumerate(paths.items()):
         path = np.asarray(path)
         color, marker = OPTIMIZER_STYLE.get(name, (CLASS_COLORS[i % len(CLASS_COLORS)], "o"))
-        ax.plot(
-            path[:, 0], path[:, 1], color=color, lw=lw, marker=marker, ms=3.2, markevery=every, label=name, zorder=2
-        )
+        ax.plot(path[:, 0], path[:, 1], color=color, lw=lw, marker=marker, ms=3.2, markevery=every,
+                label=name, zorder=2)
         ax.plot(*path[0], marker="o", color="white", markeredgecolor="k", ms=6, zorder=4)
     return ax

@@ -10,7 +10,8 @@ import numpy as np
 __all__ = ["show_images", "plot_confusion", "draw_dense_vs_conv"]
 
 
-def show_images(images, shape, titles=None, ncols=8, cmap="gray_r", symmetric=False, size=1.1, title_size="small"):
+def show_images(images, shape, titles=None, ncols=8, cmap="gray_r", symmetric=False, size=1.1,
+                title_size="small"):
     """A grid of images, one row of ``images`` (flattened pixels) per picture.
 
     ``shape`` is the picture's (height, width). With ``symmetric`` the colour
@@ -19,9 +20,8 @@ def show_images(images, shape, titles=None, ncols=8, cmap="gray_r", symmetric=Fa
     """
     images = np.asarray(images, dtype=float)
     nrows = int(np.ceil(len(images) / ncols))
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False, layout="constrained"
-    )
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False,
+                             layout="constrained")
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])
@@ -49,9 +49,8 @@ def plot_confusion(counts, ax=None, title=None):
     for t in classes:
         for p in classes:
             if counts[t, p]:
-                ax.text(
-                    p, t, str(counts[t, p]), ha="center", va="center", fontsize=8, color="white" if t == p else "black"
-                )
+                ax.text(p, t, str(counts[t, p]), ha="center", va="center", fontsize=8,
+                        color="white" if t == p else "black")
     ax.set_xticks(classes)
     ax.set_yticks(classes)
     ax.set_xlabel("predicted label")
@@ -79,9 +78,8 @@ def draw_dense_vs_conv(image, unit_weights, kernel):
     picture = np.asarray(image, dtype=float).reshape(28, 28)
     weights = np.asarray(unit_weights, dtype=float).reshape(28, 28)
     feature_map = np.maximum(_correlate_valid(picture, kernel), 0.0)
-    fig, axes = plt.subplots(
-        1, 4, figsize=(10.4, 2.9), layout="constrained", gridspec_kw={"width_ratios": [1, 1, 0.55, 1]}
-    )
+    fig, axes = plt.subplots(1, 4, figsize=(10.4, 2.9), layout="constrained",
+                             gridspec_kw={"width_ratios": [1, 1, 0.55, 1]})
     limit = np.abs(weights).max()
     axes[0].imshow(weights, cmap="RdBu_r", vmin=-limit, vmax=limit)
     axes[0].set_title(f"dense unit: {weights.size} weights,\none per pixel", fontsize="small")
@@ -93,21 +91,13 @@ def draw_dense_vs_conv(image, unit_weights, kernel):
     k_limit = np.abs(kernel).max()
     axes[2].imshow(kernel, cmap="RdBu_r", vmin=-k_limit, vmax=k_limit)
     for (i, j), value in np.ndenumerate(kernel):
-        axes[2].text(
-            j,
-            i,
-            f"{value:g}",
-            ha="center",
-            va="center",
-            fontsize=9,
-            color="white" if abs(value) > 0.5 * k_limit else "black",
-        )
+        axes[2].text(j, i, f"{value:g}", ha="center", va="center", fontsize=9,
+                     color="white" if abs(value) > 0.5 * k_limit else "black")
     axes[2].set_title(f"filter: {kernel.size} weights,\nshared", fontsize="small")
     axes[3].imshow(feature_map, cmap="gray_r")
     axes[3].add_patch(plt.Rectangle((left - 0.5, top - 0.5), 1, 1, fill=False, edgecolor="#D55E00", lw=2))
-    axes[3].set_title(
-        f"feature map ({feature_map.shape[0]}×{feature_map.shape[1]}):\nthe filter at every position", fontsize="small"
-    )
+    axes[3].set_title(f"feature map ({feature_map.shape[0]}×{feature_map.shape[1]}):\n"
+                      "the filter at every position", fontsize="small")
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])

@@ -10,17 +10,8 @@ import os
 
 import numpy as np
 
-__all__ = [
-    "make_blobs",
-    "make_xor",
-    "make_moons",
-    "make_circles",
-    "load_digits",
-    "load_mnist_sample",
-    "stratified_split",
-    "XOR_INPUTS",
-    "XOR_TARGETS",
-]
+__all__ = ["make_blobs", "make_xor", "make_moons", "make_circles", "load_digits", "load_mnist_sample",
+           "stratified_split", "XOR_INPUTS", "XOR_TARGETS"]
 
 #: The four corners of the unit square, one per row, and their XOR labels.
 XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -114,6 +105,6 @@ def stratified_split(y, fraction, rng):
     part = []
     for k in np.unique(y):
         members = rng.permutation(np.flatnonzero(y == k))
-        part.append(members[: round(fraction * members.size)])
+        part.append(members[:round(fraction * members.size)])
     part = np.sort(np.concatenate(part))
     return np.setdiff1d(np.arange(y.size), part), part

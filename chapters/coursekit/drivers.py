@@ -105,11 +105,8 @@ def run_optimizer(step, gradient, w0, num_steps, hyper=(), state=(), t=None):
         given = [value.copy() for value in inputs]
         counter = () if t is None else (int(t) + k,)
         result = step(*given[:2], *given[2:], *counter, *hyper)
-        changed = [
-            name
-            for name, before, after in zip(["w", "grad"] + names, inputs, given)
-            if not (before.shape == after.shape and np.array_equal(before, after, equal_nan=True))
-        ]
+        changed = [name for name, before, after in zip(["w", "grad"] + names, inputs, given)
+                   if not (before.shape == after.shape and np.array_equal(before, after, equal_nan=True))]
         modified += [name for name in changed if name not in modified]
         if names:
             if not isinstance(result, (tuple, list)):
@@ -118,7 +115,8 @@ def run_optimizer(step, gradient, w0, num_steps, hyper=(), state=(), t=None):
                 break
             if len(result) != len(names) + 1:
                 kind = "wrong length"
-                problem = f"step {k + 1}: {_name(step)} returned {len(result)} items; it must return {expected}"
+                problem = (f"step {k + 1}: {_name(step)} returned {len(result)} items; "
+                           f"it must return {expected}")
                 break
             parts = list(result)
         else:
@@ -134,9 +132,8 @@ def run_optimizer(step, gradient, w0, num_steps, hyper=(), state=(), t=None):
         if wrong:
             kind = "wrong shape"
             label, shape = wrong[0]
-            problem = (
-                f"step {k + 1}: {_name(step)} returned {label} of shape {shape}; it must have the shape of w, {w.shape}"
-            )
+            problem = (f"step {k + 1}: {_name(step)} returned {label} of shape {shape}; "
+                       f"it must have the shape of w, {w.shape}")
             break
         w, current = arrays[0], arrays[1:]
         path.append(w.copy())

@@ -32,29 +32,23 @@ __all__ = [
 
 def identity():
     """The activation ``f(z) = z``."""
-
     def identity(z):
         return np.asarray(z, dtype=float)
-
     return identity
 
 
 def softsign():
     """The activation ``f(z) = z / (1 + |z|)``: nonlinear, and not one the exercises ask for."""
-
     def softsign(z):
         z = np.asarray(z, dtype=float)
         return z / (1.0 + np.abs(z))
-
     return softsign
 
 
 def hyperbolic_tangent():
     """The activation ``np.tanh``."""
-
     def tanh(z):
         return np.tanh(np.asarray(z, dtype=float))
-
     return tanh
 
 
@@ -64,8 +58,7 @@ def bowl(scale, target):
 
     def loss_and_grad(w):
         diff = np.asarray(w, dtype=float) - target
-        return float(0.5 * np.sum(scale * diff**2)), scale * diff
-
+        return float(0.5 * np.sum(scale * diff ** 2)), scale * diff
     return loss_and_grad
 
 
@@ -86,7 +79,6 @@ def quadratic(A, c):
     def loss_and_grad(w):
         diff = np.asarray(w, dtype=float) - c
         return float(0.5 * np.sum(diff * (A @ diff))), A @ diff
-
     return loss_and_grad
 
 
@@ -98,21 +90,17 @@ def quadratic_gradient(A, c):
 
 def rosenbrock(a=1.0, b=100.0):
     """``w -> value`` of the Rosenbrock function (a − w₀)² + b (w₁ − w₀²)²; minimum at (a, a²)."""
-
     def value(w):
         x, y = np.asarray(w, dtype=float)
-        return float((a - x) ** 2 + b * (y - x**2) ** 2)
-
+        return float((a - x) ** 2 + b * (y - x ** 2) ** 2)
     return value
 
 
 def rosenbrock_gradient(a=1.0, b=100.0):
     """``w -> grad`` of :func:`rosenbrock`."""
-
     def gradient(w):
         x, y = np.asarray(w, dtype=float)
-        return np.array([-2.0 * (a - x) - 4.0 * b * x * (y - x**2), 2.0 * b * (y - x**2)])
-
+        return np.array([-2.0 * (a - x) - 4.0 * b * x * (y - x ** 2), 2.0 * b * (y - x ** 2)])
     return gradient
 
 
@@ -126,8 +114,7 @@ def wavy(a, b, c):
 
     def f(x):
         x = np.asarray(x, dtype=float)
-        return float(np.sum(a * np.sin(b * x)) + np.sum(c * x**3))
-
+        return float(np.sum(a * np.sin(b * x)) + np.sum(c * x ** 3))
     return f
 
 
@@ -143,7 +130,6 @@ def ramps(a, k):
     def f(x):
         x = np.asarray(x, dtype=float)
         return float(np.sum(a * np.maximum(x - k, 0.0)))
-
     return f
 
 
@@ -183,7 +169,6 @@ def scripted_epoch(step, train_losses):
 
     def train_epoch(params):
         return np.asarray(params, dtype=float) + step, train_losses[_epochs_done(params)]
-
     return train_epoch
 
 
@@ -193,16 +178,13 @@ def scripted_loss(values):
 
     def val_loss(params):
         return values[_epochs_done(params)]
-
     return val_loss
 
 
 def settings_model():
     """``fit(lr, reg) -> np.array([lr, reg])``: a "training" whose model is its settings."""
-
     def fit(lr, reg):
         return np.array([float(lr), float(reg)])
-
     return fit
 
 
@@ -224,9 +206,8 @@ def peak_score(center, width, decimals=None, calls=None):
             raise RuntimeError(
                 f"test_score was called {used[0]} times, but the test set may be looked at "
                 f"{'once' if calls == 1 else f'{calls} times'} only: choose with val_score, "
-                "then call test_score once, on the chosen model"
-            )
-        value = float(np.exp(-np.sum(((np.log10(np.asarray(model, dtype=float)) - center) / width) ** 2)))
+                "then call test_score once, on the chosen model")
+        value = float(np.exp(-np.sum(((np.log10(np.asarray(model, dtype=float)) - center)
+                                      / width) ** 2)))
         return round(value, decimals) if decimals is not None else value
-
     return score

@@ -25,16 +25,8 @@ def scatter_classes(X, y, ax=None, title=None):
     ax = ax if ax is not None else new_axes()
     for k in np.unique(y):
         points = X[y == k]
-        ax.scatter(
-            points[:, 0],
-            points[:, 1],
-            s=18,
-            color=CLASS_COLORS[k % 8],
-            marker=_MARKERS[k % 8],
-            edgecolor="white",
-            linewidth=0.4,
-            label=f"class {k}",
-        )
+        ax.scatter(points[:, 0], points[:, 1], s=18, color=CLASS_COLORS[k % 8], marker=_MARKERS[k % 8],
+                   edgecolor="white", linewidth=0.4, label=f"class {k}")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     if title:

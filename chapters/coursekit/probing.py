@@ -20,18 +20,8 @@ import zipfile
 
 import numpy as np
 
-__all__ = [
-    "Fn",
-    "Rng",
-    "GeneratorState",
-    "materialize",
-    "encode",
-    "decode",
-    "decode_stored",
-    "save",
-    "load",
-    "Unreadable",
-]
+__all__ = ["Fn", "Rng", "GeneratorState", "materialize", "encode", "decode", "decode_stored", "save", "load",
+           "Unreadable"]
 
 #: Factories and drivers may only come from this package.
 PACKAGE = "coursekit"
@@ -182,10 +172,8 @@ def encode(value, arrays=None, _depth=0):
         return _opaque(value), arrays
     if isinstance(value, np.generic):
         if value.dtype.kind in "biuf":
-            return {
-                "scalar": value.dtype.str,
-                "value": value.item() if value.dtype.kind != "f" else _float(value),
-            }, arrays
+            return {"scalar": value.dtype.str, "value": value.item() if value.dtype.kind != "f"
+                    else _float(value)}, arrays
         return _opaque(value), arrays
     if isinstance(value, Fn):
         params, arrays = encode(value.params, arrays, _depth + 1)
@@ -292,11 +280,8 @@ def _pack(arrays):
 def _unpack(packed, index, max_bytes=None):
     """The arrays :func:`_pack` packed; :class:`Unreadable` for an index that does not fit, or
     that describes more than ``max_bytes`` in all (entries may overlap)."""
-    if (
-        not isinstance(index, dict)
-        or not isinstance(index.get("dtypes"), list)
-        or not isinstance(index.get("arrays"), dict)
-    ):
+    if not isinstance(index, dict) or not isinstance(index.get("dtypes"), list) \
+            or not isinstance(index.get("arrays"), dict):
         raise Unreadable("malformed array index")
     flats = {}
     for i, name in enumerate(index["dtypes"]):
@@ -306,14 +291,9 @@ def _unpack(packed, index, max_bytes=None):
         flats[name] = flat
     arrays, total = {}, 0
     for key, entry in index["arrays"].items():
-        if not (
-            isinstance(entry, list)
-            and len(entry) == 3
-            and entry[0] in flats
-            and type(entry[1]) is int
-            and isinstance(entry[2], list)
-            and all(type(n) is int and n >= 0 for n in entry[2])
-        ):
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] in flats
+                and type(entry[1]) is int and isinstance(entry[2], list)
+                and all(type(n) is int and n >= 0 for n in entry[2])):
             raise Unreadable(f"malformed entry for array {key!r}")
         name, start, shape = entry
         count = math.prod(shape)
@@ -322,7 +302,7 @@ def _unpack(packed, index, max_bytes=None):
         total += count * flats[name].itemsize
         if max_bytes is not None and total > max_bytes:
             raise Unreadable(f"the arrays hold more than {max_bytes} bytes")
-        arrays[key] = flats[name][start : start + count].reshape(shape).copy()
+        arrays[key] = flats[name][start:start + count].reshape(shape).copy()
     return arrays
 
 
@@ -394,20 +374,8 @@ import warnings  # noqa: E402
 
 def _snapshot():
     """The attributes of the modules a probe relies on, as they are before any student code runs."""
-    names = [
-        "numpy",
-        "numpy.linalg",
-        "numpy.random",
-        "builtins",
-        "math",
-        "os",
-        "json",
-        "io",
-        "time",
-        "signal",
-        "zipfile",
-        "types",
-    ]
+    names = ["numpy", "numpy.linalg", "numpy.random", "builtins", "math", "os", "json", "io", "time",
+             "signal", "zipfile", "types"]
     names += [name for name in sys.modules if name == PACKAGE or name.startswith(PACKAGE + ".")]
     return [(sys.modules[name], dict(vars(sys.modules[name]))) for name in names if name in sys.modules]
 
@@ -627,13 +595,8 @@ def _verify_cases(namespace, name, folder, count):
             calls = outcome.get("calls")
             if not isinstance(calls, list):
                 continue
-            answers = [
-                [
-                    _recompute(call, namespace) if isinstance(call, dict) else {"status": "malformed"}
-                    for call in (segment if isinstance(segment, list) else [])
-                ]
-                for segment in calls
-            ]
+            answers = [[_recompute(call, namespace) if isinstance(call, dict) else {"status": "malformed"}
+                        for call in (segment if isinstance(segment, list) else [])] for segment in calls]
             try:
                 save(f"{stem}.verified", answers)
             except BaseException as error:  # noqa: BLE001

@@ -119,10 +119,8 @@ def describe_mismatch(got, expected, *, rtol=1e-7, atol=1e-9, exact=False):
     bad_nan = np.isnan(got_f) & ~np.isnan(want_f)
     if bad_nan.any():
         where = tuple(int(i) for i in np.argwhere(bad_nan)[0])
-        return (
-            f"contains NaN at index {where} (expected {expected_text(want_f[where])}); "
-            f"{int(bad_nan.sum())} NaN entries in all"
-        )
+        return (f"contains NaN at index {where} (expected {expected_text(want_f[where])}); "
+                f"{int(bad_nan.sum())} NaN entries in all")
     if exact:
         wrong = got_f != want_f
     else:
