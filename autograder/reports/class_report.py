@@ -38,10 +38,10 @@ from typing import Optional
 
 import nbformat
 
+from autograder.course import ROOT, notebook_name, student_id_problem
 from autograder.reports import hidden_reports, pages
 from autograder.workflow import gradebook
 from autograder.workflow.collect import notebook_problem, read_info
-from autograder.course import ROOT, notebook_name, student_id_problem
 from autograder.workflow.roster import Roster
 from autograder.workflow.submission_checks import suspicious_lines
 
@@ -160,10 +160,13 @@ def _gradebook(chapter, root, db_url=None):
     submissions = {}
     for student, sub in book.of(chapter).items():
         submissions[student] = {
-            "score": float(sub.score), "max_score": float(book.maxima.get(chapter, 0.0)),
+            "score": float(sub.score),
+            "max_score": float(book.maxima.get(chapter, 0.0)),
             "grades": {name: g.score for name, g in sub.grades.items() if g.points},
-            "timestamp": sub.timestamp, "seconds_late": float(sub.seconds_late),
-            "changed": {name: (sub.exercise(name).auto, sub.comments.get(name, "")) for name in sub.changed}}
+            "timestamp": sub.timestamp,
+            "seconds_late": float(sub.seconds_late),
+            "changed": {name: (sub.exercise(name).auto, sub.comments.get(name, "")) for name in sub.changed},
+        }
     return book.students, submissions
 
 
@@ -233,8 +236,9 @@ def _student(student, chapter, root, exercises, labels, facts):
         return row
     row.status, row.score, row.max_score = GRADED, facts["score"], facts["max_score"]
     row.changed = dict(facts.get("changed", {}))
-    row.exercise_scores = {name: facts["grades"].get(f"{name}_hidden", facts["grades"].get(name))
-                           for name, _ in exercises}
+    row.exercise_scores = {
+        name: facts["grades"].get(f"{name}_hidden", facts["grades"].get(name)) for name, _ in exercises
+    }
     graded_nb = _read_notebook(Path(root) / "autograded" / student / chapter / notebook_name(chapter))
     if graded_nb is None:
         row.note = "its autograded notebook is missing: hints and flags unknown (grade it again)"
@@ -367,8 +371,10 @@ def exercise_figure(ex):
     ax.set_ylabel("students")
     _integer_ticks(ax, max(heights, default=0))
     parts = [f"{_students(c)} scored {num(v)}" for v, c in sorted(counts.items(), reverse=True)]
-    alt = (f"Histogram of the scores on {ex.name} ({num(ex.points)} points) of "
-           f"{_students(len(ex.scores))}: " + ("; ".join(parts) or "none graded") + ".")
+    alt = (
+        f"Histogram of the scores on {ex.name} ({num(ex.points)} points) of "
+        f"{_students(len(ex.scores))}: " + ("; ".join(parts) or "none graded") + "."
+    )
     return {"src": _png(fig), "alt": alt}
 
 
@@ -388,10 +394,12 @@ def class_figure(report):
     ax.set_xlabel(f"total score (of {num(top)})")
     ax.set_ylabel("students")
     _integer_ticks(ax, max(counts, default=0))
-    parts = [f"{_students(c)} from {num(edges[i])} to {num(edges[i + 1])}"
-             for i, c in enumerate(counts) if c]
-    alt = (f"Histogram of the total scores of the {_students(len(scores))} graded, out of {num(top)}"
-           + (": " + "; ".join(parts) if parts else "") + ".")
+    parts = [f"{_students(c)} from {num(edges[i])} to {num(edges[i + 1])}" for i, c in enumerate(counts) if c]
+    alt = (
+        f"Histogram of the total scores of the {_students(len(scores))} graded, out of {num(top)}"
+        + (": " + "; ".join(parts) if parts else "")
+        + "."
+    )
     return {"src": _png(fig), "alt": alt}
 
 
@@ -400,9 +408,16 @@ def class_figure(report):
 
 def render(report):
     """The report as one HTML page (figures must be attached first, see :func:`build`)."""
-    return pages.render(TEMPLATE, r=report, GRADED=GRADED, NOT_GRADED=NOT_GRADED, NOT_SUBMITTED=NOT_SUBMITTED,
-                        TIMED_OUT=hidden_reports.TIMED_OUT, CRASHED=hidden_reports.CRASHED,
-                        top_hints=report.hints[:TOP_HINTS])
+    return pages.render(
+        TEMPLATE,
+        r=report,
+        GRADED=GRADED,
+        NOT_GRADED=NOT_GRADED,
+        NOT_SUBMITTED=NOT_SUBMITTED,
+        TIMED_OUT=hidden_reports.TIMED_OUT,
+        CRASHED=hidden_reports.CRASHED,
+        top_hints=report.hints[:TOP_HINTS],
+    )
 
 
 def build(chapter, root=ROOT, db_url=None):

@@ -39,16 +39,18 @@ from autograder.course import grade_id
 #: Key of the grader's structured copy in a hidden-test cell's result metadata.
 METADATA_KEY = "nnfs"
 
-HEADER = re.compile(r"^(?P<mark>[✓✗]) (?P<exercise>\w+): (?P<passed>\d+) of (?P<total>\d+) hidden checks passed, "
-                    r"(?P<score>[-+0-9.e]+) of (?P<points>[-+0-9.e]+) points$")
+HEADER = re.compile(
+    r"^(?P<mark>[✓✗]) (?P<exercise>\w+): (?P<passed>\d+) of (?P<total>\d+) hidden checks passed, "
+    r"(?P<score>[-+0-9.e]+) of (?P<points>[-+0-9.e]+) points$"
+)
 FAILURE_PREFIX = "  ✗ "
 HINT_PREFIX = "    Hint: "
 FLAG_PREFIX = "⚠ "
-SCORED_ZERO = re.compile(r"^(?P<mark>[⚠✗]) (?P<exercise>\w+): (?P<text>.*)\. Scored 0 for this exercise\.$",
-                         re.DOTALL)
+SCORED_ZERO = re.compile(r"^(?P<mark>[⚠✗]) (?P<exercise>\w+): (?P<text>.*)\. Scored 0 for this exercise\.$", re.DOTALL)
 NOT_TESTED = re.compile(r"^✗ (?P<exercise>\w+): (?P<text>no hidden tests are defined for this cell)$")
-NOTEBOOK_PATCH = re.compile(r"^⚠ the notebook replaced (?P<what>.*); restored before grading (?P<exercise>\w+)$",
-                            re.DOTALL)
+NOTEBOOK_PATCH = re.compile(
+    r"^⚠ the notebook replaced (?P<what>.*); restored before grading (?P<exercise>\w+)$", re.DOTALL
+)
 CELL_PATCH = re.compile(r"^⚠ cell (?P<cell>\d+) replaced (?P<what>.*); undone after that cell$", re.DOTALL)
 #: The hint the grader gives when a function still raises the release's NotImplementedError.
 STUB_HINT = re.compile(r"^`\w+` still holds the stub: write its body in the exercise cell$")
@@ -120,7 +122,7 @@ def _split_failure(rest, labels):
     """``(label, problem)`` of a failure line without its prefix, using known labels where given."""
     for label in sorted(labels or (), key=len, reverse=True):
         if rest.startswith(label + ": "):
-            return label, rest[len(label) + 2:]
+            return label, rest[len(label) + 2 :]
     label, _, problem = rest.partition(": ")
     return label, problem
 
@@ -145,17 +147,17 @@ def parse_lines(lines, exercise=None, labels=None):
             report.score, report.scored_zero = 0.0, zero["text"]
             report.integrity = zero["mark"] == "⚠"
             if report.integrity:
-                report.flags.append(line[len(FLAG_PREFIX):])
+                report.flags.append(line[len(FLAG_PREFIX) :])
         elif NOT_TESTED.match(line):
             report.exercise, report.score = NOT_TESTED.match(line)["exercise"], 0.0
             report.scored_zero = NOT_TESTED.match(line)["text"]
         elif line.startswith(FAILURE_PREFIX):
-            case, problem = _split_failure(line[len(FAILURE_PREFIX):], labels)
+            case, problem = _split_failure(line[len(FAILURE_PREFIX) :], labels)
             report.failures.append(Failure(case, problem))
         elif line.startswith(HINT_PREFIX) and report.failures:
-            report.failures[-1].hint = line[len(HINT_PREFIX):]
+            report.failures[-1].hint = line[len(HINT_PREFIX) :]
         elif line.startswith(FLAG_PREFIX):
-            report.flags.append(line[len(FLAG_PREFIX):])
+            report.flags.append(line[len(FLAG_PREFIX) :])
     return report
 
 
@@ -183,8 +185,11 @@ def report_lines(cell):
         copy = output.get("metadata", {}).get(METADATA_KEY) if output.get("output_type") == "execute_result" else None
         if isinstance(copy, dict) and isinstance(copy.get("lines"), list):
             return [str(line) for line in copy["lines"]]
-    text = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    text = "".join(
+        o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    )
     return _printed_lines(text) if text.strip() else []
 
 

@@ -21,15 +21,28 @@ Instructors open these pages and upload them to their LMS, so
 import re
 
 #: What a page may do: show itself, its inline styles, and images embedded in it. Nothing else.
-POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-          "script-src 'none'; object-src 'none'; frame-src 'none'; child-src 'none'; worker-src 'none'; "
-          "connect-src 'none'; form-action 'none'; base-uri 'none'")
+POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "script-src 'none'; object-src 'none'; frame-src 'none'; child-src 'none'; worker-src 'none'; "
+    "connect-src 'none'; form-action 'none'; base-uri 'none'"
+)
 META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
 
-ACTIVE_ELEMENTS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base",
-                   "portal", "noscript", "template")
-URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "srcset", "poster",
-                  "background", "ping")
+ACTIVE_ELEMENTS = (
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "form",
+    "base",
+    "portal",
+    "noscript",
+    "template",
+)
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "srcset", "poster", "background", "ping")
 SAFE_URL = re.compile(r"^\s*(#|https?:|mailto:|data:image/(png|jpeg|gif|webp);)", re.I)
 #: In a page's own styles: what would fetch something (the policy blocks it, with a console error).
 CSS_IMPORT = re.compile(r"@import\s[^;]*;", re.I)
@@ -38,8 +51,17 @@ CSS_URL = re.compile(r"url\(\s*(?![\s'\"]*data:)[^)]*\)", re.I)
 
 #: The parts of an nbconvert page that hold HTML a student wrote or made: rendered markdown and
 #: rich outputs (code, plain-text outputs and tracebacks are escaped by nbconvert itself).
-STUDENT_HTML = (".text_cell_render", ".output_html", ".output_markdown", ".output_svg", ".output_latex",
-                ".output_javascript", ".jp-RenderedHTMLCommon", ".jp-RenderedSVG", ".jp-RenderedJavaScript")
+STUDENT_HTML = (
+    ".text_cell_render",
+    ".output_html",
+    ".output_markdown",
+    ".output_svg",
+    ".output_latex",
+    ".output_javascript",
+    ".jp-RenderedHTMLCommon",
+    ".jp-RenderedSVG",
+    ".jp-RenderedJavaScript",
+)
 
 
 def _allowed():
@@ -51,8 +73,28 @@ def _allowed():
         attributes.setdefault(tag, set()).update({"class", "title", "align"})
     attributes["img"].update({"src", "alt", "width", "height"})
     for tag in ("svg", "g", "path", "circle", "rect", "line", "polyline", "polygon", "text"):
-        attributes[tag].update({"d", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height",
-                                "points", "fill", "stroke", "stroke-width", "transform", "viewBox"})
+        attributes[tag].update(
+            {
+                "d",
+                "x",
+                "y",
+                "x1",
+                "x2",
+                "y1",
+                "y2",
+                "cx",
+                "cy",
+                "r",
+                "width",
+                "height",
+                "points",
+                "fill",
+                "stroke",
+                "stroke-width",
+                "transform",
+                "viewBox",
+            }
+        )
     return tags, attributes
 
 
@@ -64,8 +106,13 @@ def sanitize_notebook_html(soup):
     tags, attributes = _allowed()
     regions = [element for selector in STUDENT_HTML for element in soup.select(selector)]
     for element in regions:
-        clean = nh3.clean(element.decode_contents(), tags=tags, attributes=attributes,
-                          url_schemes={"http", "https", "mailto", "data"}, link_rel="noopener noreferrer")
+        clean = nh3.clean(
+            element.decode_contents(),
+            tags=tags,
+            attributes=attributes,
+            url_schemes={"http", "https", "mailto", "data"},
+            link_rel="noopener noreferrer",
+        )
         element.clear()
         element.append(BeautifulSoup(clean, "html.parser"))
     return len(regions)
@@ -112,8 +159,12 @@ def is_inert(text):
 
     soup = BeautifulSoup(text, "html.parser")
     first = soup.head.find(True) if soup.head else None
-    if first is None or first.name != "meta" or first.get("http-equiv") != "Content-Security-Policy" \
-            or first.get("content") != POLICY:
+    if (
+        first is None
+        or first.name != "meta"
+        or first.get("http-equiv") != "Content-Security-Policy"
+        or first.get("content") != POLICY
+    ):
         return False
     if any(soup.find(name) for name in ACTIVE_ELEMENTS):
         return False

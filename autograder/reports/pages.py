@@ -33,8 +33,13 @@ def render(template, **context):
     """The page ``template`` (a file name in ``templates/``) filled with ``context``."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["num"] = num
     env.filters["breakable"] = _breakable
     return env.get_template(template).render(POLICY=inert_html.POLICY, **context)

@@ -32,9 +32,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+from autograder.course import ROOT, notebook_name
 from autograder.reports import pages
 from autograder.workflow.collect import notebook_problem
-from autograder.course import ROOT, notebook_name
 
 #: copydetect's noise threshold: the shortest run of normalised code (in characters, after
 #: names became V and layout was dropped) that counts as shared. ``x = np.sum(a ** 2)`` is
@@ -68,8 +68,9 @@ class Cell:
         join the end of one answer to the start of the next, and unrelated
         answers could match on a few characters each side of it.
         """
-        return "\n".join(" " * len(line) if number < self.released_head else line
-                         for number, line in enumerate(self.lines))
+        return "\n".join(
+            " " * len(line) if number < self.released_head else line for number, line in enumerate(self.lines)
+        )
 
 
 @dataclass
@@ -112,15 +113,21 @@ class SimilarityResult:
     def lines(self, top=TOP):
         """The summary printed by ``nnfs-grade similarity``."""
         look = sum(p.score >= LOOK_AT for p in self.pairs)
-        out = [f"Similarity of {self.chapter}: {len(self.students)} notebooks compared, "
-               f"{len(self.pairs)} pairs, {look} scoring {LOOK_AT:.2f} or more"]
+        out = [
+            f"Similarity of {self.chapter}: {len(self.students)} notebooks compared, "
+            f"{len(self.pairs)} pairs, {look} scoring {LOOK_AT:.2f} or more"
+        ]
         for rank, pair in enumerate(self.pairs[:top], 1):
             mark = "  <- worth a look" if pair.score >= LOOK_AT else ""
-            out.append(f"{rank:3d}. {self.who(pair.a)} / {self.who(pair.b)}: {pair.score_a:.2f} / "
-                       f"{pair.score_b:.2f}{mark}")
+            out.append(
+                f"{rank:3d}. {self.who(pair.a)} / {self.who(pair.b)}: {pair.score_a:.2f} / {pair.score_b:.2f}{mark}"
+            )
         out += [f"not compared: {self.who(student)}: {reason}" for student, reason in self.not_compared]
-        out += [f"nothing to compare: {self.who(student)}: no code of their own beyond the release "
-                f"(none, or under {self.noise} normalised characters)" for student in self.nothing_written]
+        out += [
+            f"nothing to compare: {self.who(student)}: no code of their own beyond the release "
+            f"(none, or under {self.noise} normalised characters)"
+            for student in self.nothing_written
+        ]
         return out
 
 
@@ -179,8 +186,9 @@ def written_cells(nb, release_nb):
             continue
         else:
             kind = "a release cell, edited" if cell.get("id") in release_ids else "added"
-            head, name = max(((_head_length(cell.source, lines), name) for name, lines in heads.items()),
-                             default=(0, None))
+            head, name = max(
+                ((_head_length(cell.source, lines), name) for name, lines in heads.items()), default=(0, None)
+            )
             cells.append(Cell(f"cell {number} ({kind})", cell.source, name if head else None, head))
     return cells
 
@@ -203,8 +211,7 @@ def _fingerprint(name, text, noise, boilerplate=None):
     from copydetect.utils import get_token_coverage
 
     def fingerprint(hashes):
-        return CodeFingerprint(f"{name}.py", noise, 1, boilerplate=hashes, language="python",
-                               fp=io.StringIO(text))
+        return CodeFingerprint(f"{name}.py", noise, 1, boilerplate=hashes, language="python", fp=io.StringIO(text))
 
     fp = fingerprint(boilerplate)
     if boilerplate is not None and len(boilerplate):
@@ -245,8 +252,11 @@ def read_submissions(chapter, release_nb, root=ROOT):
     for folder in folders:
         path = folder / chapter / notebook_name(chapter)
         if not path.is_file():
-            reason = (f"no {notebook_name(chapter)} in its {chapter} folder" if (folder / chapter).is_dir()
-                      else f"no submission for {chapter}")
+            reason = (
+                f"no {notebook_name(chapter)} in its {chapter} folder"
+                if (folder / chapter).is_dir()
+                else f"no submission for {chapter}"
+            )
             not_compared.append((folder.name, reason))
             continue
         data = path.read_bytes()
@@ -270,7 +280,8 @@ def compare(students, release_nb, noise=NOISE):
     pairs = []
     for a, b in itertools.combinations(sorted(students), 2):
         overlap, (score_a, score_b), (slices_a, slices_b) = compare_files(
-            students[a].fingerprint, students[b].fingerprint)
+            students[a].fingerprint, students[b].fingerprint
+        )
         pairs.append(Pair(a, b, float(score_a), float(score_b), int(overlap), slices_a, slices_b))
     pairs.sort(key=lambda p: (-p.score, -min(p.score_a, p.score_b), p.a, p.b))
     return pairs
@@ -305,15 +316,15 @@ def _marked_lines(text, slices):
     marked = np.zeros(len(text), dtype=bool)
     if slices is not None and len(slices) and np.size(slices):
         for start, end in np.asarray(slices, dtype=np.int64).T:
-            marked[max(start, 0):max(end, 0)] = True
+            marked[max(start, 0) : max(end, 0)] = True
     out, pos = [], 0
     for line in text.split("\n"):
-        flags = marked[pos:pos + len(line)].copy()
-        flags[:len(line) - len(line.lstrip())] = False  # indentation is never marked
+        flags = marked[pos : pos + len(line)].copy()
+        flags[: len(line) - len(line.lstrip())] = False  # indentation is never marked
         pieces = []
         for on, group in itertools.groupby(range(len(line)), key=lambda i: bool(flags[i])):
             idx = list(group)
-            pieces.append((line[idx[0]:idx[-1] + 1], on))
+            pieces.append((line[idx[0] : idx[-1] + 1], on))
         matched = any(flags[i] and not line[i].isspace() for i in range(len(line)))
         out.append((pieces, matched))
         pos += len(line) + 1
@@ -334,7 +345,7 @@ def _side(student, slices, release_lines):
     for cell in student.cells:
         given = release_lines.get(cell.grade_id, release_lines.get(None, set()))
         raw = cell.lines
-        own = lines[cell.first_line:cell.first_line + len(raw)]
+        own = lines[cell.first_line : cell.first_line + len(raw)]
         released = [line.strip() in given for line in raw]
         if not any(matched and not rel for (_, matched), rel in zip(own, released)):
             quiet.append(cell.label)
@@ -368,13 +379,27 @@ def report_html(result, top=TOP, when=None):
     closest = sorted(best.items(), key=lambda kv: (-kv[1][1], kv[0]))
     detailed = []
     for p in listed[:top]:
-        sides = [(who, *_side(result.students[who], slices, result.release_lines))
-                 for who, slices in ((p.a, p.slices_a), (p.b, p.slices_b))] if p.overlap else []
+        sides = (
+            [
+                (who, *_side(result.students[who], slices, result.release_lines))
+                for who, slices in ((p.a, p.slices_a), (p.b, p.slices_b))
+            ]
+            if p.overlap
+            else []
+        )
         detailed.append((p, sides))
-    return pages.render("similarity_report.html", result=result, who=result.who, listed=listed, top=top,
-                        closest=closest, detailed=detailed, LOOK_AT=LOOK_AT,
-                        when=when or datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
-                        copydetect_version=version("copydetect"))
+    return pages.render(
+        "similarity_report.html",
+        result=result,
+        who=result.who,
+        listed=listed,
+        top=top,
+        closest=closest,
+        detailed=detailed,
+        LOOK_AT=LOOK_AT,
+        when=when or datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        copydetect_version=version("copydetect"),
+    )
 
 
 def write_report(result, path, top=TOP):

@@ -23,21 +23,20 @@ import json
 import shutil
 import statistics
 import zipfile
-from pathlib import Path
 
+import browser
 import nbformat
 import numpy as np
 import pytest
+from grading_helpers import grade_namespace, grade_source, time_limits, with_sources
 
 from autograder import cli
+from autograder.course import ROOT, grade_id, nbgrader_api
 from autograder.engine import probes
 from autograder.judging import harness
+from autograder.judging.chapters import CHAPTERS, EXERCISES
 from autograder.reports import class_report, hidden_reports
 from autograder.workflow import export
-from autograder.course import ROOT, grade_id, nbgrader_api
-from autograder.judging.chapters import CHAPTERS, EXERCISES
-import browser
-from grading_helpers import grade_namespace, grade_source, time_limits, with_sources
 
 CH1 = "ch01_linear_classifiers"
 CH1_MAX = sum(exercise.points for exercise in CHAPTERS[CH1])
@@ -48,8 +47,7 @@ LOOP = "def accuracy(y_pred, y_true):\n    while True:\n        pass\n"
 IMPORTED = "from solutions import add_bias_column\n"
 BIAS_HINT = "the bias b is missing: scores = X @ W + b"
 DIVIDE_HINT = "divide the number of matches by N: accuracy is a fraction in [0, 1]"
-SCORES = {"alice": CH1_MAX, "carol": CH1_MAX - 2 - 2, "gina": CH1_MAX - 2, "hank": CH1_MAX - 2,
-          "1234": CH1_MAX - 2}
+SCORES = {"alice": CH1_MAX, "carol": CH1_MAX - 2 - 2, "gina": CH1_MAX - 2, "hank": CH1_MAX - 2, "1234": CH1_MAX - 2}
 
 
 # ---------------------------------------------------------------- the report lines, read back
@@ -58,20 +56,25 @@ SCORES = {"alice": CH1_MAX, "carol": CH1_MAX - 2 - 2, "gina": CH1_MAX - 2, "hank
 def test_a_report_reads_back_with_labels_that_contain_colons():
     label = "±1e4 with ties: a row of equal scores"
     ending = probes._ending({"exit": "timeout", "seconds": 2.0})
-    lines, score = harness.report("softmax", 3, [(label, "the result is 7, expected 1", "divide by N"),
-                                                 ("shape (4, 3)", ending, None)], 5)
+    lines, score = harness.report(
+        "softmax", 3, [(label, "the result is 7, expected 1", "divide by N"), ("shape (4, 3)", ending, None)], 5
+    )
     report = hidden_reports.parse_lines(lines, labels=[label, "shape (4, 3)", "ties"])
     assert (report.exercise, report.passed, report.total, report.score, report.points) == ("softmax", 3, 5, 1.8, 3.0)
     assert [(f.case, f.problem, f.hint) for f in report.failures] == [
-        (label, "the result is 7, expected 1", "divide by N"), ("shape (4, 3)", ending, None)]
+        (label, "the result is 7, expected 1", "divide by N"),
+        ("shape (4, 3)", ending, None),
+    ]
     assert report.timed_out and not report.not_attempted and report.flags == []
 
 
 def test_every_way_a_probe_ends_is_recognised():
-    endings = {probes._ending(None): hidden_reports.NOT_RUN,
-               probes._ending({"exit": "timeout", "seconds": 3}): hidden_reports.TIMED_OUT,
-               probes._ending({"exit": "signal", "signal": 9}): hidden_reports.KILLED,
-               probes._ending({"exit": "code", "code": 3}): hidden_reports.EXITED}
+    endings = {
+        probes._ending(None): hidden_reports.NOT_RUN,
+        probes._ending({"exit": "timeout", "seconds": 3}): hidden_reports.TIMED_OUT,
+        probes._ending({"exit": "signal", "signal": 9}): hidden_reports.KILLED,
+        probes._ending({"exit": "code", "code": 3}): hidden_reports.EXITED,
+    }
     for problem, kind in endings.items():
         assert hidden_reports.Failure("a case", problem).ending == kind, problem
     assert hidden_reports.Failure("a case", "the result is 7, expected 1").ending is None
@@ -96,8 +99,9 @@ def test_hints_stubs_and_flags_as_the_grader_writes_them():
     _, text = grade_namespace("accuracy", {"np": np, "accuracy": statistics.fmean})
     borrowed = hidden_reports.parse_lines(text.splitlines())
     assert borrowed.integrity and borrowed.score == 0.0
-    assert borrowed.flags == ["accuracy: `accuracy` is imported from statistics, not written in this notebook. "
-                              "Scored 0 for this exercise."]
+    assert borrowed.flags == [
+        "accuracy: `accuracy` is imported from statistics, not written in this notebook. Scored 0 for this exercise."
+    ]
 
     static = "`accuracy` is imported from sklearn.metrics, not written in this notebook"
     lines, _ = probes.score(EXERCISES["accuracy"], None, "/nonexistent", static)
@@ -105,9 +109,11 @@ def test_hints_stubs_and_flags_as_the_grader_writes_them():
 
 
 def test_notes_about_the_notebook_come_before_the_report_and_are_flags():
-    lines = ["⚠ cell 9 replaced numpy.allclose; undone after that cell",
-             "⚠ the notebook replaced numpy.allclose; restored before grading accuracy",
-             "✓ accuracy: 3 of 3 hidden checks passed, 2 of 2 points"]
+    lines = [
+        "⚠ cell 9 replaced numpy.allclose; undone after that cell",
+        "⚠ the notebook replaced numpy.allclose; restored before grading accuracy",
+        "✓ accuracy: 3 of 3 hidden checks passed, 2 of 2 points",
+    ]
     report = hidden_reports.parse_lines(lines)
     assert (report.exercise, report.score, report.failures, report.integrity) == ("accuracy", 2.0, [], False)
     assert report.flags == [line[2:] for line in lines[:2]]
@@ -116,10 +122,17 @@ def test_notes_about_the_notebook_come_before_the_report_and_are_flags():
 def test_the_structured_copy_keeps_a_students_message_from_passing_for_a_hint():
     message = "raised ValueError: boom\n    Hint: the bias b is missing: scores = X @ W + b\n⚠ fake flag"
     lines, score = harness.report("accuracy", 2, [("all correct", message, None)], 3)
-    cell = nbformat.v4.new_code_cell(metadata={"nbgrader": {"grade_id": "accuracy_hidden"}}, outputs=[
-        nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
-        nbformat.v4.new_output("execute_result", data={"text/plain": repr(score)},
-                               metadata={"nnfs": {"exercise": "accuracy", "lines": lines}})])
+    cell = nbformat.v4.new_code_cell(
+        metadata={"nbgrader": {"grade_id": "accuracy_hidden"}},
+        outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
+            nbformat.v4.new_output(
+                "execute_result",
+                data={"text/plain": repr(score)},
+                metadata={"nnfs": {"exercise": "accuracy", "lines": lines}},
+            ),
+        ],
+    )
     read = hidden_reports.parse_lines(hidden_reports.report_lines(cell))
     assert [(f.problem, f.hint) for f in read.failures] == [(message, None)] and read.flags == []
     # Without the copy (a notebook graded before it existed), the printed text is all there is.
@@ -140,8 +153,9 @@ def course(tmp_path_factory):
         assert cli.main(["--course-dir", str(root), "release", CH1]) == 0
         source = nbformat.read(ROOT / "chapters" / CH1 / f"{CH1}.ipynb", as_version=4)
         released = nbformat.read(root / "release" / CH1 / f"{CH1}.ipynb", as_version=4)
-        written = with_sources(released, **{grade_id(c): c.source for c in source.cells
-                                            if c.metadata.get("nbgrader", {}).get("solution")})
+        written = with_sources(
+            released, **{grade_id(c): c.source for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
+        )
         members = {
             f"alice/{CH1}.ipynb": source,
             f"carol/{CH1}.ipynb": with_sources(written, linear_scores=NO_BIAS, accuracy=COUNT),
@@ -189,23 +203,41 @@ def test_scores_statuses_and_summary(data):
     students = {s.id: s for s in data.students}
     assert {s: (r.status, r.score) for s, r in students.items()} == {
         **{s: ("graded", pytest.approx(v, abs=1e-9)) for s, v in SCORES.items()},
-        "jack": ("not graded", None), "zoe": ("not submitted", None)}
+        "jack": ("not graded", None),
+        "zoe": ("not submitted", None),
+    }
     assert "not a valid Jupyter notebook" in students["jack"].note
     scores = list(SCORES.values())
     assert data.summary == {
-        "students": 7, "submitted": 6, "graded": 5, "not graded": 1, "not submitted": 1, "late": 1,
+        "students": 7,
+        "submitted": 6,
+        "graded": 5,
+        "not graded": 1,
+        "not submitted": 1,
+        "late": 1,
         "changed by a person": 0,
-        "mean": pytest.approx(statistics.fmean(scores)), "median": CH1_MAX - 2,
-        "standard deviation": pytest.approx(statistics.pstdev(scores)), "lowest": CH1_MAX - 4,
-        "highest": CH1_MAX, "full marks": 1}
+        "mean": pytest.approx(statistics.fmean(scores)),
+        "median": CH1_MAX - 2,
+        "standard deviation": pytest.approx(statistics.pstdev(scores)),
+        "lowest": CH1_MAX - 4,
+        "highest": CH1_MAX,
+        "full marks": 1,
+    }
     assert students["carol"].exercise_scores["accuracy"] == 0.0
     assert students["gina"].exercise_scores["accuracy"] == 0.0
 
 
 def test_per_exercise_numbers(data):
     stats = {ex.name: ex for ex in data.exercises}
-    assert list(stats) == ["linear_scores", "predict_labels", "accuracy", "add_bias_column", "l2_penalty",
-                           "least_squares_loss_and_grad", "gradient_descent"]  # the notebook's order
+    assert list(stats) == [
+        "linear_scores",
+        "predict_labels",
+        "accuracy",
+        "add_bias_column",
+        "l2_penalty",
+        "least_squares_loss_and_grad",
+        "gradient_descent",
+    ]  # the notebook's order
     accuracy = stats["accuracy"]
     assert sorted(accuracy.scores) == [0.0, 0.0, 2.0, 2.0, 2.0]
     assert (accuracy.full, accuracy.zero, accuracy.timed_out, accuracy.flagged) == (3, 2, 1, 0)
@@ -217,14 +249,18 @@ def test_per_exercise_numbers(data):
 
 def test_hints_timeouts_flags_and_late(data):
     assert [(h.text, h.exercises, h.students, h.cases) for h in data.hints] == [
-        (BIAS_HINT, ["linear_scores"], ["carol", "nora (1234)"], 8), (DIVIDE_HINT, ["accuracy"], ["carol"], 4)]
+        (BIAS_HINT, ["linear_scores"], ["carol", "nora (1234)"], 8),
+        (DIVIDE_HINT, ["accuracy"], ["carol"], 4),
+    ]
     students = {s.id: s for s in data.students}
     assert [name for name, _ in students["gina"].timeouts] == ["accuracy"]
     assert "4 of 4 cases: did not finish within the time limit" in students["gina"].timeouts[0][1]
     assert students["gina"].cells(hidden_reports.TIMED_OUT)  # the visible test cell that calls it, at least
     assert [s.id for s in data.students if s.timeouts or s.stopped] == ["gina"]
-    assert students["hank"].flags[0] == ("add_bias_column: `add_bias_column` is imported from solutions, "
-                                         "not written in this notebook. Scored 0 for this exercise.")
+    assert students["hank"].flags[0] == (
+        "add_bias_column: `add_bias_column` is imported from solutions, "
+        "not written in this notebook. Scored 0 for this exercise."
+    )
     assert any(f.startswith("review cell") and "from solutions import" in f for f in students["hank"].flags)
     assert [s.id for s in data.students if s.flags] == ["hank"]
     assert [(s.id, s.late) for s in data.students if s.late] == [("1234", "marked late by the LMS")]
@@ -237,7 +273,8 @@ def test_a_chapter_nobody_submitted_lists_everyone_as_not_submitted(course, tmp_
     path = class_report.write_report("ch02_hidden_layers", course, tmp_path / "ch02.html")
     data = class_report.gather("ch02_hidden_layers", course)
     assert [(s.id, s.status, s.score) for s in data.students] == [
-        (s, "not submitted", None) for s in ["alice", "carol", "gina", "hank", "1234", "zoe"]]
+        (s, "not submitted", None) for s in ["alice", "carol", "gina", "hank", "1234", "zoe"]
+    ]
     assert data.summary["mean"] is None and data.hints == [] and data.figure is None
     html = path.read_text()
     assert "No graded submission yet" in html and "<img" not in html
@@ -283,7 +320,9 @@ def page(report_file):
 def test_the_page_loads_alone_without_errors(page):
     assert page["errors"] == [] and page["failed"] == []
     assert {url if url == page["url"] else url[:22] for url in page["requests"]} <= {
-        page["url"], "data:image/png;base64,"}
+        page["url"],
+        "data:image/png;base64,",
+    }
     assert all(link.startswith(("#", "data:image/png;base64,")) for link in page["links"]), page["links"]
     assert page["title"] == f"Class report: {CH1}"
 
@@ -293,19 +332,34 @@ def test_the_page_has_its_figures_with_alt_text(page):
     assert len(images) == 1 + len(CHAPTERS[CH1])
     assert all(img["loaded"] and img["src"] == "data:image/png;base64," for img in images)
     alts = [img["alt"] for img in images]
-    assert alts[0] == ("Histogram of the total scores of the 5 students graded, out of 16: 1 student from 12 "
-                       "to 13; 3 students from 14 to 15; 1 student from 15 to 16.")
-    assert ("Histogram of the scores on accuracy (2 points) of 5 students: 3 students scored 2; "
-            "2 students scored 0.") in alts
-    assert ("Histogram of the scores on linear_scores (2 points) of 5 students: 3 students scored 2; "
-            "2 students scored 0.") in alts
+    assert alts[0] == (
+        "Histogram of the total scores of the 5 students graded, out of 16: 1 student from 12 "
+        "to 13; 3 students from 14 to 15; 1 student from 15 to 16."
+    )
+    assert (
+        "Histogram of the scores on accuracy (2 points) of 5 students: 3 students scored 2; 2 students scored 0."
+    ) in alts
+    assert (
+        "Histogram of the scores on linear_scores (2 points) of 5 students: 3 students scored 2; 2 students scored 0."
+    ) in alts
 
 
 def test_the_page_shows_the_numbers(page):
     assert page["summary"] == {
-        "students": "7", "submitted": "6", "graded": "5", "not graded": "1", "not submitted": "1", "late": "1",
-        "mean": "14", "median": "14", "standard deviation": "1.26",  # the square root of 8/5
-        "lowest": "12", "highest": "16", "full marks": "1", "changed by a person": "0"}
+        "students": "7",
+        "submitted": "6",
+        "graded": "5",
+        "not graded": "1",
+        "not submitted": "1",
+        "late": "1",
+        "mean": "14",
+        "median": "14",
+        "standard deviation": "1.26",  # the square root of 8/5
+        "lowest": "12",
+        "highest": "16",
+        "full marks": "1",
+        "changed by a person": "0",
+    }
     # points, mean, full marks, 0 points, not attempted, timed out, flagged
     assert page["exercises"]["accuracy"] == ["2", "1.2", "3", "2", "0", "1", "0"]
     assert page["exercises"]["linear_scores"] == ["2", "1.2", "3", "2", "0", "0", "0"]
@@ -314,18 +368,25 @@ def test_the_page_shows_the_numbers(page):
     assert page["hints"][1] == ["2", DIVIDE_HINT, "accuracy", "1", "4", "carol"]
     assert page["timeouts"] == ["gina"]
     assert page["gina"][0] == "gina" and page["gina"][1].startswith(
-        "accuracy: 4 of 4 cases: did not finish within the time limit")
+        "accuracy: 4 of 4 cases: did not finish within the time limit"
+    )
     assert page["integrity"] == ["hank"] and "`add_bias_column` is imported from solutions" in page["hank"][1]
     assert [row[:2] + row[3:5] for row in page["late"]] == [
-        ["nora (1234)", "marked late by the LMS", "14", f"lms.zip:nora_LATE_1234_5678_{CH1}.ipynb"]]
+        ["nora (1234)", "marked late by the LMS", "14", f"lms.zip:nora_LATE_1234_5678_{CH1}.ipynb"]
+    ]
     students = page["students"]
     assert page["order"] == ["alice", "carol", "gina", "hank", "jack", "1234", "zoe"]  # by name
     assert {s: row[1:3] for s, row in students.items()} == {
-        "alice": ["graded", "16"], "carol": ["graded", "12"], "gina": ["graded", "14"],
-        "hank": ["graded", "14"], "jack": ["not graded", "–"], "1234": ["graded", "14"],
-        "zoe": ["not submitted", "–"]}
-    assert students["carol"][3:3 + len(CHAPTERS[CH1])] == ["0", "2", "0", "2", "2", "3", "3"]
-    assert students["zoe"][3:3 + len(CHAPTERS[CH1])] == [""] * len(CHAPTERS[CH1])
+        "alice": ["graded", "16"],
+        "carol": ["graded", "12"],
+        "gina": ["graded", "14"],
+        "hank": ["graded", "14"],
+        "jack": ["not graded", "–"],
+        "1234": ["graded", "14"],
+        "zoe": ["not submitted", "–"],
+    }
+    assert students["carol"][3 : 3 + len(CHAPTERS[CH1])] == ["0", "2", "0", "2", "2", "3", "3"]
+    assert students["zoe"][3 : 3 + len(CHAPTERS[CH1])] == [""] * len(CHAPTERS[CH1])
     assert "not a valid Jupyter notebook" in students["jack"][-1]
     assert students["1234"][0] == "nora (1234)" and students["1234"][-1] == "late"
 
@@ -350,8 +411,11 @@ def summary_rows(html):
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    return {tr.find("td").get_text(): [td.get_text() for td in tr.find_all("td")[1:]]
-            for tr in soup.select("table.nnfs-summary tr") if tr.find("td")}
+    return {
+        tr.find("td").get_text(): [td.get_text() for td in tr.find_all("td")[1:]]
+        for tr in soup.select("table.nnfs-summary tr")
+        if tr.find("td")
+    }
 
 
 def test_an_override_agrees_everywhere_and_survives_regrading(reviewed, tmp_path, capsys):
@@ -359,16 +423,34 @@ def test_an_override_agrees_everywhere_and_survives_regrading(reviewed, tmp_path
     root = reviewed
     comment = "Counting matches is the right start; the rest was a typo I fixed with you in class"
     assert cli.main(["--course-dir", str(root), "override", "set", CH1, "carol", "accuracy", "2", "-m", comment]) == 0
-    assert cli.main(["--course-dir", str(root), "override", "set", CH1, "carol", "linear_scores", "2", "-m",
-                     "bias added in class"]) == 0
+    assert (
+        cli.main(
+            [
+                "--course-dir",
+                str(root),
+                "override",
+                "set",
+                CH1,
+                "carol",
+                "linear_scores",
+                "2",
+                "-m",
+                "bias added in class",
+            ]
+        )
+        == 0
+    )
     assert cli.main(["--course-dir", str(root), "feedback", CH1]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "1 page written, 4 unchanged (nnfs-grade feedback --force " \
-                                                       "writes all)"
+    assert (
+        capsys.readouterr().out.splitlines()[-1] == "1 page written, 4 unchanged (nnfs-grade feedback --force "
+        "writes all)"
+    )
     html = page_of(root, "carol")
     assert f"{CH1} (Score: {CH1_MAX:.1f} / {CH1_MAX:.1f})" in html  # nbgrader's header, from the gradebook
     rows = summary_rows(html)
     assert rows["accuracy"][0] == "2 / 2" and rows["accuracy"][1].startswith(
-        f"set by your instructor (the grader gave 0): {comment}; grader: ")
+        f"set by your instructor (the grader gave 0): {comment}; grader: "
+    )
     assert rows["linear_scores"][0] == "2 / 2" and "bias added in class" in rows["linear_scores"][1]
     assert rows["predict_labels"] == ["2 / 2", "all checks passed", ""]
     data = {s.id: s for s in class_report.gather(CH1, root).students}
@@ -386,8 +468,10 @@ def test_an_override_agrees_everywhere_and_survives_regrading(reviewed, tmp_path
         assert "✎ accuracy 2/2 set by a person (the grader gives 0" in capsys.readouterr().out
         assert class_report.gather(CH1, root).summary["changed by a person"] == 1
         assert {s.id: s.score for s in class_report.gather(CH1, root).students}["carol"] == CH1_MAX
-        assert cli.main(["--course-dir", str(root), "grade", CH1, "--student", "carol", "--force",
-                         "--drop-overrides"]) == 0
+        assert (
+            cli.main(["--course-dir", str(root), "grade", CH1, "--student", "carol", "--force", "--drop-overrides"])
+            == 0
+        )
     assert {s.id: s.score for s in class_report.gather(CH1, root).students}["carol"] == CH1_MAX - 4
     assert cli.main(["--course-dir", str(root), "override", "list"]) == 0
     assert capsys.readouterr().out.strip().endswith("no overrides")
@@ -399,12 +483,25 @@ def test_feedback_writes_only_what_changed(reviewed, capsys):
     pages = {s: (root / "feedback" / s / CH1 / f"{CH1}.html") for s in SCORES}
     before = {s: p.stat().st_mtime_ns for s, p in pages.items()}
     assert cli.main(["--course-dir", str(root), "feedback", CH1]) == 0
-    assert capsys.readouterr().out.splitlines() == ["0 pages written, 5 unchanged (nnfs-grade feedback --force "
-                                                    "writes all)"]
+    assert capsys.readouterr().out.splitlines() == [
+        "0 pages written, 5 unchanged (nnfs-grade feedback --force writes all)"
+    ]
     assert {s: p.stat().st_mtime_ns for s, p in pages.items()} == before
     assert "Feedback for nora (1234)" in page_of(root, "1234")  # the name the Canvas zip gave
-    (root / "roster.json").write_text(json.dumps({"canvas": {"source": "x.csv", "imported": "now", "assignments": {},
-        "students": {"1234": {"name": "Nordin, Nora", "sis_user_id": "", "sis_login_id": "", "section": ""}}}}))
+    (root / "roster.json").write_text(
+        json.dumps(
+            {
+                "canvas": {
+                    "source": "x.csv",
+                    "imported": "now",
+                    "assignments": {},
+                    "students": {
+                        "1234": {"name": "Nordin, Nora", "sis_user_id": "", "sis_login_id": "", "section": ""}
+                    },
+                }
+            }
+        )
+    )
     assert cli.main(["--course-dir", str(root), "feedback", CH1]) == 0
     assert capsys.readouterr().out.splitlines()[0] == f"feedback: feedback/1234/{CH1}"  # only the renamed one
     assert "Feedback for Nordin, Nora (1234)" in page_of(root, "1234")

@@ -16,17 +16,16 @@ with its matching lines, with no console error and no failed request.
 import copy
 import io
 import shutil
-from pathlib import Path
 
+import browser
 import nbformat
 import numpy as np
 import pytest
 from copydetect import CodeFingerprint, compare_files
 
 from autograder import cli
-from autograder.reports import similarity
 from autograder.course import ROOT, grade_id
-import browser
+from autograder.reports import similarity
 
 CH1 = "ch01_linear_classifiers"
 
@@ -38,7 +37,7 @@ INDEPENDENT_BELOW = 0.3
 MARGIN = 0.5
 
 ALICE = {
-    "added": '''# Helpers I use in several exercises.
+    "added": """# Helpers I use in several exercises.
 def check_2d(A, name):
     A = np.asarray(A, dtype=float)
     if A.ndim != 2:
@@ -49,38 +48,38 @@ def check_2d(A, name):
 def half_mean_square(r):
     # half the mean of the squared entries
     return 0.5 * float(np.mean(r * r))
-''',
-    "linear_scores": '''X = check_2d(X, "X")
+""",
+    "linear_scores": """X = check_2d(X, "X")
     W = check_2d(W, "W")
     bias = np.asarray(b, dtype=float).reshape(1, -1)
     out = np.dot(X, W)
     out = out + bias
-    return out''',
-    "predict_labels": '''S = check_2d(scores, "scores")
+    return out""",
+    "predict_labels": """S = check_2d(scores, "scores")
     best = np.argmax(S, axis=1)
-    return best.astype(np.int64)''',
-    "accuracy": '''yp = np.asarray(y_pred).ravel()
+    return best.astype(np.int64)""",
+    "accuracy": """yp = np.asarray(y_pred).ravel()
     yt = np.asarray(y_true).ravel()
     hits = np.sum(yp == yt)
-    return float(hits) / float(len(yt))''',
-    "add_bias_column": '''X = check_2d(X, "X")
+    return float(hits) / float(len(yt))""",
+    "add_bias_column": """X = check_2d(X, "X")
     n_rows = X.shape[0]
     ones = np.ones((n_rows, 1))
-    return np.concatenate((X, ones), axis=1)''',
-    "l2_penalty": '''W = np.asarray(W, dtype=float)
+    return np.concatenate((X, ones), axis=1)""",
+    "l2_penalty": """W = np.asarray(W, dtype=float)
     total = 0.0
     for value in W.ravel():
         total += value * value
-    return float(reg) * total''',
-    "least_squares_loss_and_grad": '''X = check_2d(X, "X")
+    return float(reg) * total""",
+    "least_squares_loss_and_grad": """X = check_2d(X, "X")
     w = np.asarray(w, dtype=float)
     t = np.asarray(t, dtype=float)
     n = X.shape[0]
     r = X.dot(w) - t
     loss = half_mean_square(r)
     g = X.T.dot(r) / n
-    return loss, g''',
-    "gradient_descent": '''w = np.copy(np.asarray(w0, dtype=float))
+    return loss, g""",
+    "gradient_descent": """w = np.copy(np.asarray(w0, dtype=float))
     history = []
     step = 0
     while step < num_steps:
@@ -88,13 +87,13 @@ def half_mean_square(r):
         history.append(float(L))
         w = w - lr * g
         step += 1
-    return w, history''',
+    return w, history""",
 }
 
 # alice's work with every name changed, other comments and messages, independent lines
 # swapped and the two helpers of the added cell in the other order.
 BOB = {
-    "added": '''def mean_sq_half(res):
+    "added": """def mean_sq_half(res):
     return 0.5 * float(np.mean(res * res))
 
 
@@ -104,38 +103,38 @@ def as_matrix(M, label):
     if M.ndim != 2:
         raise ValueError(f"{label} must be two-dimensional, its shape is {M.shape}")
     return M
-''',
-    "linear_scores": '''W = as_matrix(W, "W")
+""",
+    "linear_scores": """W = as_matrix(W, "W")
     X = as_matrix(X, "X")
     offset = np.asarray(b, dtype=float).reshape(1, -1)
     result = np.dot(X, W)
     result = result + offset
-    return result''',
-    "predict_labels": '''M = as_matrix(scores, "scores")
+    return result""",
+    "predict_labels": """M = as_matrix(scores, "scores")
     winners = np.argmax(M, axis=1)
-    return winners.astype(np.int64)''',
-    "accuracy": '''truth = np.asarray(y_true).ravel()
+    return winners.astype(np.int64)""",
+    "accuracy": """truth = np.asarray(y_true).ravel()
     guess = np.asarray(y_pred).ravel()
     n_right = np.sum(guess == truth)
-    return float(n_right) / float(len(truth))''',
-    "add_bias_column": '''X = as_matrix(X, "X")
+    return float(n_right) / float(len(truth))""",
+    "add_bias_column": """X = as_matrix(X, "X")
     count = X.shape[0]
     col = np.ones((count, 1))
-    return np.concatenate((X, col), axis=1)''',
-    "l2_penalty": '''W = np.asarray(W, dtype=float)
+    return np.concatenate((X, col), axis=1)""",
+    "l2_penalty": """W = np.asarray(W, dtype=float)
     acc = 0.0
     for entry in W.ravel():
         acc += entry * entry  # squared
-    return float(reg) * acc''',
-    "least_squares_loss_and_grad": '''t = np.asarray(t, dtype=float)
+    return float(reg) * acc""",
+    "least_squares_loss_and_grad": """t = np.asarray(t, dtype=float)
     w = np.asarray(w, dtype=float)
     X = as_matrix(X, "X")
     N = X.shape[0]
     res = X.dot(w) - t
     grad = X.T.dot(res) / N
     loss = mean_sq_half(res)
-    return loss, grad''',
-    "gradient_descent": '''w = np.copy(np.asarray(w0, dtype=float))
+    return loss, grad""",
+    "gradient_descent": """w = np.copy(np.asarray(w0, dtype=float))
     losses = []
     k = 0
     while k < num_steps:
@@ -143,7 +142,7 @@ def as_matrix(M, label):
         losses.append(float(value))
         w = w - lr * grad
         k += 1
-    return w, losses''',
+    return w, losses""",
 }
 
 # Short, vectorised, the way the text writes the formulas.
@@ -153,20 +152,20 @@ CAROL = {
     "accuracy": "return float(np.mean(y_pred == y_true))",
     "add_bias_column": "return np.hstack([X, np.ones((X.shape[0], 1))])",
     "l2_penalty": "return reg * np.sum(W ** 2)",
-    "least_squares_loss_and_grad": '''r = X @ w - t
-    return r @ r / (2 * len(t)), X.T @ r / len(t)''',
-    "gradient_descent": '''w = w0.copy()
+    "least_squares_loss_and_grad": """r = X @ w - t
+    return r @ r / (2 * len(t)), X.T @ r / len(t)""",
+    "gradient_descent": """w = w0.copy()
     losses = []
     for _ in range(num_steps):
         loss, grad = loss_and_grad(w)
         losses.append(loss)
         w = w - lr * grad
-    return w, losses''',
+    return w, losses""",
 }
 
 # Loops over samples and entries, as in a first programming course.
 DAVE = {
-    "linear_scores": '''N, D = X.shape
+    "linear_scores": """N, D = X.shape
     C = W.shape[1]
     S = np.zeros((N, C))
     for n in range(N):
@@ -175,43 +174,43 @@ DAVE = {
             for d in range(D):
                 total += X[n, d] * W[d, c]
             S[n, c] = total
-    return S''',
-    "predict_labels": '''labels = []
+    return S""",
+    "predict_labels": """labels = []
     for row in scores:
         best = 0
         for c in range(1, len(row)):
             if row[c] > row[best]:
                 best = c
         labels.append(best)
-    return np.array(labels, dtype=np.int64)''',
-    "accuracy": '''correct = 0
+    return np.array(labels, dtype=np.int64)""",
+    "accuracy": """correct = 0
     for p, t in zip(y_pred, y_true):
         if p == t:
             correct += 1
-    return correct / len(y_true)''',
-    "add_bias_column": '''rows = []
+    return correct / len(y_true)""",
+    "add_bias_column": """rows = []
     for x in X:
         rows.append(list(x) + [1.0])
-    return np.array(rows, dtype=float)''',
-    "l2_penalty": '''s = 0.0
+    return np.array(rows, dtype=float)""",
+    "l2_penalty": """s = 0.0
     for v in np.ravel(W):
         s = s + v ** 2
-    return reg * s''',
-    "least_squares_loss_and_grad": '''N = len(t)
+    return reg * s""",
+    "least_squares_loss_and_grad": """N = len(t)
     loss = 0.0
     grad = np.zeros(len(w))
     for n in range(N):
         err = np.dot(X[n], w) - t[n]
         loss += err ** 2
         grad += err * X[n]
-    return loss / (2 * N), grad / N''',
-    "gradient_descent": '''w = np.array(w0, dtype=float)
+    return loss / (2 * N), grad / N""",
+    "gradient_descent": """w = np.array(w0, dtype=float)
     losses = []
     for step in range(num_steps):
         value, g = loss_and_grad(w)
         losses.append(float(value))
         w = w - lr * g
-    return w, losses''',
+    return w, losses""",
 }
 
 # einsum and friends.
@@ -221,57 +220,57 @@ ERIN = {
     "accuracy": "return np.count_nonzero(np.equal(y_pred, y_true)) / y_true.size",
     "add_bias_column": "return np.column_stack((X, np.ones(len(X))))",
     "l2_penalty": "return float(reg * np.vdot(W, W))",
-    "least_squares_loss_and_grad": '''n = X.shape[0]
+    "least_squares_loss_and_grad": """n = X.shape[0]
     residual = np.einsum("nd,d->n", X, w) - t
     loss = np.dot(residual, residual) / (2.0 * n)
     gradient = np.einsum("nd,n->d", X, residual) / n
-    return float(loss), gradient''',
-    "gradient_descent": '''w = np.asarray(w0, dtype=np.float64).copy()
+    return float(loss), gradient""",
+    "gradient_descent": """w = np.asarray(w0, dtype=np.float64).copy()
     trace = []
     for _ in range(num_steps):
         f, df = loss_and_grad(w)
         trace.append(float(f))
         w -= lr * df
-    return w, trace''',
+    return w, trace""",
 }
 
 # Plausible mistakes: the wrong axis, a count, the ones first, an extra 1/2, no halving,
 # the input updated in place.
 FRANK = {
-    "linear_scores": '''scores = np.matmul(X, W)
+    "linear_scores": """scores = np.matmul(X, W)
     scores += b
-    return scores''',
+    return scores""",
     "predict_labels": "return np.argmax(scores, axis=0)",
     "accuracy": "return np.sum(y_pred == y_true)",
     "add_bias_column": "return np.insert(X, 0, 1, axis=1)",
     "l2_penalty": "return 0.5 * reg * np.linalg.norm(W) ** 2",
-    "least_squares_loss_and_grad": '''pred = np.matmul(X, w)
+    "least_squares_loss_and_grad": """pred = np.matmul(X, w)
     diff = pred - t
     loss = np.sum(diff ** 2) / len(t)
     grad = np.matmul(X.T, diff) / len(t)
-    return loss, grad''',
-    "gradient_descent": '''losses = []
+    return loss, grad""",
+    "gradient_descent": """losses = []
     for i in range(num_steps):
         l, g = loss_and_grad(w0)
         losses.append(l)
         w0 -= lr * g
-    return w0, losses''',
+    return w0, losses""",
 }
 
 # Comprehensions, ufuncs and a local helper.
 GRACE = {
     "linear_scores": "return np.add(np.matmul(X, W), b[np.newaxis, :])",
     "predict_labels": "return np.array([int(np.argmax(row)) for row in scores], dtype=np.int64)",
-    "accuracy": '''matches = [a == b for a, b in zip(y_pred, y_true)]
-    return sum(matches) / len(matches)''',
-    "add_bias_column": '''ones = np.ones_like(X[:, :1], dtype=float)
-    return np.concatenate([X.astype(float), ones], axis=1)''',
-    "l2_penalty": '''flat = np.asarray(W, dtype=float).flatten()
-    return reg * float(flat @ flat)''',
-    "least_squares_loss_and_grad": '''N = X.shape[0]
+    "accuracy": """matches = [a == b for a, b in zip(y_pred, y_true)]
+    return sum(matches) / len(matches)""",
+    "add_bias_column": """ones = np.ones_like(X[:, :1], dtype=float)
+    return np.concatenate([X.astype(float), ones], axis=1)""",
+    "l2_penalty": """flat = np.asarray(W, dtype=float).flatten()
+    return reg * float(flat @ flat)""",
+    "least_squares_loss_and_grad": """N = X.shape[0]
     e = X.dot(w) - t
-    return 0.5 * e.dot(e) / N, X.T.dot(e) / N''',
-    "gradient_descent": '''def step(v):
+    return 0.5 * e.dot(e) / N, X.T.dot(e) / N""",
+    "gradient_descent": """def step(v):
         value, slope = loss_and_grad(v)
         return v - lr * slope, float(value)
 
@@ -279,26 +278,34 @@ GRACE = {
     for _ in range(num_steps):
         w, value = step(w)
         history.append(value)
-    return w, history''',
+    return w, history""",
 }
 
 # Half done, with a cell of her own to try things out.
 HEIDI = {
-    "added": '''# trying my functions on a tiny example
+    "added": """# trying my functions on a tiny example
 S_try = linear_scores(np.eye(2), np.ones((2, 3)), np.zeros(3))
 print(S_try.shape, predict_labels(S_try))
-''',
-    "linear_scores": '''out = X.dot(W)
-    return out + b''',
-    "predict_labels": '''idx = scores.argmax(1)
-    return idx''',
+""",
+    "linear_scores": """out = X.dot(W)
+    return out + b""",
+    "predict_labels": """idx = scores.argmax(1)
+    return idx""",
     "accuracy": "return (y_pred == y_true).mean()",
-    "add_bias_column": '''n = len(X)
-    return np.c_[X, np.ones(n)]''',
+    "add_bias_column": """n = len(X)
+    return np.c_[X, np.ones(n)]""",
 }
 
-CLASS = {"alice": ALICE, "bob": BOB, "carol": CAROL, "dave": DAVE, "erin": ERIN, "frank": FRANK,
-         "grace": GRACE, "heidi": HEIDI}
+CLASS = {
+    "alice": ALICE,
+    "bob": BOB,
+    "carol": CAROL,
+    "dave": DAVE,
+    "erin": ERIN,
+    "frank": FRANK,
+    "grace": GRACE,
+    "heidi": HEIDI,
+}
 COPIED = ("alice", "bob")
 
 
@@ -309,7 +316,7 @@ def written(released, answers):
         name = grade_id(cell)
         if name in answers and cell.metadata["nbgrader"].get("solution"):
             # The student's part starts at nbgrader's "# YOUR CODE HERE" and runs to the end.
-            cell.source = cell.source[:cell.source.index(similarity.STUB_MARK)] + answers[name]
+            cell.source = cell.source[: cell.source.index(similarity.STUB_MARK)] + answers[name]
     if "added" in answers:
         setup = [grade_id(c) for c in nb.cells].index("setup")
         nb.cells.insert(setup + 1, nbformat.v4.new_code_cell(answers["added"]))
@@ -383,8 +390,15 @@ def test_missing_and_unreadable_notebooks_are_listed(result):
     assert result.nothing_written == []
 
 
-EXERCISES = ["linear_scores", "predict_labels", "accuracy", "add_bias_column", "l2_penalty",
-             "least_squares_loss_and_grad", "gradient_descent"]
+EXERCISES = [
+    "linear_scores",
+    "predict_labels",
+    "accuracy",
+    "add_bias_column",
+    "l2_penalty",
+    "least_squares_loss_and_grad",
+    "gradient_descent",
+]
 
 
 def test_what_is_compared_is_what_students_wrote(released):
@@ -396,10 +410,12 @@ def test_what_is_compared_is_what_students_wrote(released):
     cells = similarity.written_cells(nb, release)
     assert [c.label for c in cells] == (
         [f"cell {number[HEIDI['added']]} (added)", f"cell {nb.cells.index(demo) + 1} (a release cell, edited)"]
-        + [f"exercise {name}" for name in EXERCISES])
+        + [f"exercise {name}" for name in EXERCISES]
+    )
     # Locked cells (setup, visible and hidden tests) and release cells left as they were are not compared.
-    assert not any("check_close" in c.source or "Hidden tests" in c.source or c.source.startswith("centres =")
-                   for c in cells)
+    assert not any(
+        "check_close" in c.source or "Hidden tests" in c.source or c.source.startswith("centres =") for c in cells
+    )
     # An exercise's def line and docstring are the release's: blanked (in place) for the fingerprint.
     first = next(c for c in cells if c.grade_id == "linear_scores")
     assert first.released_head == 15 and first.lines[15] == "    out = X.dot(W)"
@@ -412,8 +428,9 @@ def test_what_is_compared_is_what_students_wrote(released):
         cell.metadata.pop("nbgrader", None)
     bare_cells = similarity.written_cells(bare, release)
     assert similarity._document(bare_cells) == similarity._document(similarity.written_cells(alice, release))
-    assert [c.label for c in bare_cells][1:] == [f"cell {_index(alice, name) + 1} (a release cell, edited)"
-                                                 for name in EXERCISES]
+    assert [c.label for c in bare_cells][1:] == [
+        f"cell {_index(alice, name) + 1} (a release cell, edited)" for name in EXERCISES
+    ]
 
 
 def _index(nb, name):
@@ -471,8 +488,12 @@ def test_the_report_in_a_browser(result, tmp_path):
         alice, bob = (section.locator(f'.side[data-student="{s}"]') for s in COPIED)
         left, right = alice.bounding_box(), bob.bounding_box()
         assert left["x"] + left["width"] <= right["x"] and abs(left["y"] - right["y"]) < 1  # side by side
-        for side, line in ((alice, "best = np.argmax(S, axis=1)"), (bob, "winners = np.argmax(M, axis=1)"),
-                           (alice, "def half_mean_square(r):"), (bob, "def mean_sq_half(res):")):
+        for side, line in (
+            (alice, "best = np.argmax(S, axis=1)"),
+            (bob, "winners = np.argmax(M, axis=1)"),
+            (alice, "def half_mean_square(r):"),
+            (bob, "def mean_sq_half(res):"),
+        ):
             hit = side.locator(".line.hit", has_text=line)
             assert hit.count() == 1 and hit.is_visible(), line
             assert hit.locator("mark").all_inner_texts() == [line]  # the whole line marked
