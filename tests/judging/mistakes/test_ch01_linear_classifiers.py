@@ -301,3 +301,30 @@ def test_every_diagnosis_is_catalogued():
 @pytest.mark.parametrize("name, source", CORRECT, ids=[f"{c[0]}-{i}" for i, c in enumerate(CORRECT)])
 def test_correct_answer_in_another_style_gets_full_marks(name, source):
     assert_full_marks(name, source)
+
+
+def test_no_salt_lets_a_constant_label_or_a_replayed_accuracy_pass_by_chance():
+    """Every salt draws score cases whose maxima are not all in one column (so predicting one
+    label everywhere fails them all), and accuracy's count of right labels ranges over N - 2
+    values, so a value replayed from another submission's feedback fits only by chance."""
+    import numpy as np
+
+    from autograder.judging.chapters import EXERCISES
+    from autograder.judging.harness import arguments
+
+    labels = EXERCISES["predict_labels"]
+    drawn = [i for i, case in enumerate(labels.cases) if "scores of shape" in case.label]
+    assert len(drawn) == 4  # (8, 3), (5, 10), (7, 2), and the harness's case for unchanged inputs
+    for salt in range(300):
+        for index in drawn:
+            (scores,) = arguments(labels, index, str(salt))
+            assert len(set(scores.argmax(axis=1).tolist())) > 1, (salt, labels.cases[index].label)
+    accuracy = EXERCISES["accuracy"]
+    for index, case in enumerate(accuracy.cases):
+        n = int(case.label.split()[0])
+        counts = set()
+        for salt in range(300):
+            y_pred, y_true = arguments(accuracy, index, str(salt))
+            counts.add(int(np.sum(y_pred == y_true)))
+        assert 0 not in counts and n not in counts and n / 2 not in counts
+        assert len(counts) > n // 3, (case.label, len(counts))  # spread over the range, not a few values
