@@ -49,18 +49,21 @@ CSS_IMPORT = re.compile(r"@import\s[^;]*;", re.I)
 CSS_URL = re.compile(r"url\(\s*(?![\s'\"]*data:)[^)]*\)", re.I)
 
 
-#: The parts of an nbconvert page that hold HTML a student wrote or made: rendered markdown and
-#: rich outputs (code, plain-text outputs and tracebacks are escaped by nbconvert itself).
-STUDENT_HTML = (
-    ".text_cell_render",
-    ".output_html",
-    ".output_markdown",
-    ".output_svg",
-    ".output_latex",
-    ".output_javascript",
-    ".jp-RenderedHTMLCommon",
-    ".jp-RenderedSVG",
-    ".jp-RenderedJavaScript",
+#: The classes of the parts of an nbconvert page that hold HTML a student wrote or made: rendered
+#: markdown and rich outputs (code, plain-text outputs and tracebacks are escaped by nbconvert
+#: itself). Found in one pass over the page by class (CSS selectors took 0.2 s a page).
+STUDENT_HTML = frozenset(
+    {
+        "text_cell_render",
+        "output_html",
+        "output_markdown",
+        "output_svg",
+        "output_latex",
+        "output_javascript",
+        "jp-RenderedHTMLCommon",
+        "jp-RenderedSVG",
+        "jp-RenderedJavaScript",
+    }
 )
 
 
@@ -104,7 +107,7 @@ def sanitize_notebook_html(soup):
     from bs4 import BeautifulSoup
 
     tags, attributes = _allowed()
-    regions = [element for selector in STUDENT_HTML for element in soup.select(selector)]
+    regions = soup.find_all(lambda tag: not STUDENT_HTML.isdisjoint(tag.get("class") or ()))
     for element in regions:
         clean = nh3.clean(
             element.decode_contents(),
