@@ -19,21 +19,34 @@ each job.
 import hashlib
 import hmac
 import os
+import tempfile
 from pathlib import Path
 
 FILE_NAME = ".grading-secret"
 
 
 def course_secret(path):
-    """The secret stored at ``path``, made (atomically, mode 0600) if there is none yet."""
+    """The secret stored at ``path``, made (atomically, mode 0600) if there is none yet.
+
+    A new secret is written whole to a private temporary file and then hard-linked
+    to ``path``, which fails if another grader got there first: a second grader
+    started at the same moment reads either no file or the complete one, never a
+    file created but not yet written.
+    """
     path = Path(path)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(os.urandom(32).hex() + "\n")
+    if not path.exists():
+        fd, temporary = tempfile.mkstemp(prefix=".grading-secret-", dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(os.urandom(32).hex() + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another grader made it first: use theirs
+        finally:
+            os.unlink(temporary)
     secret = path.read_text().strip()
     if len(secret) < 32:
         raise SystemExit(
