@@ -68,8 +68,11 @@ publish: $(VENV)/.installed
 	@test -n "$(REMOTE)" || { echo "usage: make publish REMOTE=<git URL or path> (after make pdf)"; exit 2; }
 	$(BIN)/python tools/publish_book.py "$(REMOTE)"
 
+# The suite in TEST_WORKERS processes (pytest-xdist), each test file whole in one of them: a
+# file's module fixtures and a notebook's cells stay together. TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= 2
 test: test-packages $(VENV)/.installed
-	$(BIN)/python -m pytest tests chapters/ch*/ch*.ipynb
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile tests chapters/ch*/ch*.ipynb
 
 # Chapters, grading and the book against their budgets; one submission's grading step by step; one epoch of train_mlp against the
 # machine's matrix-product peak; a class of 100 graded serially, with 2 jobs and on Dask; a class
