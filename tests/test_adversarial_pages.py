@@ -116,3 +116,40 @@ def test_the_feedback_still_shows_what_the_student_wrote_as_text(pages):
     soup = BeautifulSoup(pages["feedback"].read_text(encoding="utf-8"), "html.parser")
     assert [h.get_text() for h in soup.find_all("h2") if h.get_text().startswith("My notes")]
     assert "raised ValueError" in soup.get_text() and "window.PWNED" in soup.get_text()
+
+
+GOOD_HEAD = f"<!DOCTYPE html><html><head>{inert_html.META}<title>t</title>"
+
+
+@pytest.mark.parametrize(
+    "page, inert",
+    [
+        (GOOD_HEAD + '<link rel="icon" href="data:image/png;base64,AA"></head><body><p>ok</p></body></html>', True),
+        (GOOD_HEAD + "</head><body><p onclick='x()'>hi</p></body></html>", False),
+        (GOOD_HEAD + "</head><body><svg><circle OnLoad='x()'/></svg></body></html>", False),
+        (GOOD_HEAD + "</head><body><scRIPT>x()</script></body></html>", False),
+        (GOOD_HEAD + "</head><body><form></form></body></html>", False),
+        (GOOD_HEAD + '<link rel="stylesheet" href="https://example.com/a.css"></head><body></body></html>', False),
+        (GOOD_HEAD + '<link rel="stylesheet"></head><body></body></html>', False),
+        ("<html><head><title>t</title>" + inert_html.META + "</head><body></body></html>", False),  # not first
+        ("<html><head></head><body>" + inert_html.META + "</body></html>", False),  # not in the head
+        ("<html><body><p>no head</p></body></html>", False),
+        (GOOD_HEAD.replace("'none'; base-uri", "'self'; base-uri") + "</head><body></body></html>", False),
+    ],
+    ids=[
+        "inert",
+        "handler",
+        "mixed-case handler",
+        "script",
+        "form",
+        "fetched stylesheet",
+        "link without href",
+        "policy not first",
+        "policy outside the head",
+        "no head",
+        "weaker policy",
+    ],
+)
+def test_the_last_check_of_a_page_finds_whatever_could_act(page, inert):
+    """What feedback runs on every page it writes before keeping it (a page that fails is deleted)."""
+    assert inert_html.is_inert(page) is inert
