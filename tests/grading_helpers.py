@@ -200,6 +200,18 @@ def time_limits(cell, probe):
 #: to be in the first column, a replayed accuracy whose count of right labels was drawn again), so
 #: with a new random secret per run such a test would pass or fail by luck. The grader's own
 #: secret is random (autograder.engine.secret); this one only makes a test run repeatable.
+#: Chapter 1's graded exercises in the notebook's order, written out (not read from the grader),
+#: for tests of what reports show exercise by exercise.
+CH1_EXERCISES = (
+    "linear_scores",
+    "predict_labels",
+    "accuracy",
+    "add_bias_column",
+    "l2_penalty",
+    "least_squares_loss_and_grad",
+    "gradient_descent",
+)
+
 TEST_SECRET = "5eed" * 16
 
 

@@ -22,6 +22,7 @@ import nbformat
 import numpy as np
 import pytest
 from copydetect import CodeFingerprint, compare_files
+from grading_helpers import CH1_EXERCISES
 
 from autograder import cli
 from autograder.course import ROOT, grade_id
@@ -390,17 +391,6 @@ def test_missing_and_unreadable_notebooks_are_listed(result):
     assert result.nothing_written == []
 
 
-EXERCISES = [
-    "linear_scores",
-    "predict_labels",
-    "accuracy",
-    "add_bias_column",
-    "l2_penalty",
-    "least_squares_loss_and_grad",
-    "gradient_descent",
-]
-
-
 def test_what_is_compared_is_what_students_wrote(released):
     release = release_of(released)
     nb = written(release, HEIDI)
@@ -410,7 +400,7 @@ def test_what_is_compared_is_what_students_wrote(released):
     cells = similarity.written_cells(nb, release)
     assert [c.label for c in cells] == (
         [f"cell {number[HEIDI['added']]} (added)", f"cell {nb.cells.index(demo) + 1} (a release cell, edited)"]
-        + [f"exercise {name}" for name in EXERCISES]
+        + [f"exercise {name}" for name in CH1_EXERCISES]
     )
     # Locked cells (setup, visible and hidden tests) and release cells left as they were are not compared.
     assert not any(
@@ -429,7 +419,7 @@ def test_what_is_compared_is_what_students_wrote(released):
     bare_cells = similarity.written_cells(bare, release)
     assert similarity._document(bare_cells) == similarity._document(similarity.written_cells(alice, release))
     assert [c.label for c in bare_cells][1:] == [
-        f"cell {_index(alice, name) + 1} (a release cell, edited)" for name in EXERCISES
+        f"cell {_index(alice, name) + 1} (a release cell, edited)" for name in CH1_EXERCISES
     ]
 
 
